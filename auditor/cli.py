@@ -1,0 +1,41 @@
+"""The `auditor` command line: the only place that prints or exits.
+
+`AuditorError`s become one line on stderr and exit status 2; Typer reports
+usage errors itself, also with status 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import NoReturn
+
+import auditor.commands
+from auditor import __version__
+from auditor.cliapp import app, err, out
+from auditor.errors import AuditorError
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"auditor {__version__}")
+
+
+def _register_commands() -> None:
+    for module in sorted(pkgutil.iter_modules(auditor.commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"auditor.commands.{module.name}")
+
+
+_register_commands()
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    try:
+        app()
+    except AuditorError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(2)
+    sys.exit(0)

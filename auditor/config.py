@@ -1,0 +1,389 @@
+"""`auditor.toml`: parsed with tomllib, validated with pydantic.
+
+Every error names the file, the key path and, where it can be found, the line,
+and is raised as `ConfigError` (the CLI prints it and exits 2). Unknown keys are
+rejected with the closest known key as a suggestion. Paths are relative to the
+configuration file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from auditor.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "auditor.toml"
+SENSITIVITIES = ("critical", "high", "normal", "low")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+TRACKER_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json")
+
+
+@cache
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes as shipped in the tz database (tzdata's iso3166.tab)."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in iso_countries():
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+Country = Annotated[str, Field(min_length=2, max_length=2)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreConfig(_Strict):
+    url: str = "sqlite:///.auditor/audit.db"
+
+
+class GitSource(_Strict):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    path: str
+    branch: str | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", self.path)) or (
+            ":" in self.path and "@" in self.path.split(":", 1)[0]
+        )
+
+
+class TrackerSource(_Strict):
+    kind: Literal["jira-csv", "jira-json", "ado-csv", "github-json"]
+    path: str
+    name: str | None = None  # defaults to the file name
+    date_format: str | None = None  # strptime format for locale-dependent dates
+
+
+class RosterColumns(_Strict):
+    email: str = "email"
+    name: str = "name"
+    country: str = "country"
+    office: str = "office"
+    valid_from: str = "valid_from"
+    valid_to: str = "valid_to"
+
+
+class RosterSource(_Strict):
+    path: str
+    name: str | None = None
+    columns: RosterColumns = RosterColumns()
+
+
+class Jurisdictions(_Strict):
+    high: list[Country] = Field(default_factory=list)
+    elevated: list[Country] = Field(default_factory=list)
+    trusted: list[Country] | None = None  # default: every known country not high/elevated
+    reasons: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("high", "elevated", "trusted")
+    @classmethod
+    def _codes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [_country(v) for v in value]
+
+    @field_validator("reasons")
+    @classmethod
+    def _reason_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        return {_country(k): v for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Jurisdictions:
+        both = set(self.high) & set(self.elevated)
+        if both:
+            raise ValueError(f"countries in both high and elevated: {sorted(both)}")
+        return self
+
+    def tier(self, country: str | None) -> str | None:
+        """'high', 'elevated', 'trusted' or None (unknown country / untrusted by policy)."""
+        if country is None:
+            return None
+        if country in self.high:
+            return "high"
+        if country in self.elevated:
+            return "elevated"
+        if self.trusted is None or country in self.trusted:
+            return "trusted"
+        return None
+
+
+class ComponentConfig(_Strict):
+    name: str = Field(min_length=1)
+    sensitivity: Literal["critical", "high", "normal", "low"] = "normal"
+    tags: list[str] = Field(default_factory=list)
+    paths: list[str] = Field(default_factory=list)  # "repo:glob" (gitignore semantics)
+    jira: list[str] = Field(default_factory=list)
+    ado_area: list[str] = Field(default_factory=list)
+    github: list[str] = Field(default_factory=list)  # labels
+
+    @field_validator("paths")
+    @classmethod
+    def _repo_globs(cls, value: list[str]) -> list[str]:
+        for item in value:
+            repo, sep, glob = item.partition(":")
+            if not sep or not repo or not glob:
+                raise ValueError(f"{item!r} must be 'repo:glob', e.g. 'collab-server:src/onprem/**'")
+        return value
+
+
+class PolicyConfig(_Strict):
+    window_days: int = Field(default=180, ge=1, le=3660)
+    fail_on: Literal["critical", "high", "medium", "low", "info"] = "high"
+    sensitive: list[Literal["critical", "high", "normal", "low"]] = Field(
+        default_factory=lambda: ["critical", "high"]
+    )
+    high_risk_share: float = Field(default=0.25, ge=0, le=1)  # PV101 (lower bound)
+    ambiguous_share: float = Field(default=0.25, ge=0, le=1)  # PV103 (upper bound)
+    unknown_share: float = Field(default=0.30, ge=0, le=1)  # PV104
+    share_rise: float = Field(default=0.10, ge=0, le=1)  # PV108, against the previous window
+    min_churn: int = Field(default=1, ge=0)  # components below this churn are not judged
+
+
+class WaiverConfig(_Strict):
+    rule: str | None = Field(default=None, pattern=r"^PV\d{3}$")
+    component: str | None = None
+    subject: str | None = None
+    fingerprint: str | None = None
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    ticket: str | None = None
+    expires: date
+
+    @model_validator(mode="after")
+    def _matches_something(self) -> WaiverConfig:
+        if not self.fingerprint and not (self.rule and self.component):
+            raise ValueError("a waiver needs 'fingerprint', or 'rule' and 'component'")
+        return self
+
+
+class OverrideConfig(_Strict):
+    """An explicit location for a person, e.g. confirmed by HR outside the roster."""
+
+    email: str
+    country: Country
+    valid_from: date | None = None
+    valid_to: date | None = None
+    reason: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return _country(value)
+
+
+class IdentityConfig(_Strict):
+    bots: list[str] = Field(default_factory=list)  # e-mails or name patterns (fnmatch)
+    merge: list[list[str]] = Field(default_factory=list)  # groups of e-mails of one person
+    split: list[str] = Field(default_factory=list)  # e-mails never merged by name
+    corporate_domains: dict[str, Country] = Field(default_factory=dict)  # domain -> country
+
+
+class LinksConfig(_Strict):
+    patterns: list[str] = Field(
+        default_factory=lambda: [r"\b[A-Z][A-Z0-9]+-\d+\b", r"\bAB#\d+\b", r"(?<![\w/])#\d+\b"]
+    )
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+        return value
+
+
+class AuditorConfig(_Strict):
+    store: StoreConfig = StoreConfig()
+    git: list[GitSource] = Field(default_factory=list)
+    tracker: list[TrackerSource] = Field(default_factory=list)
+    roster: list[RosterSource] = Field(default_factory=list)
+    jurisdictions: Jurisdictions = Jurisdictions()
+    components: list[ComponentConfig] = Field(default_factory=list)
+    policy: PolicyConfig = PolicyConfig()
+    waivers: list[WaiverConfig] = Field(default_factory=list)
+    overrides: list[OverrideConfig] = Field(default_factory=list)
+    identity: IdentityConfig = IdentityConfig()
+    links: LinksConfig = LinksConfig()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> AuditorConfig:
+        for label, names in (
+            ("git", [g.name for g in self.git]),
+            ("components", [c.name for c in self.components]),
+        ):
+            seen: set[str] = set()
+            for name in names:
+                if name in seen:
+                    raise ValueError(f"duplicate {label} name {name!r}")
+                seen.add(name)
+        repos = {g.name for g in self.git}
+        for comp in self.components:
+            for item in comp.paths:
+                repo = item.partition(":")[0]
+                if repos and repo not in repos:
+                    raise ValueError(
+                        f"component {comp.name!r}: path {item!r} names repository {repo!r}, "
+                        f"not one of [[git]] names {sorted(repos)}"
+                    )
+        return self
+
+
+class LoadedConfig:
+    """A validated configuration plus where it came from (to resolve relative paths)."""
+
+    def __init__(self, config: AuditorConfig, path: Path, raw_bytes: bytes):
+        self.config = config
+        self.path = path
+        self.base = path.parent
+        self.raw_bytes = raw_bytes
+
+    def resolve(self, relative: str) -> Path:
+        candidate = Path(relative).expanduser()
+        return candidate if candidate.is_absolute() else (self.base / candidate)
+
+    @property
+    def store_url(self) -> str:
+        """The store URL, with a relative SQLite path taken relative to the config file."""
+        url = self.config.store.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith("sqlite:////"):
+            rest = url[len(prefix) :]
+            if rest and rest != ":memory:":
+                return prefix + str(self.resolve(rest).resolve())
+        return url
+
+    def git_location(self, source: GitSource) -> str:
+        return source.path if source.is_remote else str(self.resolve(source.path))
+
+
+def load_config(path: Path | str) -> LoadedConfig:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            "configuration file not found (create one with `auditor init`)", location=str(path)
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.strerror}", location=str(path)) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 at byte {exc.start}", location=str(path)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ConfigError(f"invalid TOML: {exc}", location=where) from exc
+    return LoadedConfig(parse_config(data, path=str(path), text=text), path, raw)
+
+
+def parse_config(data: dict[str, Any], *, path: str = DEFAULT_CONFIG_NAME, text: str = "") -> AuditorConfig:
+    try:
+        return AuditorConfig.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        key = _dotted(loc)
+        line = _find_line(text, loc)
+        where = f"{path}:{line}" if line else path
+        message = _explain(error, loc)
+        raise ConfigError(message, location=where, field=key) from exc
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(error: Any, loc: tuple[Any, ...]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        unknown = str(loc[-1])
+        known = _known_keys(loc[:-1])
+        close = difflib.get_close_matches(unknown, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+        return f"unknown key {unknown!r}{hint}"
+    msg = str(error["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
+        return f"{msg} (got {error['input']!r})"
+    return msg
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = AuditorConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if model is None:
+            return []
+    return sorted(model.model_fields)
+
+
+def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of the key at `loc` (tomllib reports no positions after parsing)."""
+    if not text or not loc:
+        return None
+    lines = text.splitlines()
+    table_parts = [p for p in loc if isinstance(p, str)]
+    section = str(loc[0])
+    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    key = str(loc[-1]) if isinstance(loc[-1], str) else None
+    header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    current = ""
+    seen_count = -1
+    in_target = False
+    target_start = None
+    for number, line in enumerate(lines, start=1):
+        header = header_re.match(line)
+        if header:
+            current = header.group(1)
+            if current == section:
+                if line.lstrip().startswith("[["):
+                    seen_count += 1
+                    in_target = index is None or seen_count == index
+                else:
+                    in_target = True
+                if in_target:
+                    target_start = number
+            else:
+                in_target = current.startswith(section + ".") and (index is None)
+            continue
+        if in_target and key and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+        if not current and len(table_parts) == 1 and re.match(rf"^\s*{re.escape(section)}\s*=", line):
+            return number
+    return target_start

@@ -1,0 +1,50 @@
+"""One tree of errors. Only `auditor.cli` catches them, prints one line, exits 2."""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Base of every error the auditor raises on purpose.
+
+    `location` names where the bad input is ("auditor.toml:12", "roster.csv:4");
+    `field` names the key or column. Both end up in the one-line message.
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.field = field
+
+    def __str__(self) -> str:
+        parts = []
+        if self.location:
+            parts.append(self.location)
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        prefix = ": ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ConfigError(AuditorError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class CollectorError(AuditorError):
+    """A source (repository, export, roster) could not be read."""
+
+
+class InputFormatError(CollectorError):
+    """A source file is malformed: names file, line (or JSON path) and field."""
+
+
+class StoreError(AuditorError):
+    """The store is unreachable, of another schema version, or inconsistent."""
+
+
+class ExportError(AuditorError):
+    """An audit export could not be written or does not verify."""
+
+
+class UsageError(AuditorError):
+    """A command-line argument is invalid."""

@@ -1,0 +1,1 @@
+"""Collectors: each reads one kind of source and yields plain records (see interface.py)."""
