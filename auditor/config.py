@@ -17,7 +17,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from auditor.errors import ConfigError
 
@@ -43,7 +51,14 @@ def _country(value: str) -> str:
     return code
 
 
-Country = Annotated[str, Field(min_length=2, max_length=2)]
+Country = Annotated[str, AfterValidator(_country)]  # ISO 3166-1 alpha-2
+
+
+Sensitivity = Literal["critical", "high", "normal", "low"]
+
+
+def _default_sensitive() -> list[Sensitivity]:
+    return ["critical", "high"]
 
 
 class _Strict(BaseModel):
@@ -94,11 +109,6 @@ class Jurisdictions(_Strict):
     trusted: list[Country] | None = None  # default: every known country not high/elevated
     reasons: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("high", "elevated", "trusted")
-    @classmethod
-    def _codes(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [_country(v) for v in value]
-
     @field_validator("reasons")
     @classmethod
     def _reason_codes(cls, value: dict[str, str]) -> dict[str, str]:
@@ -139,16 +149,16 @@ class ComponentConfig(_Strict):
         for item in value:
             repo, sep, glob = item.partition(":")
             if not sep or not repo or not glob:
-                raise ValueError(f"{item!r} must be 'repo:glob', e.g. 'collab-server:src/onprem/**'")
+                raise ValueError(
+                    f"{item!r} must be 'repo:glob', e.g. 'collab-server:src/onprem/**'"
+                )
         return value
 
 
 class PolicyConfig(_Strict):
     window_days: int = Field(default=180, ge=1, le=3660)
     fail_on: Literal["critical", "high", "medium", "low", "info"] = "high"
-    sensitive: list[Literal["critical", "high", "normal", "low"]] = Field(
-        default_factory=lambda: ["critical", "high"]
-    )
+    sensitive: list[Sensitivity] = Field(default_factory=_default_sensitive)
     high_risk_share: float = Field(default=0.25, ge=0, le=1)  # PV101 (lower bound)
     ambiguous_share: float = Field(default=0.25, ge=0, le=1)  # PV103 (upper bound)
     unknown_share: float = Field(default=0.30, ge=0, le=1)  # PV104
@@ -181,11 +191,6 @@ class OverrideConfig(_Strict):
     valid_from: date | None = None
     valid_to: date | None = None
     reason: str = ""
-
-    @field_validator("country")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return _country(value)
 
 
 class IdentityConfig(_Strict):
@@ -288,7 +293,10 @@ def load_config(path: Path | str) -> LoadedConfig:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 at byte {exc.start}", location=str(path)) from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"not UTF-8 (byte {exc.start}); save the file as UTF-8", location=f"{path}:{line}"
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -298,7 +306,9 @@ def load_config(path: Path | str) -> LoadedConfig:
     return LoadedConfig(parse_config(data, path=str(path), text=text), path, raw)
 
 
-def parse_config(data: dict[str, Any], *, path: str = DEFAULT_CONFIG_NAME, text: str = "") -> AuditorConfig:
+def parse_config(
+    data: dict[str, Any], *, path: str = DEFAULT_CONFIG_NAME, text: str = ""
+) -> AuditorConfig:
     try:
         return AuditorConfig.model_validate(data)
     except ValidationError as exc:
@@ -329,7 +339,11 @@ def _explain(error: Any, loc: tuple[Any, ...]) -> str:
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
+    if (
+        "input" in error
+        and kind not in ("missing",)
+        and not isinstance(error["input"], dict | list)
+    ):
         return f"{msg} (got {error['input']!r})"
     return msg
 
@@ -361,7 +375,7 @@ def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
     table_parts = [p for p in loc if isinstance(p, str)]
     section = str(loc[0])
     index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
-    key = str(loc[-1]) if isinstance(loc[-1], str) else None
+    key = table_parts[-1] if len(table_parts) > 1 else None
     header_re = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
     current = ""
     seen_count = -1
@@ -384,6 +398,10 @@ def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
             continue
         if in_target and key and re.match(rf"^\s*{re.escape(key)}\s*=", line):
             return number
-        if not current and len(table_parts) == 1 and re.match(rf"^\s*{re.escape(section)}\s*=", line):
+        if (
+            not current
+            and len(table_parts) == 1
+            and re.match(rf"^\s*{re.escape(section)}\s*=", line)
+        ):
             return number
     return target_start

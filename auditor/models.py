@@ -2,7 +2,8 @@
 
 Conventions:
 - git times are Unix seconds (UTC) plus the recorded offset in minutes;
-  tracker and analysis times are naive UTC datetimes / dates.
+  tracker and analysis times are timezone-aware UTC datetimes (SQLModel
+  refuses naive ones) or plain dates.
 - Lists (components, labels, candidate countries) are JSON columns.
 - Paths are stored once in `path`; file changes refer to them.
 - Tables filled by `analyze` (people, locations, findings, ...) are derived and

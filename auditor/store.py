@@ -91,7 +91,7 @@ def ensure_schema(engine: Engine) -> None:
         with transaction(engine) as conn:
             upsert(
                 conn,
-                models.StoreMeta.__table__,  # type: ignore[arg-type]
+                table(models.StoreMeta),
                 [{"key": "schema_version", "value": str(models.SCHEMA_VERSION)}],
                 key=["key"],
                 update=["value"],
@@ -127,7 +127,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def table(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _insert(conn: Connection, tbl: Table) -> Any:

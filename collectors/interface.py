@@ -44,7 +44,9 @@ class CommitRecord:
     committer: Signature
     message: str
     encoding: str | None = None
-    trailers: tuple[tuple[str, str], ...] = ()  # (key as written, value), e.g. ("Reviewed-by", "A <a@x>")
+    trailers: tuple[
+        tuple[str, str], ...
+    ] = ()  # (key as written, value), e.g. ("Reviewed-by", "A <a@x>")
     changes: tuple[FileChangeRecord, ...] = ()  # empty for merges: their churn is not counted twice
     flags: tuple[str, ...] = ()  # e.g. "bogus-offset", "nul-in-message", "undecodable-message"
 

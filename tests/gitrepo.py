@@ -27,7 +27,9 @@ class Who:
     email: str
 
 
-def git(repo: Path, *args: str, env: dict[str, str] | None = None, input: bytes | None = None) -> str:
+def git(
+    repo: Path, *args: str, env: dict[str, str] | None = None, input: bytes | None = None
+) -> str:
     full_env = {**os.environ, **BASE_ENV, **(env or {})}
     result = subprocess.run(
         ["git", "-C", str(repo), *args],
