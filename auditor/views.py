@@ -1,0 +1,1228 @@
+"""Read-only queries behind the TUI screens, as frozen dataclasses.
+
+Nothing here imports `textual`: the TUI renders these records, tests assert on
+them, and other front ends could reuse them. Strings are returned exactly as
+stored (untrusted); whoever displays them makes them safe
+(`auditor.safe_text.plain`).
+
+Activity is aggregated in SQL per (component, person, day) and only then
+attributed to jurisdictions in Python, so the work scales with people × days,
+not with commits or file changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, distinct, false, func, or_, select
+from sqlalchemy.engine import Connection
+
+from auditor import models
+from auditor.config import AuditorConfig, LoadedConfig
+from auditor.store import table
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+SENSITIVITY_ORDER = ("critical", "high", "normal", "low")
+# Jurisdiction tiers as the views show them; "ambiguous" = unresolved but a
+# candidate country is high-risk, "unknown" = no usable evidence.
+TIERS = ("high", "elevated", "ambiguous", "trusted", "unknown")
+
+_commit = table(models.Commit)
+_change = table(models.FileChange)
+_path = table(models.Path)
+_path_component = table(models.PathComponent)
+_component = table(models.Component)
+_person = table(models.Person)
+_person_identity = table(models.PersonIdentity)
+_identity = table(models.Identity)
+_resolved = table(models.ResolvedLocation)
+_evidence = table(models.LocationEvidence)
+_conflict = table(models.LocationConflict)
+_work_item = table(models.WorkItem)
+_work_item_component = table(models.WorkItemComponent)
+_source = table(models.Source)
+_run = table(models.Run)
+_finding = table(models.Finding)
+
+_DAY = 86400
+
+
+# --- context ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What every view needs: the store, the policy and the window [start, as_of]."""
+
+    engine: Engine
+    config: AuditorConfig
+    as_of: date
+    window_days: int
+
+    @classmethod
+    def build(
+        cls,
+        engine: Engine,
+        config: AuditorConfig | LoadedConfig | None = None,
+        *,
+        as_of: date | None = None,
+        window_days: int | None = None,
+    ) -> ViewContext:
+        if isinstance(config, LoadedConfig):
+            config = config.config
+        config = config or AuditorConfig()
+        return cls(
+            engine=engine,
+            config=config,
+            as_of=as_of or date.today(),
+            window_days=window_days or config.policy.window_days,
+        )
+
+    @property
+    def start(self) -> date:
+        return self.as_of - timedelta(days=self.window_days - 1)
+
+    @property
+    def start_ts(self) -> int:
+        return _epoch(self.start)
+
+    @property
+    def end_ts(self) -> int:
+        """Exclusive: the first second after `as_of`."""
+        return _epoch(self.as_of + timedelta(days=1))
+
+    def tier(self, country: str | None, candidates: Iterable[str] = ()) -> str:
+        juris = self.config.jurisdictions
+        if country is not None:
+            return juris.tier(country) or "unknown"
+        if any(juris.tier(c) == "high" for c in candidates):
+            return "ambiguous"
+        return "unknown"
+
+    def is_sensitive(self, sensitivity: str) -> bool:
+        return sensitivity in self.config.policy.sensitive
+
+    def reason(self, country: str | None) -> str:
+        return self.config.jurisdictions.reasons.get(country or "", "")
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def _day(day_number: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=int(day_number))
+
+
+# --- locations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    country: str | None
+    candidates: tuple[str, ...]
+    confidence: float
+    evidence_ids: tuple[int, ...] = ()
+
+
+_UNKNOWN = Located(None, (), 0.0)
+
+
+class _Periods:
+    """Resolved location periods per person, looked up by day."""
+
+    def __init__(self, conn: Connection, person_ids: Iterable[int] | None = None):
+        stmt = select(
+            _resolved.c.person_id,
+            _resolved.c.country,
+            _resolved.c.candidates,
+            _resolved.c.confidence,
+            _resolved.c.valid_from,
+            _resolved.c.valid_to,
+            _resolved.c.evidence_ids,
+        ).order_by(_resolved.c.person_id, _resolved.c.valid_from)
+        if person_ids is not None:
+            stmt = stmt.where(_resolved.c.person_id.in_(list(person_ids)))
+        self._by_person: dict[int, list[tuple[date | None, date | None, Located]]] = defaultdict(
+            list
+        )
+        for pid, country, cands, conf, start, end, ids in conn.execute(stmt):
+            located = Located(
+                country, tuple(sorted(cands or ())), float(conf or 0.0), tuple(ids or ())
+            )
+            self._by_person[pid].append((start, end, located))
+
+    def at(self, person_id: int, day: date) -> Located:
+        for start, end, located in self._by_person.get(person_id, ()):
+            if (start is None or start <= day) and (end is None or day <= end):
+                return located
+        return _UNKNOWN
+
+
+# --- activity aggregation -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Activity:
+    component_id: int
+    person_id: int
+    day: date
+    churn: int
+    commits: int
+
+
+def _churn_expr() -> Any:
+    return func.coalesce(_change.c.added, 0) + func.coalesce(_change.c.deleted, 0)
+
+
+def _component_activity(
+    conn: Connection, ctx: ViewContext, component_id: int | None = None
+) -> list[_Activity]:
+    """Churn and commits per (component, person, day) in the window; merges and bots left out."""
+    day = (_commit.c.authored_at / _DAY).label("day")
+    stmt = (
+        select(
+            _path_component.c.component_id,
+            _person_identity.c.person_id,
+            day,
+            func.sum(_churn_expr()),
+            func.count(distinct(_commit.c.id)),
+        )
+        .select_from(_commit)
+        .join(_change, _change.c.commit_id == _commit.c.id)
+        .join(
+            _path_component,
+            and_(
+                _path_component.c.source_id == _commit.c.source_id,
+                _path_component.c.path_id == _change.c.path_id,
+            ),
+        )
+        .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+        .join(_person, _person.c.id == _person_identity.c.person_id)
+        .where(
+            _commit.c.authored_at >= ctx.start_ts,
+            _commit.c.authored_at < ctx.end_ts,
+            _commit.c.is_merge == false(),
+            _person.c.bot == false(),
+        )
+        .group_by(_path_component.c.component_id, _person_identity.c.person_id, day)
+    )
+    if component_id is not None:
+        stmt = stmt.where(_path_component.c.component_id == component_id)
+    return [
+        _Activity(cid, pid, _day(d), int(churn or 0), int(commits or 0))
+        for cid, pid, d, churn, commits in conn.execute(stmt)
+    ]
+
+
+@dataclass(frozen=True)
+class JurisdictionShare:
+    """Churn in one country (or tier bucket when the country is unknown)."""
+
+    country: str | None  # None: unknown or ambiguous
+    tier: str
+    churn: int
+    commits: int
+    people: int
+    share: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Stats:
+    churn: int
+    commits: int
+    people: int
+    share_min: float
+    share_max: float
+    jurisdictions: tuple[JurisdictionShare, ...]
+
+
+def _stats(ctx: ViewContext, rows: Sequence[_Activity], periods: _Periods) -> _Stats:
+    """High-risk share as an interval: lower bound resolved, upper bound candidates too."""
+    total = sum(r.churn for r in rows)
+    low = high = 0
+    by_key: dict[tuple[str | None, str], list[int]] = {}
+    people_by_key: dict[tuple[str | None, str], set[int]] = defaultdict(set)
+    for r in rows:
+        loc = periods.at(r.person_id, r.day)
+        tier = ctx.tier(loc.country, loc.candidates)
+        if tier == "high":
+            low += r.churn
+            high += r.churn
+        elif tier == "ambiguous":
+            high += r.churn
+        key = (loc.country, tier)
+        acc = by_key.setdefault(key, [0, 0])
+        acc[0] += r.churn
+        acc[1] += r.commits
+        people_by_key[key].add(r.person_id)
+    shares = tuple(
+        sorted(
+            (
+                JurisdictionShare(
+                    country=country,
+                    tier=tier,
+                    churn=churn,
+                    commits=commits,
+                    people=len(people_by_key[(country, tier)]),
+                    share=churn / total if total else 0.0,
+                    reason=ctx.reason(country),
+                )
+                for (country, tier), (churn, commits) in by_key.items()
+            ),
+            key=lambda j: (-j.churn, j.country or "~"),
+        )
+    )
+    return _Stats(
+        churn=total,
+        commits=sum(r.commits for r in rows),
+        people=len({r.person_id for r in rows}),
+        share_min=low / total if total else 0.0,
+        share_max=high / total if total else 0.0,
+        jurisdictions=shares,
+    )
+
+
+# --- findings -------------------------------------------------------------------
+
+
+def latest_run_id(conn: Connection) -> int | None:
+    """The newest successful analysis: findings shown are that run's."""
+    return conn.execute(
+        select(_run.c.id)
+        .where(_run.c.status == "ok", _run.c.kind.in_(("analyze", "check")))
+        .order_by(_run.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def rule_text(rule_id: str) -> str:
+    """The rule's documentation from the rule registry, or '' when it is not registered."""
+    try:
+        registry = importlib.import_module("rules.registry")
+    except ImportError:
+        return ""
+    getter = getattr(registry, "explain", None) or getattr(registry, "get", None)
+    if getter is None:
+        return ""
+    try:
+        found = getter(rule_id)
+    except (KeyError, LookupError):
+        return ""
+    if isinstance(found, str):
+        return found
+    doc = getattr(found, "__doc__", None) or getattr(found, "doc", None)
+    return str(doc or "").strip()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    ref: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    fingerprint: str
+    rule: str
+    severity: str
+    confidence: str
+    component: str | None
+    subject: str | None
+    message: str
+    status: str
+    evidence: tuple[Evidence, ...]
+    numbers: tuple[tuple[str, str], ...]  # (name, value) from the finding's data
+
+
+def _numbers(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key, value in sorted(data.items()):
+        if key in ("status", "waiver"):
+            continue
+        if isinstance(value, float):
+            out.append((key, f"{value:.3f}"))
+        elif isinstance(value, int | str | bool) or value is None:
+            out.append((key, str(value)))
+        else:
+            out.append((key, repr(value)))
+    return tuple(out)
+
+
+def _evidence_refs(items: Iterable[Any]) -> tuple[Evidence, ...]:
+    out = []
+    for item in items or ():
+        if isinstance(item, dict):
+            kind = str(item.get("kind", "?"))
+            ref = str(item.get("ref", ""))
+            detail = " ".join(
+                f"{k}={v}" for k, v in sorted(item.items()) if k not in ("kind", "ref")
+            )
+            out.append(Evidence(kind, ref, detail))
+        else:
+            out.append(Evidence("?", str(item)))
+    return tuple(out)
+
+
+def findings(
+    ctx: ViewContext,
+    *,
+    severity: str | None = None,
+    rule: str | None = None,
+    status: str | None = None,
+    component: str | None = None,
+) -> list[FindingRow]:
+    """Findings of the latest successful run, most severe first; filters are exact matches."""
+    with ctx.engine.connect() as conn:
+        run_id = latest_run_id(conn)
+        if run_id is None:
+            return []
+        stmt = select(_finding).where(_finding.c.run_id == run_id)
+        if severity:
+            stmt = stmt.where(_finding.c.severity == severity)
+        if rule:
+            stmt = stmt.where(_finding.c.rule == rule)
+        if component:
+            stmt = stmt.where(_finding.c.component == component)
+        rows = conn.execute(stmt).mappings().all()
+    out = []
+    for row in rows:
+        data = dict(row["data"] or {})
+        row_status = str(data.get("status") or ("waived" if data.get("waiver") else "open"))
+        if status and row_status != status:
+            continue
+        out.append(
+            FindingRow(
+                id=row["id"],
+                fingerprint=row["fingerprint"],
+                rule=row["rule"],
+                severity=row["severity"],
+                confidence=row["confidence"],
+                component=row["component"],
+                subject=row["subject"],
+                message=row["message"],
+                status=row_status,
+                evidence=_evidence_refs(row["evidence"]),
+                numbers=_numbers(data),
+            )
+        )
+    out.sort(key=lambda f: (_rank(SEVERITY_ORDER, f.severity), f.rule, f.component or "", f.id))
+    return out
+
+
+def _rank(order: Sequence[str], value: str) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def _findings_per_component(conn: Connection) -> Counter[str]:
+    run_id = latest_run_id(conn)
+    if run_id is None:
+        return Counter()
+    stmt = (
+        select(_finding.c.component, func.count())
+        .where(_finding.c.run_id == run_id, _finding.c.component.is_not(None))
+        .group_by(_finding.c.component)
+    )
+    return Counter({name: int(n) for name, n in conn.execute(stmt)})
+
+
+# --- overview -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    components: int
+    sensitive_components: int
+    people: int
+    commits_in_window: int
+    last_run: str | None  # "analyze 2026-10-01 (#3)" or None when never analysed
+    findings_by_severity: tuple[tuple[str, int], ...]
+
+
+def totals(ctx: ViewContext) -> Totals:
+    """The cheap numbers of the overview: counts only, no attribution."""
+    sensitive = list(ctx.config.policy.sensitive)
+    with ctx.engine.connect() as conn:
+        components, sensitive_n = conn.execute(
+            select(
+                func.count(),
+                func.coalesce(
+                    func.sum(case((_component.c.sensitivity.in_(sensitive), 1), else_=0)), 0
+                ),
+            )
+        ).one()
+        people = conn.execute(select(func.count()).where(_person.c.bot == false())).scalar() or 0
+        commits = (
+            conn.execute(
+                select(func.count()).where(
+                    _commit.c.authored_at >= ctx.start_ts, _commit.c.authored_at < ctx.end_ts
+                )
+            ).scalar()
+            or 0
+        )
+        run_id = latest_run_id(conn)
+        by_severity: Counter[str] = Counter()
+        last_run = None
+        if run_id is not None:
+            run = conn.execute(select(_run).where(_run.c.id == run_id)).mappings().one()
+            last_run = f"{run['kind']} as of {run['as_of'] or '?'} (run #{run_id})"
+            for sev, n in conn.execute(
+                select(_finding.c.severity, func.count())
+                .where(_finding.c.run_id == run_id)
+                .group_by(_finding.c.severity)
+            ):
+                by_severity[sev] = int(n)
+    ordered = [s for s in SEVERITY_ORDER] + sorted(set(by_severity) - set(SEVERITY_ORDER))
+    return Totals(
+        components=int(components or 0),
+        sensitive_components=int(sensitive_n or 0),
+        people=int(people),
+        commits_in_window=int(commits),
+        last_run=last_run,
+        findings_by_severity=tuple((s, by_severity.get(s, 0)) for s in ordered),
+    )
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    name: str
+    sensitivity: str
+    sensitive: bool
+    churn: int
+    commits: int
+    people: int
+    share_min: float
+    share_max: float
+    findings: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    totals: Totals
+    churn_by_tier: tuple[tuple[str, int], ...]  # over every component, in TIERS order
+    top_risky: tuple[ComponentRow, ...]
+
+
+def components(ctx: ViewContext) -> list[ComponentRow]:
+    """Every component with its activity and high-risk share in the window."""
+    with ctx.engine.connect() as conn:
+        comps = conn.execute(
+            select(_component.c.id, _component.c.name, _component.c.sensitivity)
+        ).all()
+        activity = _component_activity(conn, ctx)
+        periods = _Periods(conn, {a.person_id for a in activity})
+        counts = _findings_per_component(conn)
+    per_component: dict[int, list[_Activity]] = defaultdict(list)
+    for a in activity:
+        per_component[a.component_id].append(a)
+    rows = []
+    for cid, name, sensitivity in comps:
+        stats = _stats(ctx, per_component.get(cid, []), periods)
+        rows.append(
+            ComponentRow(
+                name=name,
+                sensitivity=sensitivity,
+                sensitive=ctx.is_sensitive(sensitivity),
+                churn=stats.churn,
+                commits=stats.commits,
+                people=stats.people,
+                share_min=stats.share_min,
+                share_max=stats.share_max,
+                findings=counts.get(name, 0),
+            )
+        )
+    rows.sort(key=lambda r: (_rank(SENSITIVITY_ORDER, r.sensitivity), -r.churn, r.name))
+    return rows
+
+
+def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
+    rows = components(ctx)
+    with ctx.engine.connect() as conn:
+        tier_churn = _churn_by_tier(conn, ctx)
+    risky = sorted(
+        (r for r in rows if r.sensitive and (r.share_max > 0 or r.findings)),
+        key=lambda r: (-r.share_max, -r.share_min, -r.findings, r.name),
+    )[:top]
+    return Overview(totals=totals(ctx), churn_by_tier=tier_churn, top_risky=tuple(risky))
+
+
+def _churn_by_tier(conn: Connection, ctx: ViewContext) -> tuple[tuple[str, int], ...]:
+    """Churn of every commit in the window (commit totals: no file join) by author tier."""
+    day = (_commit.c.authored_at / _DAY).label("day")
+    stmt = (
+        select(_person_identity.c.person_id, day, func.sum(_commit.c.added + _commit.c.deleted))
+        .select_from(_commit)
+        .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+        .join(_person, _person.c.id == _person_identity.c.person_id)
+        .where(
+            _commit.c.authored_at >= ctx.start_ts,
+            _commit.c.authored_at < ctx.end_ts,
+            _commit.c.is_merge == false(),
+            _person.c.bot == false(),
+        )
+        .group_by(_person_identity.c.person_id, day)
+    )
+    rows = conn.execute(stmt).all()
+    periods = _Periods(conn, {pid for pid, _, _ in rows})
+    churn: Counter[str] = Counter()
+    for pid, d, total in rows:
+        loc = periods.at(pid, _day(d))
+        churn[ctx.tier(loc.country, loc.candidates)] += int(total or 0)
+    return tuple((t, churn.get(t, 0)) for t in TIERS)
+
+
+# --- component detail -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Maintainer:
+    person_id: int
+    name: str
+    email: str | None
+    churn: int
+    commits: int
+    country: str | None
+    candidates: tuple[str, ...]
+    tier: str
+    confidence: float
+    evidence: tuple[str, ...]  # "kind: value" of the evidence behind the location
+
+
+@dataclass(frozen=True)
+class CommitRow:
+    sha: str
+    source: str
+    authored: date
+    offset: int | None
+    author: str
+    person_id: int | None
+    summary: str
+    churn: int
+
+
+@dataclass(frozen=True)
+class WorkItemRow:
+    key: str
+    source: str
+    kind: str
+    title: str
+    status: str | None
+    assignee: str | None
+
+
+@dataclass(frozen=True)
+class ComponentDetail:
+    name: str
+    sensitivity: str
+    sensitive: bool
+    tags: tuple[str, ...]
+    paths: tuple[str, ...]
+    churn: int
+    commits: int
+    people: int
+    share_min: float
+    share_max: float
+    jurisdictions: tuple[JurisdictionShare, ...]
+    maintainers: tuple[Maintainer, ...]
+    months: tuple[str, ...]  # "2026-04", oldest first
+    activity: tuple[tuple[str, tuple[int, ...]], ...]  # (tier, churn per month)
+    recent_commits: tuple[CommitRow, ...]
+    work_items: tuple[WorkItemRow, ...]
+    findings: tuple[FindingRow, ...]
+
+
+def _months(start: date, end: date) -> list[str]:
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> ComponentDetail | None:
+    with ctx.engine.connect() as conn:
+        comp = conn.execute(select(_component).where(_component.c.name == name)).mappings().first()
+        if comp is None:
+            return None
+        cid = comp["id"]
+        activity = _component_activity(conn, ctx, cid)
+        person_ids = {a.person_id for a in activity}
+        periods = _Periods(conn, person_ids)
+        stats = _stats(ctx, activity, periods)
+        maintainers = _maintainers(conn, ctx, activity, periods)
+        commits = _recent_commits(conn, ctx, cid, recent)
+        items = _work_items(conn, cid)
+    months = _months(ctx.start, ctx.as_of)
+    series: dict[str, list[int]] = {t: [0] * len(months) for t in TIERS}
+    index = {m: i for i, m in enumerate(months)}
+    for a in activity:
+        loc = periods.at(a.person_id, a.day)
+        series[ctx.tier(loc.country, loc.candidates)][index[a.day.strftime("%Y-%m")]] += a.churn
+    return ComponentDetail(
+        name=comp["name"],
+        sensitivity=comp["sensitivity"],
+        sensitive=ctx.is_sensitive(comp["sensitivity"]),
+        tags=tuple(comp["tags"] or ()),
+        paths=tuple(comp["paths"] or ()),
+        churn=stats.churn,
+        commits=stats.commits,
+        people=stats.people,
+        share_min=stats.share_min,
+        share_max=stats.share_max,
+        jurisdictions=stats.jurisdictions,
+        maintainers=maintainers,
+        months=tuple(months),
+        activity=tuple((t, tuple(series[t])) for t in TIERS),
+        recent_commits=commits,
+        work_items=items,
+        findings=tuple(findings(ctx, component=name)),
+    )
+
+
+def _maintainers(
+    conn: Connection, ctx: ViewContext, activity: Sequence[_Activity], periods: _Periods
+) -> tuple[Maintainer, ...]:
+    churn: Counter[int] = Counter()
+    commits: Counter[int] = Counter()
+    for a in activity:
+        churn[a.person_id] += a.churn
+        commits[a.person_id] += a.commits
+    if not churn:
+        return ()
+    people = {
+        pid: (name, email)
+        for pid, name, email in conn.execute(
+            select(_person.c.id, _person.c.name, _person.c.primary_email).where(
+                _person.c.id.in_(list(churn))
+            )
+        )
+    }
+    located = {pid: periods.at(pid, ctx.as_of) for pid in churn}
+    evidence = _evidence_text(conn, [i for loc in located.values() for i in loc.evidence_ids])
+    out = []
+    for pid, person_churn in churn.most_common():
+        loc = located[pid]
+        name, email = people.get(pid, (f"person {pid}", None))
+        out.append(
+            Maintainer(
+                person_id=pid,
+                name=name,
+                email=email,
+                churn=person_churn,
+                commits=commits[pid],
+                country=loc.country,
+                candidates=loc.candidates,
+                tier=ctx.tier(loc.country, loc.candidates),
+                confidence=loc.confidence,
+                evidence=tuple(evidence[i][1] for i in _by_weight(loc.evidence_ids, evidence)),
+            )
+        )
+    return tuple(out)
+
+
+def _evidence_text(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[float, str]]:
+    """(weight, "kind: value") per evidence row id."""
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, tuple[float, str]] = {}
+    for start in range(0, len(wanted), 500):
+        stmt = select(
+            _evidence.c.id, _evidence.c.weight, _evidence.c.kind, _evidence.c.value
+        ).where(_evidence.c.id.in_(wanted[start : start + 500]))
+        for eid, weight, kind, value in conn.execute(stmt):
+            out[eid] = (float(weight), f"{kind}: {value}")
+    return out
+
+
+def _by_weight(ids: Iterable[int], known: dict[int, tuple[float, str]]) -> list[int]:
+    """Strongest evidence first."""
+    return sorted((i for i in ids if i in known), key=lambda i: (-known[i][0], i))
+
+
+def _first_line(message: str) -> str:
+    return (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+
+
+def _recent_commits(
+    conn: Connection, ctx: ViewContext, component_id: int, limit: int
+) -> tuple[CommitRow, ...]:
+    touching = (
+        select(_change.c.commit_id, func.sum(_churn_expr()).label("churn"))
+        .join(_commit, _commit.c.id == _change.c.commit_id)
+        .join(
+            _path_component,
+            and_(
+                _path_component.c.source_id == _commit.c.source_id,
+                _path_component.c.path_id == _change.c.path_id,
+            ),
+        )
+        .where(
+            _path_component.c.component_id == component_id,
+            _commit.c.authored_at < ctx.end_ts,
+        )
+        .group_by(_change.c.commit_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            _commit.c.sha,
+            _source.c.name,
+            _commit.c.authored_at,
+            _commit.c.author_offset,
+            func.coalesce(_identity.c.mapped_name, _identity.c.name, _identity.c.key),
+            _person_identity.c.person_id,
+            _commit.c.message,
+            touching.c.churn,
+        )
+        .join(touching, touching.c.commit_id == _commit.c.id)
+        .join(_source, _source.c.id == _commit.c.source_id)
+        .join(_identity, _identity.c.id == _commit.c.author_id)
+        .outerjoin(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+        .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
+        .limit(limit)
+    )
+    return tuple(
+        CommitRow(
+            sha=sha,
+            source=source,
+            authored=_day(ts // _DAY),
+            offset=offset,
+            author=author or "",
+            person_id=pid,
+            summary=_first_line(message),
+            churn=int(churn or 0),
+        )
+        for sha, source, ts, offset, author, pid, message, churn in conn.execute(stmt)
+    )
+
+
+def _work_items(conn: Connection, component_id: int, limit: int = 50) -> tuple[WorkItemRow, ...]:
+    stmt = (
+        select(
+            _work_item.c.key,
+            _source.c.name,
+            _work_item.c.kind,
+            _work_item.c.title,
+            _work_item.c.status,
+            func.coalesce(_identity.c.name, _identity.c.key),
+        )
+        .join(_work_item_component, _work_item_component.c.work_item_id == _work_item.c.id)
+        .join(_source, _source.c.id == _work_item.c.source_id)
+        .outerjoin(_identity, _identity.c.id == _work_item.c.assignee_id)
+        .where(_work_item_component.c.component_id == component_id)
+        .order_by(_work_item.c.created_at.desc(), _work_item.c.key)
+        .limit(limit)
+    )
+    return tuple(WorkItemRow(*row) for row in conn.execute(stmt))
+
+
+# --- people ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    email: str | None
+    bot: bool
+    identities: int
+    country: str | None
+    candidates: tuple[str, ...]
+    tier: str
+    confidence: float
+    commits: int
+    conflicts: int
+
+
+def people(ctx: ViewContext) -> list[PersonRow]:
+    """Every person with their location as of `as_of` and commits in the window."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(_person.c.id, _person.c.name, _person.c.primary_email, _person.c.bot)
+        ).all()
+        identities: dict[int, int] = dict(
+            conn.execute(
+                select(_person_identity.c.person_id, func.count()).group_by(
+                    _person_identity.c.person_id
+                )
+            ).all()
+        )
+        commits: dict[int, int] = dict(
+            conn.execute(
+                select(_person_identity.c.person_id, func.count())
+                .select_from(_commit)
+                .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+                .where(_commit.c.authored_at >= ctx.start_ts, _commit.c.authored_at < ctx.end_ts)
+                .group_by(_person_identity.c.person_id)
+            ).all()
+        )
+        conflicts: dict[int, int] = dict(
+            conn.execute(
+                select(_conflict.c.person_id, func.count()).group_by(_conflict.c.person_id)
+            ).all()
+        )
+        periods = _Periods(conn)
+    out = []
+    for pid, name, email, bot in rows:
+        loc = periods.at(pid, ctx.as_of)
+        out.append(
+            PersonRow(
+                id=pid,
+                name=name,
+                email=email,
+                bot=bool(bot),
+                identities=int(identities.get(pid, 0)),
+                country=loc.country,
+                candidates=loc.candidates,
+                tier=ctx.tier(loc.country, loc.candidates),
+                confidence=loc.confidence,
+                commits=int(commits.get(pid, 0)),
+                conflicts=int(conflicts.get(pid, 0)),
+            )
+        )
+    out.sort(key=lambda p: (p.bot, -p.commits, p.name.casefold(), p.id))
+    return out
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    kind: str
+    key: str
+    name: str | None
+    email: str | None
+    via: str
+    time_zone: str | None
+    location_text: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    id: int
+    kind: str
+    value: str
+    countries: tuple[str, ...]
+    weight: float
+    valid_from: date | None
+    valid_to: date | None
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class LocationPeriod:
+    country: str | None
+    candidates: tuple[str, ...]
+    tier: str
+    confidence: float
+    valid_from: date | None
+    valid_to: date | None
+    evidence: tuple[EvidenceRow, ...]  # every row the period rests on
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    description: str
+    countries: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    evidence: tuple[EvidenceRow, ...]
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    id: int
+    name: str
+    email: str | None
+    bot: bool
+    identities: tuple[IdentityRow, ...]
+    periods: tuple[LocationPeriod, ...]
+    evidence: tuple[EvidenceRow, ...]  # all rows, including those no period used
+    offsets: tuple[tuple[int | None, int], ...]  # (minutes east of UTC, commits), by offset
+    conflicts: tuple[ConflictRow, ...]
+    commits: tuple[CommitRow, ...] = field(default=())
+
+
+def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> PersonDetail | None:
+    with ctx.engine.connect() as conn:
+        person = conn.execute(select(_person).where(_person.c.id == person_id)).mappings().first()
+        if person is None:
+            return None
+        identities = tuple(
+            IdentityRow(kind, key, name, email, via, tz, loc)
+            for kind, key, name, email, via, tz, loc in conn.execute(
+                select(
+                    _identity.c.kind,
+                    _identity.c.key,
+                    func.coalesce(_identity.c.mapped_name, _identity.c.name),
+                    func.coalesce(_identity.c.mapped_email, _identity.c.email),
+                    _person_identity.c.via,
+                    _identity.c.time_zone,
+                    _identity.c.location_text,
+                )
+                .join(_person_identity, _person_identity.c.identity_id == _identity.c.id)
+                .where(_person_identity.c.person_id == person_id)
+                .order_by(_identity.c.kind, _identity.c.key)
+            )
+        )
+        evidence = {
+            row.id: row
+            for row in (
+                EvidenceRow(
+                    id=r.id,
+                    kind=r.kind,
+                    value=r.value,
+                    countries=tuple(r.countries or ()),
+                    weight=float(r.weight),
+                    valid_from=r.valid_from,
+                    valid_to=r.valid_to,
+                    ref=r.ref,
+                )
+                for r in conn.execute(
+                    select(_evidence)
+                    .where(_evidence.c.person_id == person_id)
+                    .order_by(_evidence.c.weight.desc(), _evidence.c.id)
+                )
+            )
+        }
+        periods = tuple(
+            LocationPeriod(
+                country=r.country,
+                candidates=tuple(sorted(r.candidates or ())),
+                tier=ctx.tier(r.country, r.candidates or ()),
+                confidence=float(r.confidence or 0.0),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+            )
+            for r in conn.execute(
+                select(_resolved)
+                .where(_resolved.c.person_id == person_id)
+                .order_by(_resolved.c.valid_from, _resolved.c.id)
+            )
+        )
+        conflicts = tuple(
+            ConflictRow(
+                description=r.description,
+                countries=tuple(r.countries or ()),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+            )
+            for r in conn.execute(
+                select(_conflict).where(_conflict.c.person_id == person_id).order_by(_conflict.c.id)
+            )
+        )
+        authored = (
+            select(_person_identity.c.identity_id)
+            .where(_person_identity.c.person_id == person_id)
+            .scalar_subquery()
+        )
+        offsets = tuple(
+            (offset, int(n))
+            for offset, n in conn.execute(
+                select(_commit.c.author_offset, func.count())
+                .where(_commit.c.author_id.in_(authored))
+                .group_by(_commit.c.author_offset)
+                .order_by(_commit.c.author_offset)
+            )
+        )
+        commits = tuple(
+            CommitRow(
+                sha=sha,
+                source=source,
+                authored=_day(ts // _DAY),
+                offset=offset,
+                author=person["name"],
+                person_id=person_id,
+                summary=_first_line(message),
+                churn=int((added or 0) + (deleted or 0)),
+            )
+            for sha, source, ts, offset, message, added, deleted in conn.execute(
+                select(
+                    _commit.c.sha,
+                    _source.c.name,
+                    _commit.c.authored_at,
+                    _commit.c.author_offset,
+                    _commit.c.message,
+                    _commit.c.added,
+                    _commit.c.deleted,
+                )
+                .join(_source, _source.c.id == _commit.c.source_id)
+                .where(_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts)
+                .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
+                .limit(recent)
+            )
+        )
+    return PersonDetail(
+        id=person_id,
+        name=person["name"],
+        email=person["primary_email"],
+        bot=bool(person["bot"]),
+        identities=identities,
+        periods=periods,
+        evidence=tuple(evidence.values()),
+        offsets=offsets,
+        conflicts=conflicts,
+        commits=commits,
+    )
+
+
+def person_id_for(ctx: ViewContext, subject: str) -> int | None:
+    """The person a finding's subject names (by name, key or primary e-mail), if any."""
+    with ctx.engine.connect() as conn:
+        return conn.execute(
+            select(_person.c.id)
+            .where(
+                or_(
+                    _person.c.name == subject,
+                    _person.c.key == subject.lower(),
+                    _person.c.primary_email == subject,
+                )
+            )
+            .order_by(_person.c.id)
+            .limit(1)
+        ).scalar()
+
+
+# --- commit and search ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitDetail:
+    sha: str
+    source: str
+    author: str
+    committer: str
+    authored: datetime
+    offset: int | None
+    message: str
+    churn: int
+    paths: tuple[str, ...]
+
+
+def commit_detail(ctx: ViewContext, sha: str) -> CommitDetail | None:
+    """A commit by full sha or unique prefix, with the paths it changed."""
+    committer = _identity.alias("committer")
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                _commit.c.id,
+                _commit.c.sha,
+                _source.c.name,
+                func.coalesce(_identity.c.mapped_name, _identity.c.name, _identity.c.key),
+                func.coalesce(committer.c.mapped_name, committer.c.name, committer.c.key),
+                _commit.c.authored_at,
+                _commit.c.author_offset,
+                _commit.c.message,
+                _commit.c.added,
+                _commit.c.deleted,
+            )
+            .join(_source, _source.c.id == _commit.c.source_id)
+            .join(_identity, _identity.c.id == _commit.c.author_id)
+            .join(committer, committer.c.id == _commit.c.committer_id)
+            .where(_commit.c.sha.startswith(sha, autoescape=True))
+            .order_by(_commit.c.id)
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        paths = tuple(
+            p
+            for (p,) in conn.execute(
+                select(_path.c.path)
+                .join(_change, _change.c.path_id == _path.c.id)
+                .where(_change.c.commit_id == row[0])
+                .order_by(_path.c.path)
+            )
+        )
+    _, full, source, author, committer_name, ts, offset, message, added, deleted = row
+    return CommitDetail(
+        sha=full,
+        source=source,
+        author=author or "",
+        committer=committer_name or "",
+        authored=datetime.fromtimestamp(ts, UTC),
+        offset=offset,
+        message=message or "",
+        churn=int((added or 0) + (deleted or 0)),
+        paths=paths,
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # component | person | finding
+    label: str
+    target: str  # component name, person id, finding id
+
+
+def search(ctx: ViewContext, text: str, *, limit: int = 30) -> list[SearchHit]:
+    """Components, people and findings whose names or messages contain `text`."""
+    needle = text.strip()
+    if not needle:
+        return []
+    pattern = f"%{needle}%"
+    hits: list[SearchHit] = []
+    with ctx.engine.connect() as conn:
+        for (name,) in conn.execute(
+            select(_component.c.name)
+            .where(_component.c.name.ilike(pattern))
+            .order_by(_component.c.name)
+            .limit(limit)
+        ):
+            hits.append(SearchHit("component", name, name))
+        for pid, name, email in conn.execute(
+            select(_person.c.id, _person.c.name, _person.c.primary_email)
+            .where(or_(_person.c.name.ilike(pattern), _person.c.primary_email.ilike(pattern)))
+            .order_by(_person.c.name)
+            .limit(limit)
+        ):
+            hits.append(SearchHit("person", f"{name} <{email or '?'}>", str(pid)))
+        run_id = latest_run_id(conn)
+        if run_id is not None:
+            for fid, rule, message in conn.execute(
+                select(_finding.c.id, _finding.c.rule, _finding.c.message)
+                .where(
+                    _finding.c.run_id == run_id,
+                    or_(
+                        _finding.c.message.ilike(pattern),
+                        _finding.c.rule.ilike(pattern),
+                        _finding.c.subject.ilike(pattern),
+                    ),
+                )
+                .order_by(_finding.c.id)
+                .limit(limit)
+            ):
+                hits.append(SearchHit("finding", f"{rule} {message}", str(fid)))
+    return hits[:limit]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Everything the command palette can jump to, loaded once."""
+
+    components: tuple[str, ...]
+    people: tuple[tuple[int, str], ...]
+
+
+def names(ctx: ViewContext) -> Names:
+    with ctx.engine.connect() as conn:
+        comps = tuple(
+            n for (n,) in conn.execute(select(_component.c.name).order_by(_component.c.name))
+        )
+        folks = tuple(
+            (pid, name)
+            for pid, name in conn.execute(
+                select(_person.c.id, _person.c.name)
+                .where(_person.c.bot == false())
+                .order_by(_person.c.name)
+            )
+        )
+    return Names(comps, folks)
