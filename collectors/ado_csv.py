@@ -1,0 +1,124 @@
+"""Azure DevOps query "Export to CSV".
+
+Every value is quoted; `Assigned To` / `Created By` are `Display Name <email>`
+(the e-mail is the identity key; a bare name is used when the e-mail is
+missing); tags are separated by `; `; area paths keep their backslashes.
+Required columns: `ID`, `Work Item Type`, `Title`.
+
+Dates follow the exporting user's locale. With `date_format` configured, that
+format is used. Otherwise ISO dates are read as such and numeric ones
+(`12/1/2026 9:15:00 AM`) are month-first (the en-US default) unless a value in
+the file can only be day-first; a file with both kinds is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import ClassVar
+
+from collectors.csv_util import CsvRow, CsvTable, read_csv
+from collectors.dates import (
+    DateFormatError,
+    infer_numeric_order,
+    numeric_parts,
+    parse_iso,
+    parse_numeric,
+    parse_with_format,
+)
+from collectors.files import FileBytes, FileCollector
+from collectors.interface import Record, TrackerUser, WorkItemRecord
+
+CREATED = ("Created Date",)
+RESOLVED = ("Closed Date", "Resolved Date")
+_PERSON = re.compile(r"^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$")
+
+
+class AdoCsvCollector(FileCollector):
+    kind: ClassVar[str] = "ado-csv"
+
+    def _records(self, file: FileBytes) -> Iterator[Record]:
+        table = read_csv(file)
+        self.extra["encoding"] = table.encoding
+        table.require("ID", "Work Item Type", "Title")
+        date_columns = [c for c in (*CREATED, *RESOLVED) if table.has(c)]
+        day_first = False
+        if not self.date_format:
+            try:
+                day_first = bool(
+                    infer_numeric_order(
+                        (f"line {row.line}", value)
+                        for row in table.rows
+                        for column in date_columns
+                        if (value := table.value(row, column))
+                    )
+                )
+            except DateFormatError as exc:
+                raise table.error(table.rows[0], date_columns[0], str(exc)) from exc
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            key = table.value(row, "ID") or ""
+            if not key.isdigit():
+                raise table.error(row, "ID", f"work item ID must be a number, got {key!r}")
+            key = str(int(key))
+            if key in seen:
+                raise table.error(
+                    row, "ID", f"work item {key} appears twice (first on line {seen[key]})"
+                )
+            seen[key] = row.line
+            assignee = _person(table, row, "Assigned To")
+            yield WorkItemRecord(
+                key=key,
+                kind=table.value(row, "Work Item Type") or "",
+                title=table.value(row, "Title") or "",
+                status=table.value(row, "State"),
+                created_at=self._date(table, row, CREATED, day_first),
+                resolved_at=self._date(table, row, RESOLVED, day_first),
+                assignee=assignee,
+                reporter=_person(table, row, "Created By"),
+                assignees=(assignee,) if assignee else (),
+                labels=tuple(_tags(table.value(row, "Tags"))),
+                area_path=table.value(row, "Area Path"),
+                line=row.line,
+            )
+
+    def _date(
+        self, table: CsvTable, row: CsvRow, columns: tuple[str, ...], day_first: bool
+    ) -> datetime | None:
+        column = table.column_name(*columns)
+        value = table.value(row, column) if column else None
+        if column is None or value is None:
+            return None
+        try:
+            if self.date_format:
+                return parse_with_format(value, self.date_format)
+            if numeric_parts(value):
+                return parse_numeric(value, day_first=day_first)
+            return parse_iso(value)
+        except DateFormatError as exc:
+            raise table.error(
+                row, column, f"{exc} (read as {'day' if day_first else 'month'}-first)"
+            ) from exc
+
+
+def _tags(value: str | None) -> Iterator[str]:
+    seen: set[str] = set()
+    for tag in (value or "").split(";"):
+        tag = tag.strip()
+        if tag and tag not in seen:
+            seen.add(tag)
+            yield tag
+
+
+def _person(table: CsvTable, row: CsvRow, column: str) -> TrackerUser | None:
+    value = table.value(row, column)
+    if not value:
+        return None
+    match = _PERSON.match(value)
+    if match:
+        name, email = match.group(1).strip(), match.group(2)
+        return TrackerUser(key=email.lower(), display_name=name or None, email=email)
+    if "@" in value and " " not in value:
+        return TrackerUser(key=value.lower(), email=value)
+    return TrackerUser(key=value, display_name=value)

@@ -1,0 +1,205 @@
+"""Strict CSV reading for exports: encoding detection, line numbers, repeated columns.
+
+- Bytes are decoded as UTF-8 (a BOM is dropped); when that fails, as cp1252,
+  which older Windows exports use. The encoding used is reported. NUL bytes
+  (UTF-16, binary files) and bytes neither decoding accepts are errors.
+- Rows are read with `csv.reader`, never `DictReader`: Jira repeats a column
+  name once per value (`Labels,Labels,Labels`) and a dict keeps only the last.
+- Quotes are strict: an unterminated quoted field is an error, not a field that
+  swallows the rest of the file. Cells over `FIELD_LIMIT` are errors; the
+  module-wide `csv.field_size_limit` is restored afterwards.
+- Every row knows the line its record starts on, so errors say "file:line".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from auditor.errors import InputFormatError
+from collectors.files import FIELD_LIMIT, FileBytes, bad_input
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    text: str
+    encoding: str  # "utf-8" or "cp1252"
+
+
+def decode_export(file: FileBytes) -> DecodedText:
+    data = file.data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise bad_input(file.display, 1, "file is UTF-16; export or save it as UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        raise bad_input(
+            file.display,
+            line,
+            "file contains NUL bytes (binary or UTF-16?); export it as UTF-8 CSV",
+        )
+    try:
+        return DecodedText(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return DecodedText(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise bad_input(
+            file.display,
+            line,
+            f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor cp1252; export the file as UTF-8",
+            _column_at(data.decode("cp1252", "replace"), line),
+        ) from exc
+
+
+def _column_at(text: str, line: int) -> str | None:
+    """The header of the cell holding the first U+FFFD on record line `line`, if it can be told."""
+    try:
+        header, rows = _parse(text, "", lenient=True)
+    except InputFormatError:
+        return None
+    for row in rows:
+        for index, cell in enumerate(row.cells):
+            if "\ufffd" in cell and index < len(header):
+                return header[index]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    line: int  # where the record starts (1-based, header is line 1)
+    cells: list[str]
+
+
+class CsvTable:
+    """A parsed CSV file: the header (names may repeat) and the rows, with lookups by name."""
+
+    def __init__(self, display: str, header: list[str], rows: list[CsvRow], encoding: str):
+        self.display = display
+        self.header = header
+        self.rows = rows
+        self.encoding = encoding
+        self._index: dict[str, list[int]] = {}
+        for position, name in enumerate(header):
+            self._index.setdefault(_norm(name), []).append(position)
+
+    def has(self, *names: str) -> bool:
+        return any(_norm(n) in self._index for n in names)
+
+    def column_name(self, *names: str) -> str | None:
+        """The first of `names` the header has, spelled as given."""
+        return next((n for n in names if _norm(n) in self._index), None)
+
+    def require(self, *names: str) -> None:
+        """Every name must be present (each item may be a tuple of alternative spellings)."""
+        for name in names:
+            if not self.has(name):
+                raise bad_input(self.display, 1, f"required column {name!r} is missing", name)
+
+    def require_any(self, names: Sequence[str]) -> None:
+        if not self.has(*names):
+            raise bad_input(
+                self.display,
+                1,
+                f"required column missing: one of {', '.join(map(repr, names))}",
+                names[0],
+            )
+
+    def value(self, row: CsvRow, *names: str) -> str | None:
+        """The first non-empty value of the first column present among `names`, stripped."""
+        for name in names:
+            for position in self._index.get(_norm(name), ()):
+                if position < len(row.cells):
+                    cell = row.cells[position].strip()
+                    if cell:
+                        return cell
+            if _norm(name) in self._index:
+                return None
+        return None
+
+    def values(self, row: CsvRow, *names: str) -> list[str]:
+        """Every non-empty value of every column named one of `names` (repeated columns)."""
+        found: list[str] = []
+        for name in names:
+            for position in self._index.get(_norm(name), ()):
+                if position < len(row.cells):
+                    cell = row.cells[position].strip()
+                    if cell and cell not in found:
+                        found.append(cell)
+        return found
+
+    def error(self, row: CsvRow, field: str, message: str) -> InputFormatError:
+        return bad_input(self.display, row.line, message, field)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.strip().lower().split())
+
+
+def read_csv(file: FileBytes) -> CsvTable:
+    decoded = decode_export(file)
+    header, rows = _parse(decoded.text, file.display, lenient=False)
+    return CsvTable(file.display, header, rows, decoded.encoding)
+
+
+def _parse(text: str, display: str, *, lenient: bool) -> tuple[list[str], list[CsvRow]]:
+    previous_limit = csv.field_size_limit(FIELD_LIMIT if not lenient else 1 << 30)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=not lenient)
+        header: list[str] | None = None
+        rows: list[CsvRow] = []
+        consumed = 0
+        while True:
+            start = consumed + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise _explain(text, display, start, header, exc) from exc
+            consumed = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines (often a trailing one) carry nothing
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                raise bad_input(
+                    display, start, f"row has {len(cells)} fields, the header has {len(header)}"
+                )
+            rows.append(CsvRow(start, cells[: len(header)] + [""] * (len(header) - len(cells))))
+        if header is None:
+            raise bad_input(display, 1, "file is empty: no header row")
+        return header, rows
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _explain(
+    text: str, display: str, start: int, header: list[str] | None, exc: csv.Error
+) -> InputFormatError:
+    """A csv.Error as file:line + the column concerned, found by re-reading the record leniently."""
+    rest = "".join(text.splitlines(keepends=True)[start - 1 :])
+    previous_limit = csv.field_size_limit(1 << 30)
+    try:
+        cells = next(csv.reader(io.StringIO(rest, newline="")), [])
+    except csv.Error:
+        cells = []
+    finally:
+        csv.field_size_limit(previous_limit)
+    long = [i for i, cell in enumerate(cells) if len(cell) > FIELD_LIMIT]
+    index = long[0] if long else max(len(cells) - 1, 0)
+    names: Iterable[str] = header or ()
+    field = list(names)[index] if header and index < len(header) else f"column {index + 1}"
+    reason = str(exc)
+    if long:
+        message = f"field is longer than the {FIELD_LIMIT} character limit"
+    elif "unexpected end of data" in reason:
+        message = "unterminated quoted field (the closing quote is missing)"
+    else:
+        message = f"malformed CSV record: {reason}"
+    return bad_input(display, start, message, field)
