@@ -86,6 +86,7 @@ class TrackerSource(_Strict):
     path: str
     name: str | None = None  # defaults to the file name
     date_format: str | None = None  # strptime format for locale-dependent dates
+    repo: str | None = None  # github-json: the [[git]] name whose commits `#123` refers to
 
 
 class RosterColumns(_Strict):
