@@ -143,6 +143,11 @@ class ComponentConfig(_Strict):
     jira: list[str] = Field(default_factory=list)
     ado_area: list[str] = Field(default_factory=list)
     github: list[str] = Field(default_factory=list)  # labels
+    # Imports (auditor.components): CODEOWNERS owners ("@org/team", "dev@x.com") whose
+    # paths, in every [[git]] repository's CODEOWNERS, join this component; Backstage
+    # `catalog-info.yaml` components (metadata.name) whose folder joins it.
+    codeowners: list[str] = Field(default_factory=list)
+    backstage: list[str] = Field(default_factory=list)
 
     @field_validator("paths")
     @classmethod
