@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from collectors.csv_util import CsvRow, CsvTable, read_csv
 from collectors.dates import (
     DateFormatError,
+    DateOrderError,
     infer_numeric_order,
     numeric_parts,
     parse_iso,
@@ -48,14 +49,15 @@ class AdoCsvCollector(FileCollector):
             try:
                 day_first = bool(
                     infer_numeric_order(
-                        (f"line {row.line}", value)
+                        ((row, column), f"line {row.line}", value)
                         for row in table.rows
                         for column in date_columns
                         if (value := table.value(row, column))
                     )
                 )
-            except DateFormatError as exc:
-                raise table.error(table.rows[0], date_columns[0], str(exc)) from exc
+            except DateOrderError as exc:
+                bad_row, bad_column = cast(tuple[CsvRow, str], exc.where)
+                raise table.error(bad_row, bad_column, str(exc)) from exc
         seen: dict[str, int] = {}
         for row in table.rows:
             key = table.value(row, "ID") or ""

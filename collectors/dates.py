@@ -121,34 +121,49 @@ def parse_numeric(value: str, *, day_first: bool) -> datetime:
     return _build(_year(year), month, day, _clock(hour, minute, sec, ampm))
 
 
-def infer_numeric_order(values: Iterable[tuple[str, str]]) -> bool | None:
+class DateOrderError(DateFormatError):
+    """Numeric dates of one file contradict each other; `where` is the second one's."""
+
+    def __init__(self, message: str, where: object):
+        super().__init__(message)
+        self.where = where
+
+
+def infer_numeric_order(values: Iterable[tuple[object, str, str]]) -> bool | None:
     """Day-first (True), month-first (False) or no numeric dates (None) for one file.
 
-    `values` are (where, value) pairs; raises `DateFormatError` naming the two
-    values that contradict each other.
+    `values` are (where, description, value) triples; raises `DateOrderError`
+    at the value that contradicts an earlier one.
     """
     day_first_only: tuple[str, str] | None = None
     month_first_only: tuple[str, str] | None = None
     dotted = False
     seen = False
-    for where, value in values:
+    for where, described, value in values:
         match = _NUMERIC.match(value.strip())
         if not match:
             continue
         seen = True
         first, sep, second = int(match.group(1)), match.group(2), int(match.group(3))
         dotted = dotted or sep == "."
-        if first > 12 and second <= 12 and day_first_only is None:
-            day_first_only = (where, value)
-        if second > 12 and first <= 12 and month_first_only is None:
-            month_first_only = (where, value)
-    if day_first_only and month_first_only:
-        raise DateFormatError(
-            f"dates in this file contradict each other: "
-            f"{day_first_only[1]!r} ({day_first_only[0]}) "
-            f"is day-first, {month_first_only[1]!r} ({month_first_only[0]}) is month-first; "
-            f"set date_format in [[tracker]]"
-        )
+        if first > 12 and second <= 12:
+            if month_first_only:
+                raise DateOrderError(
+                    f"{value!r} can only be day-first, but {month_first_only[1]!r} "
+                    f"({month_first_only[0]}) can only be month-first; "
+                    f"set date_format in [[tracker]]",
+                    where,
+                )
+            day_first_only = day_first_only or (described, value)
+        if second > 12 and first <= 12:
+            if day_first_only:
+                raise DateOrderError(
+                    f"{value!r} can only be month-first, but {day_first_only[1]!r} "
+                    f"({day_first_only[0]}) can only be day-first; "
+                    f"set date_format in [[tracker]]",
+                    where,
+                )
+            month_first_only = month_first_only or (described, value)
     if not seen:
         return None
     return bool(day_first_only) or (dotted and not month_first_only)

@@ -1,6 +1,6 @@
 """GitHub issues and pull requests, as the REST API or `gh ... --json` print them.
 
-File shape (documented in docs/formats/github-json.md):
+File shape (this docstring is its documentation):
 
     {"repository": "org/repo",
      "issues": [<issue>, ...],
@@ -77,7 +77,9 @@ class GitHubJsonCollector(FileCollector):
         repository = repository or _repository_of(entries)
         self.extra["repository"] = repository or ""
         people = _People(profiles)
-        chosen: dict[int, tuple[Node, bool]] = {}
+        chosen: dict[
+            int, tuple[Node, bool, bool]
+        ] = {}  # number -> (node, is PR, from pull_requests)
         for node, listed_as_pr in entries:
             if not node.is_object():
                 raise node.error("expected an object")
@@ -86,18 +88,18 @@ class GitHubJsonCollector(FileCollector):
             is_pr = listed_as_pr or any(k in node.value for k in PR_FIELDS)
             previous = chosen.get(number)
             if previous is not None:
-                prev_node, prev_listed_pr = previous
+                prev_node, _prev_is_pr, prev_listed = previous
                 # the /issues listing repeats pull requests; the /pulls entry is the richer one
-                if listed_as_pr and not prev_listed_pr and "pull_request" in prev_node.value:
-                    chosen[number] = (node, True)
+                if listed_as_pr and not prev_listed and "pull_request" in prev_node.value:
+                    chosen[number] = (node, True, True)
                     continue
-                if prev_listed_pr and not listed_as_pr and "pull_request" in node.value:
+                if prev_listed and not listed_as_pr and "pull_request" in node.value:
                     continue
                 raise node.error(
                     f"number {number} appears twice (first at {prev_node.path})", "number"
                 )
-            chosen[number] = (node, is_pr)
-        for number, (node, is_pr) in chosen.items():
+            chosen[number] = (node, is_pr, listed_as_pr)
+        for number, (node, is_pr, _listed) in chosen.items():
             yield _item(node, number, is_pr, repository, people)
 
 
