@@ -549,7 +549,8 @@ def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
         tier_churn = _churn_by_tier(conn, ctx)
     risky = sorted(
         (r for r in rows if r.sensitive and (r.share_max > 0 or r.findings)),
-        key=lambda r: (-r.share_max, -r.share_min, -r.findings, r.name),
+        # certain high-risk churn (lower bound) outranks merely possible (upper bound)
+        key=lambda r: (-r.share_min, -r.share_max, -r.findings, r.name),
     )[:top]
     return Overview(totals=totals(ctx), churn_by_tier=tier_churn, top_risky=tuple(risky))
 
@@ -1226,3 +1227,13 @@ def names(ctx: ViewContext) -> Names:
             )
         )
     return Names(comps, folks)
+
+
+def latest_as_of(engine: Engine) -> date | None:
+    """The `as_of` of the latest successful analysis: the TUI's default window end."""
+    with engine.connect() as conn:
+        run_id = latest_run_id(conn)
+        if run_id is None:
+            return None
+        value = conn.execute(select(_run.c.as_of).where(_run.c.id == run_id)).scalar()
+    return value if isinstance(value, date) else None

@@ -53,7 +53,7 @@ def test_overview_tiers_and_top_risky(ctx: ViewContext) -> None:
         "trusted": 70,
         "unknown": 0,
     }
-    assert [r.name for r in ov.top_risky] == [storedata.HOSTILE_COMPONENT, "Collab OnPrem"]
+    assert [r.name for r in ov.top_risky] == ["Collab OnPrem", storedata.HOSTILE_COMPONENT]
 
 
 def test_location_changes_with_the_period(ctx: ViewContext) -> None:

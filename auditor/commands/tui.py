@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import sys
+
+from auditor.cliapp import DEFAULT_CONFIG, AsOfOption, ConfigOption, app, load, parse_as_of
+from auditor.errors import UsageError
+
+
+@app.command()
+def tui(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> None:
+    """Browse components, findings and people in the terminal (Textual).
+
+    The window ends at --as-of, by default where the latest analysis ended, so the
+    figures match its findings.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("auditor tui needs a terminal; use `auditor check` or `auditor people`")
+    from auditor import views
+    from auditor.store import make_engine
+    from tui.app import make_app
+
+    loaded = load(config)
+    engine = make_engine(loaded.store_url)
+    day = parse_as_of(as_of) if as_of else (views.latest_as_of(engine) or parse_as_of(None))
+    make_app(engine, as_of=day, config=loaded).run()

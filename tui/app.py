@@ -1,0 +1,105 @@
+"""The application: global keys, navigation and the factory tests and the CLI share."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from sqlalchemy import Engine
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from auditor.config import AuditorConfig, LoadedConfig
+from auditor.views import SearchHit, ViewContext
+from tui.palette import JumpProvider
+from tui.screens.commit import CommitScreen
+from tui.screens.component import ComponentScreen
+from tui.screens.components import ComponentsScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.people import PeopleScreen
+from tui.screens.person import PersonScreen
+from tui.screens.search import SearchScreen
+
+
+class AuditorApp(App[None]):
+    """Overview, components, findings and people; drill-downs are pushed on top."""
+
+    CSS_PATH = "auditor.tcss"
+    TITLE = "Provenance auditor"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    MODES: ClassVar = {
+        "overview": OverviewScreen,
+        "components": ComponentsScreen,
+        "findings": FindingsScreen,
+        "people": PeopleScreen,
+    }
+    DEFAULT_MODE = "overview"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "switch_mode('overview')", "Overview"),
+        Binding("c", "switch_mode('components')", "Components"),
+        Binding("f", "switch_mode('findings')", "Findings"),
+        Binding("p", "switch_mode('people')", "People"),
+        Binding("slash", "search", "Search"),
+        Binding("question_mark", "help", "Help"),
+        Binding("d", "toggle_dark", "Dark/light"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.sub_title = f"as of {ctx.as_of.isoformat()}, {ctx.window_days}-day window"
+
+    # navigation used by screens, the palette and search
+    def open_component(self, name: str) -> None:
+        self.push_screen(ComponentScreen(name))
+
+    def open_person(self, person_id: int) -> None:
+        self.push_screen(PersonScreen(person_id))
+
+    def open_commit(self, sha: str) -> None:
+        self.push_screen(CommitScreen(sha))
+
+    def open_finding(self, finding_id: int) -> None:
+        self.switch_mode("findings")
+        screen = self.screen
+        if isinstance(screen, FindingsScreen):
+            screen.select_finding(finding_id)
+
+    def open_hit(self, hit: SearchHit | None) -> None:
+        if hit is None:
+            return
+        if hit.kind == "component":
+            self.open_component(hit.target)
+        elif hit.kind == "person":
+            self.open_person(int(hit.target))
+        elif hit.kind == "finding":
+            self.open_finding(int(hit.target))
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen(), self.open_hit)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_escape(self) -> None:
+        """Escape: close the drill-down on top, else return to the overview."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != "overview":
+            self.switch_mode("overview")
+
+
+def make_app(
+    engine: Engine,
+    *,
+    as_of: date | None = None,
+    window_days: int | None = None,
+    config: AuditorConfig | LoadedConfig | None = None,
+) -> AuditorApp:
+    """The app on `engine`; `as_of` and `window_days` default to today and the policy window."""
+    return AuditorApp(ViewContext.build(engine, config, as_of=as_of, window_days=window_days))

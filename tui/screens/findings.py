@@ -1,0 +1,200 @@
+"""Findings of the latest analysis: filters, and a detail pane that says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from auditor import views
+from tui import text as fmt
+from tui.screens.base import DataScreen
+from tui.widgets.tables import SafeTable
+
+FILTERS = ("severity", "rule", "status", "component")
+
+
+@dataclass(frozen=True)
+class FindingsData:
+    findings: list[views.FindingRow]
+    rule_texts: dict[str, str]
+    people: dict[str, int]  # subject -> person id, for subjects that name a person
+
+
+class FindingsScreen(DataScreen[FindingsData]):
+    def __init__(self) -> None:
+        super().__init__(id="findings-screen")
+        self.data = FindingsData([], {}, {})
+        self._wanted: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="body"):
+            with Horizontal(id="filters"):
+                for name in FILTERS:
+                    yield Select[str]([], prompt=f"any {name}", id=f"filter-{name}")
+            with Horizontal(id="split"):
+                yield SafeTable(
+                    ("Severity", "Rule", "Status", "Component", "Subject", "Message"),
+                    id="findings",
+                )
+                with VerticalScroll(id="detail"):
+                    yield Static("", id="why")
+                    yield Label("Links (Enter opens)", classes="panel-title")
+                    yield OptionList(id="links")
+        yield Footer()
+
+    def fetch(self) -> FindingsData:
+        rows = views.findings(self.ctx)
+        texts = {rule: views.rule_text(rule) for rule in {f.rule for f in rows}}
+        people: dict[str, int] = {}
+        for subject in {f.subject for f in rows if f.subject}:
+            pid = views.person_id_for(self.ctx, subject)
+            if pid is not None:
+                people[subject] = pid
+        return FindingsData(rows, texts, people)
+
+    def show(self, data: FindingsData) -> None:
+        self.data = data
+        for name in FILTERS:
+            values = sorted({getattr(f, name) or "" for f in data.findings} - {""})
+            if name == "severity":
+                values.sort(key=lambda s: views._rank(views.SEVERITY_ORDER, s))
+            self.query_one(f"#filter-{name}", Select).set_options(
+                [(fmt.safe(v), v) for v in values]
+            )
+        self.refresh_table()
+        self.query_one("#findings", SafeTable).focus()
+        if self._wanted is not None:
+            self.select_finding(self._wanted)
+
+    def filtered(self) -> list[views.FindingRow]:
+        chosen = {}
+        for name in FILTERS:
+            value = self.query_one(f"#filter-{name}", Select).value
+            if isinstance(value, str):
+                chosen[name] = value
+        return [
+            f
+            for f in self.data.findings
+            if all((getattr(f, k) or "") == v for k, v in chosen.items())
+        ]
+
+    def refresh_table(self) -> None:
+        rows = self.filtered()
+        self.query_one("#findings", SafeTable).fill(
+            (
+                str(f.id),
+                [
+                    fmt.severity(f.severity),
+                    f.rule,
+                    Text(f.status, style="grey50" if f.status != "open" else ""),
+                    fmt.safe(f.component or "-"),
+                    fmt.safe(f.subject or "-"),
+                    fmt.safe(f.message),
+                ],
+            )
+            for f in rows
+        )
+        if rows:
+            self.show_detail(rows[0])
+        else:
+            self.query_one("#why", Static).update(Text("no findings match", style="grey50"))
+            self.query_one("#links", OptionList).clear_options()
+
+    def select_finding(self, finding_id: int) -> None:
+        """Move the cursor to a finding (clearing filters that hide it)."""
+        if not self.loaded:
+            self._wanted = finding_id
+            return
+        self._wanted = None
+        table = self.query_one("#findings", SafeTable)
+        if str(finding_id) not in {r.key.value for r in table.rows.values()}:
+            for name in FILTERS:
+                self.query_one(f"#filter-{name}", Select).clear()
+            self.refresh_table()
+        try:
+            table.move_cursor(row=table.get_row_index(str(finding_id)))
+        except Exception:
+            return
+        table.focus()
+
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        if self.loaded:
+            self.refresh_table()
+
+    @on(DataTable.RowHighlighted, "#findings")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        found = self._by_id(event.row_key.value)
+        if found is not None:
+            self.show_detail(found)
+
+    @on(DataTable.RowSelected, "#findings")
+    def _to_links(self) -> None:
+        self.query_one("#links", OptionList).focus()
+
+    def _by_id(self, key: str | None) -> views.FindingRow | None:
+        return next((f for f in self.data.findings if str(f.id) == key), None)
+
+    def show_detail(self, f: views.FindingRow) -> None:
+        why = Text()
+        why.append_text(fmt.severity(f.severity))
+        why.append(f" {f.rule} ", style="bold")
+        why.append(f"confidence {f.confidence} · {f.status}\n", style="grey50")
+        why.append_text(fmt.safe(f.message, "bold"))
+        why.append("\n\nWhy\n", style="bold underline")
+        why.append_text(
+            fmt.safe_block(self.data.rule_texts.get(f.rule) or "(rule text not available)")
+        )
+        if f.numbers:
+            why.append("\n\nNumbers\n", style="bold underline")
+            for key, value in f.numbers:
+                why.append_text(fmt.join(fmt.safe(key, "grey50"), " = ", fmt.safe(value), "\n"))
+        why.append("\nEvidence\n", style="bold underline")
+        for item in f.evidence or ():
+            why.append_text(
+                fmt.join("• ", fmt.safe(item.kind, "grey50"), " ", fmt.safe(item.ref, "cyan"))
+            )
+            if item.detail:
+                why.append_text(fmt.join(" ", fmt.safe(item.detail)))
+            why.append("\n")
+        if not f.evidence:
+            why.append("none recorded\n", style="grey50")
+        why.append_text(Text(f"fingerprint {f.fingerprint}", style="grey50"))
+        self.query_one("#why", Static).update(why)
+        links = self.query_one("#links", OptionList)
+        links.clear_options()
+        if f.component:
+            links.add_option(
+                Option(
+                    fmt.join("component  ", fmt.safe(f.component)), id=f"component:{f.component}"
+                )
+            )
+        if f.subject and f.subject in self.data.people:
+            links.add_option(
+                Option(
+                    fmt.join("person     ", fmt.safe(f.subject)),
+                    id=f"person:{self.data.people[f.subject]}",
+                )
+            )
+        # option ids must be unique: the same commit may be cited twice
+        for ref in dict.fromkeys(e.ref for e in f.evidence if e.kind == "commit"):
+            links.add_option(
+                Option(fmt.join("commit     ", fmt.safe(ref[:12])), id=f"commit:{ref}")
+            )
+
+    @on(OptionList.OptionSelected, "#links")
+    def _follow(self, event: OptionList.OptionSelected) -> None:
+        kind, _, target = (event.option.id or "").partition(":")
+        if kind == "component":
+            self.auditor.open_component(target)
+        elif kind == "person":
+            self.auditor.open_person(int(target))
+        elif kind == "commit":
+            self.auditor.open_commit(target)

@@ -1,0 +1,92 @@
+"""The first screen: totals, findings by severity, churn by tier, top risky components."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Label, Static
+
+from auditor import views
+from tui import text as fmt
+from tui.screens.base import DataScreen
+from tui.widgets.charts import BarChart, bars
+from tui.widgets.tables import ComponentTable
+
+
+class OverviewScreen(DataScreen[views.Totals]):
+    """Totals paint first (cheap counts); the attribution fills in from a second worker."""
+
+    attribution_loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="body"):
+            with Horizontal(id="stats"):
+                for key in ("components", "sensitive", "people", "commits"):
+                    yield Static("", id=f"stat-{key}", classes="stat")
+            with Horizontal(id="charts"):
+                with Vertical(classes="panel", id="severity-panel"):
+                    yield Label("Findings by severity", classes="panel-title")
+                    yield Static("", id="severity")
+                with Vertical(classes="panel", id="tiers-panel"):
+                    yield Label("Churn by jurisdiction tier", classes="panel-title")
+                    yield BarChart("", id="tiers")
+            yield Label("Top risky sensitive components (Enter opens)", classes="panel-title")
+            yield ComponentTable(id="top-risky")
+            yield Static("", id="last-run")
+        yield Footer()
+
+    def fetch(self) -> views.Totals:
+        return views.totals(self.ctx)
+
+    def show(self, data: views.Totals) -> None:
+        stats = {
+            "components": (data.components, "components"),
+            "sensitive": (data.sensitive_components, "sensitive components"),
+            "people": (data.people, "people"),
+            "commits": (data.commits_in_window, "commits in window"),
+        }
+        for key, (value, label) in stats.items():
+            self.query_one(f"#stat-{key}", Static).update(
+                fmt.join(Text(f"{value:,}", style="bold"), "\n", Text(label, style="grey50"))
+            )
+        rows = [
+            (fmt.severity(sev), n, fmt.SEVERITY_STYLE.get(sev, ""))
+            for sev, n in data.findings_by_severity
+        ]
+        chart = (
+            bars(rows, width=24)
+            if data.last_run
+            else Text("no analysis yet: run `auditor analyze`", style="grey50")
+        )
+        self.query_one("#severity", Static).update(chart)
+        self.query_one("#last-run", Static).update(
+            Text(f"findings from {data.last_run}" if data.last_run else "", style="grey50")
+        )
+        self.query_one("#charts").loading = True
+        self.query_one("#top-risky").loading = True
+        self._load_attribution()
+
+    @work(thread=True, exclusive=True, group="attribution")
+    def _load_attribution(self) -> None:
+        try:
+            data = views.overview(self.ctx)
+        except Exception as exc:
+            self._deliver(self._failed, exc)
+            return
+        self._deliver(self._show_attribution, data)
+
+    def _show_attribution(self, data: views.Overview) -> None:
+        self.query_one("#charts").loading = False
+        self.query_one("#top-risky").loading = False
+        self.query_one("#tiers", BarChart).show(
+            [(fmt.tier(t), churn, fmt.TIER_STYLE[t]) for t, churn in data.churn_by_tier]
+        )
+        self.query_one("#top-risky", ComponentTable).show(data.top_risky)
+        self.attribution_loaded = True
+
+    @on(ComponentTable.Selected)
+    def _open(self, event: ComponentTable.Selected) -> None:
+        self.auditor.open_component(event.name)

@@ -1,0 +1,72 @@
+"""Small text charts: horizontal bars (churn by tier, offsets) and tier sparklines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Sparkline, Static
+
+
+def bars(rows: Sequence[tuple[Text, int, str]], *, width: int = 40) -> Text:
+    """One line per (label, value, style): label, bar scaled to the largest value, value."""
+    out = Text()
+    if not rows:
+        return Text("nothing in the window", style="grey50")
+    top = max((v for _, v, _ in rows), default=0) or 1
+    label_width = max(len(label.plain) for label, _, _ in rows)
+    for i, (label, value, style) in enumerate(rows):
+        if i:
+            out.append("\n")
+        padded = label.copy()
+        padded.pad_right(label_width - len(label.plain))
+        out.append_text(padded)
+        out.append(" ")
+        length = round(width * value / top)
+        out.append("█" * length or ("▏" if value else ""), style=style)
+        out.append(f" {value:,}")
+    return out
+
+
+class BarChart(Static):
+    """A horizontal bar chart over (label, value, style) rows."""
+
+    def show(self, rows: Sequence[tuple[Text, int, str]]) -> None:
+        self.update(
+            bars(rows, width=max(10, min(50, self.size.width - 30 if self.size.width else 40)))
+        )
+
+
+class TierSparklines(Vertical):
+    """Churn per month, one sparkline per jurisdiction tier."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="months")
+
+    def show(
+        self,
+        months: Sequence[str],
+        series: Sequence[tuple[str, Sequence[int]]],
+        styles: dict[str, str],
+    ) -> None:
+        self.query(".tier-line").remove()
+        first = months[0] if months else ""
+        last = months[-1] if months else ""
+        self.query_one("#months", Label).update(
+            Text(f"churn per month, {first} … {last}", style="grey50")
+        )
+        for tier, values in series:
+            if not any(values):
+                continue
+            line = Horizontal(
+                Label(Text(f"{tier:<10}", style=styles.get(tier, "")), classes="tier-name"),
+                Sparkline(list(values), classes=f"tier-spark tier-{tier}"),
+                Label(Text(f"{sum(values):>8,}"), classes="tier-total"),
+                classes="tier-line",
+            )
+            self.mount(line)
