@@ -1,0 +1,358 @@
+"""Components: what the organisation ships, mapped onto paths and work items.
+
+Sources of a component's paths, all configured in `[[components]]`:
+
+- `paths = ["repo:glob", ...]`: gitignore-style globs (pathspec's
+  `GitIgnoreSpec`), relative to the root of the named `[[git]]` repository;
+- `codeowners = ["@org/team", ...]`: every path whose last matching rule in a
+  repository's CODEOWNERS (`.github/CODEOWNERS`, `CODEOWNERS`,
+  `docs/CODEOWNERS`, the first found, as GitHub does) names one of these owners;
+- `backstage = ["name", ...]`: Backstage `catalog-info.yaml` entities of
+  `kind: Component` with that `metadata.name`; the component covers the
+  folder its `backstage.io/source-location` annotation points to in the same
+  repository, else the folder holding the catalog file.
+
+CODEOWNERS and catalog files are read from the repository's working tree
+(local `[[git]]` sources only), never executed; YAML is parsed with
+`safe_load`. A file that cannot be read or parsed is skipped with a warning in
+the summary rather than stopping the audit.
+
+Matching is done once per distinct (repository, path) ever changed, not per
+change, into `path_component`; a path may belong to several components.
+Tracker mappings go into `work_item_component`: Jira component names, Azure
+DevOps area paths (the area and everything below it) and GitHub labels, all
+case-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pathspec
+import yaml
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from auditor import models
+from auditor.config import LoadedConfig
+from auditor.store import table
+
+CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+MAX_IMPORT_BYTES = 1_000_000
+_CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
+
+
+@dataclass
+class ComponentDraft:
+    name: str
+    sensitivity: str
+    tags: list[str]
+    paths: list[str]  # "repo:glob", configured and imported
+    jira: list[str]
+    ado_area: list[str]
+    github_labels: list[str]
+    origin: str = "config"
+    codeowners: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeOwnersRule:
+    pattern: str
+    owners: tuple[str, ...]
+    line: int
+
+
+@dataclass
+class ComponentPlan:
+    components: list[ComponentDraft]
+    codeowners: dict[str, list[CodeOwnersRule]]  # repo name -> rules
+    warnings: list[str]
+
+
+def parse_codeowners(text: str) -> list[CodeOwnersRule]:
+    """Rules in file order; a pattern without owners clears ownership (last match wins)."""
+    rules = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(?<!\\)#.*$", "", raw).strip()
+        if not line:
+            continue
+        parts = line.split()
+        pattern = parts[0].replace("\\#", "#")
+        owners = tuple(p.lower() for p in parts[1:])
+        rules.append(CodeOwnersRule(pattern, owners, number))
+    return rules
+
+
+def _read_small(path: Path) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_IMPORT_BYTES:
+            return None
+        return path.read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _repo_roots(loaded: LoadedConfig) -> dict[str, Path]:
+    roots = {}
+    for src in loaded.config.git:
+        if not src.is_remote:
+            roots[src.name] = Path(loaded.git_location(src))
+    return roots
+
+
+def _source_location_path(annotation: str, repo_name: str) -> str | None:
+    """'url:https://host/org/repo/tree/main/src/x/' → 'src/x' when it names this repository."""
+    match = re.search(r"/([^/]+)/(?:tree|blob)/[^/]+/(.*)$", annotation.strip())
+    if not match or match.group(1).removesuffix(".git") != repo_name:
+        return None
+    return match.group(2).strip("/")
+
+
+def _catalog_globs(
+    conn: Connection, roots: dict[str, Path], wanted: set[str], warnings: list[str]
+) -> dict[str, list[str]]:
+    """Backstage component name (lower-case) -> ["repo:glob", ...]."""
+    found: dict[str, list[str]] = defaultdict(list)
+    if not wanted:
+        return found
+    src, path, fc, commit = (
+        table(m) for m in (models.Source, models.Path, models.FileChange, models.Commit)
+    )
+    for repo, root in sorted(roots.items()):
+        names = {str(PurePosixPath(n)) for n in _CATALOG_NAMES}
+        candidates = set(names)
+        query = (
+            select(path.c.path)
+            .distinct()
+            .select_from(
+                path.join(fc, fc.c.path_id == path.c.id)
+                .join(commit, commit.c.id == fc.c.commit_id)
+                .join(src, src.c.id == commit.c.source_id)
+            )
+            .where(src.c.name == repo, path.c.path.like("%catalog-info.y%ml"))
+        )
+        candidates |= {p for (p,) in conn.execute(query)}
+        for relative in sorted(candidates):
+            file = root / relative
+            text = _read_small(file)
+            if text is None:
+                continue
+            try:
+                documents = list(yaml.safe_load_all(text))
+            except yaml.YAMLError as exc:
+                warnings.append(
+                    f"{repo}:{relative}: not valid YAML, skipped ({exc.__class__.__name__})"
+                )
+                continue
+            folder = str(PurePosixPath(relative).parent)
+            for doc in documents:
+                glob = _catalog_glob(doc, repo, folder)
+                if glob is not None:
+                    name, pattern = glob
+                    if name.lower() in wanted:
+                        found[name.lower()].append(f"{repo}:{pattern}")
+    return found
+
+
+def _catalog_glob(doc: Any, repo: str, folder: str) -> tuple[str, str] | None:
+    if not isinstance(doc, dict) or str(doc.get("kind", "")).lower() != "component":
+        return None
+    metadata = doc.get("metadata")
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
+        return None
+    annotations = metadata.get("annotations")
+    target = None
+    if isinstance(annotations, dict):
+        location = annotations.get("backstage.io/source-location")
+        if isinstance(location, str):
+            target = _source_location_path(location, repo)
+    if target is None:
+        target = "" if folder in ("", ".") else folder
+    return metadata["name"], (f"/{target}/**" if target else "/**")
+
+
+def plan_components(loaded: LoadedConfig, conn: Connection) -> ComponentPlan:
+    """Configured components plus the paths their CODEOWNERS / Backstage imports add."""
+    warnings: list[str] = []
+    roots = _repo_roots(loaded)
+    codeowners: dict[str, list[CodeOwnersRule]] = {}
+    wants_codeowners = any(c.codeowners for c in loaded.config.components)
+    if wants_codeowners:
+        for repo, root in sorted(roots.items()):
+            for relative in CODEOWNERS_LOCATIONS:
+                text = _read_small(root / relative)
+                if text is not None:
+                    codeowners[repo] = parse_codeowners(text)
+                    break
+    wanted_catalog = {n.lower() for c in loaded.config.components for n in c.backstage}
+    catalog = _catalog_globs(conn, roots, wanted_catalog, warnings)
+    for name in sorted(wanted_catalog - set(catalog)):
+        warnings.append(f"Backstage component {name!r} not found in any catalog-info.yaml")
+    drafts = []
+    for comp in loaded.config.components:
+        paths = list(comp.paths)
+        origin = "config"
+        for name in comp.backstage:
+            paths += [p for p in catalog.get(name.lower(), []) if p not in paths]
+            origin = "backstage" if not comp.paths else origin
+        if comp.codeowners and not comp.paths and not comp.backstage:
+            origin = "codeowners"
+        drafts.append(
+            ComponentDraft(
+                name=comp.name,
+                sensitivity=comp.sensitivity,
+                tags=list(comp.tags),
+                paths=paths,
+                jira=list(comp.jira),
+                ado_area=list(comp.ado_area),
+                github_labels=list(comp.github),
+                origin=origin,
+                codeowners=[o.lower() for o in comp.codeowners],
+            )
+        )
+    return ComponentPlan(drafts, codeowners, warnings)
+
+
+def _git_sources(conn: Connection) -> dict[str, int]:
+    src = table(models.Source)
+    return {
+        name: sid
+        for sid, name in conn.execute(select(src.c.id, src.c.name).where(src.c.kind == "git"))
+    }
+
+
+def _distinct_paths(conn: Connection, source_id: int) -> list[tuple[int, str]]:
+    path, fc, commit = table(models.Path), table(models.FileChange), table(models.Commit)
+    changed = (
+        select(fc.c.path_id)
+        .join(commit, commit.c.id == fc.c.commit_id)
+        .where(commit.c.source_id == source_id)
+        .distinct()
+        .subquery()
+    )
+    rows = conn.execute(
+        select(path.c.id, path.c.path).join(changed, changed.c.path_id == path.c.id)
+    )
+    return [(int(i), str(p)) for i, p in rows]
+
+
+def map_paths(
+    conn: Connection, plan: ComponentPlan, component_ids: dict[str, int]
+) -> list[dict[str, int]]:
+    """`path_component` rows: each distinct changed path of each git source matched once."""
+    rows: list[dict[str, int]] = []
+    for repo, source_id in sorted(_git_sources(conn).items()):
+        specs: list[tuple[int, pathspec.PathSpec]] = []
+        for comp in plan.components:
+            globs = [g for r, _, g in (p.partition(":") for p in comp.paths) if r == repo]
+            if globs:
+                specs.append((component_ids[comp.name], pathspec.GitIgnoreSpec.from_lines(globs)))
+        owned: list[tuple[int, set[str]]] = [
+            (component_ids[c.name], set(c.codeowners)) for c in plan.components if c.codeowners
+        ]
+        rules = plan.codeowners.get(repo, [])
+        owners_spec = (
+            pathspec.GitIgnoreSpec.from_lines([r.pattern for r in rules])
+            if rules and owned
+            else None
+        )
+        if not specs and owners_spec is None:
+            continue
+        for path_id, path in _distinct_paths(conn, source_id):
+            matched = {cid for cid, spec in specs if spec.match_file(path)}
+            if owners_spec is not None:
+                result = owners_spec.check_file(path)
+                if result.include and result.index is not None:
+                    owners = set(rules[result.index].owners)
+                    matched |= {cid for cid, wanted in owned if owners & wanted}
+            rows += [
+                {"source_id": source_id, "path_id": path_id, "component_id": cid}
+                for cid in sorted(matched)
+            ]
+    return rows
+
+
+def _norm_area(value: str) -> str:
+    return "\\".join(p.strip() for p in value.replace("/", "\\").split("\\") if p.strip()).lower()
+
+
+def map_work_items(
+    conn: Connection, components: Sequence[ComponentDraft], component_ids: dict[str, int]
+) -> list[dict[str, int]]:
+    """`work_item_component` rows from Jira components, ADO area paths and GitHub labels."""
+    wi, src = table(models.WorkItem), table(models.Source)
+    jira: dict[str, set[int]] = defaultdict(set)
+    labels: dict[str, set[int]] = defaultdict(set)
+    areas: list[tuple[str, int]] = []
+    for comp in components:
+        cid = component_ids[comp.name]
+        for name in comp.jira:
+            jira[name.strip().lower()].add(cid)
+        for label in comp.github_labels:
+            labels[label.strip().lower()].add(cid)
+        areas += [(_norm_area(a), cid) for a in comp.ado_area if _norm_area(a)]
+    if not (jira or labels or areas):
+        return []
+    rows = []
+    query = select(wi.c.id, src.c.kind, wi.c.components, wi.c.labels, wi.c.area_path).join(
+        src, src.c.id == wi.c.source_id
+    )
+    for item_id, kind, comps, item_labels, area in conn.execute(query):
+        matched: set[int] = set()
+        if kind.startswith("jira"):
+            for name in comps or []:
+                matched |= jira.get(str(name).strip().lower(), set())
+        elif kind.startswith("ado"):
+            if area:
+                norm = _norm_area(area)
+                matched |= {cid for a, cid in areas if norm == a or norm.startswith(a + "\\")}
+        elif kind.startswith("github"):
+            for label in item_labels or []:
+                matched |= labels.get(str(label).strip().lower(), set())
+        rows += [{"work_item_id": item_id, "component_id": cid} for cid in sorted(matched)]
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Churn (added + deleted lines) of non-merge commits, and the part on mapped paths."""
+
+    total_churn: int
+    mapped_churn: int
+
+    @property
+    def unmapped_churn(self) -> int:
+        return self.total_churn - self.mapped_churn
+
+    @property
+    def ratio(self) -> float:
+        return self.mapped_churn / self.total_churn if self.total_churn else 1.0
+
+
+def coverage(conn: Connection) -> Coverage:
+    fc, commit, pc = table(models.FileChange), table(models.Commit), table(models.PathComponent)
+    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
+    base = fc.join(commit, commit.c.id == fc.c.commit_id)
+    total = conn.execute(
+        select(func.coalesce(func.sum(churn), 0)).select_from(base).where(~commit.c.is_merge)
+    ).scalar_one()
+    mapped_paths = select(pc.c.source_id, pc.c.path_id).distinct().subquery()
+    mapped = conn.execute(
+        select(func.coalesce(func.sum(churn), 0))
+        .select_from(
+            base.join(
+                mapped_paths,
+                and_(
+                    mapped_paths.c.source_id == commit.c.source_id,
+                    mapped_paths.c.path_id == fc.c.path_id,
+                ),
+            )
+        )
+        .where(~commit.c.is_merge)
+    ).scalar_one()
+    return Coverage(int(total), int(mapped))

@@ -1,0 +1,1 @@
+"""Where people are: location evidence from every source, and its resolution."""

@@ -1,0 +1,214 @@
+"""Location evidence rows from the collected tables: one function per kind of source.
+
+Each row says which countries one piece of evidence supports, how strongly
+(`weight`, see `auditor.locations.resolution` for how weights combine), for
+which dates, and where it comes from (`ref`, e.g. `roster.csv:4`,
+`identity:12`, `commits:2025-03`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import PurePath
+
+from auditor.config import OverrideConfig
+from auditor.identity import normal_email
+from auditor.locations.email_domains import country_for_email
+from auditor.locations.profile import WEIGHT_PROFILE, country_for_profile_location
+from auditor.locations.resolution import OFFSET_WEIGHT, UTC_FACTOR
+from auditor.locations.tz_countries import (
+    countries_for_offset_in_month,
+    format_offset,
+    zone_country,
+)
+
+WEIGHT_AUTHORITATIVE = 1.0
+WEIGHT_TRACKER_TZ = 0.7
+MAX_OFFSET_MINUTES = 14 * 60
+_EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceDraft:
+    person_id: int
+    kind: str
+    value: str
+    countries: tuple[str, ...]
+    weight: float
+    valid_from: date | None = None
+    valid_to: date | None = None
+    ref: str | None = None
+    offset: int | None = None  # tz_offset: minutes east of UTC (not stored; in `value`)
+    commits: int = 0  # tz_offset: commits at that offset in the month (not stored)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    person_id: int
+    source: str  # roster file location
+    line: int
+    country: str
+    office: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+
+def roster_evidence(rows: Iterable[RosterRow]) -> list[EvidenceDraft]:
+    out = []
+    for row in rows:
+        value = row.country + (f" ({row.office})" if row.office else "")
+        out.append(
+            EvidenceDraft(
+                row.person_id,
+                "roster",
+                value,
+                (row.country,),
+                WEIGHT_AUTHORITATIVE,
+                row.valid_from,
+                row.valid_to,
+                f"{PurePath(row.source).name}:{row.line}",
+            )
+        )
+    return out
+
+
+def override_evidence(
+    overrides: Sequence[OverrideConfig], person_by_email: Mapping[str, int], config_name: str
+) -> list[EvidenceDraft]:
+    """`[[overrides]]` rows; an override naming nobody we know gives no evidence."""
+    out = []
+    for index, override in enumerate(overrides):
+        person = person_by_email.get(normal_email(override.email) or "")
+        if person is None:
+            continue
+        value = override.country + (f": {override.reason}" if override.reason else "")
+        out.append(
+            EvidenceDraft(
+                person,
+                "override",
+                value,
+                (override.country,),
+                WEIGHT_AUTHORITATIVE,
+                override.valid_from,
+                override.valid_to,
+                f"{config_name}:overrides[{index}]",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityFacts:
+    person_id: int
+    identity_id: int
+    emails: tuple[str, ...]
+    time_zone: str | None
+    location_text: str | None
+
+
+def identity_evidence(
+    facts: Iterable[IdentityFacts], corporate_domains: Mapping[str, str]
+) -> list[EvidenceDraft]:
+    """Tracker zones, GitHub profile locations and e-mail domains; one row per distinct value."""
+    out: list[EvidenceDraft] = []
+    seen: set[tuple[int, str, str]] = set()
+
+    def add(draft: EvidenceDraft, dedupe: str) -> None:
+        key = (draft.person_id, draft.kind, dedupe)
+        if key not in seen:
+            seen.add(key)
+            out.append(draft)
+
+    for fact in sorted(facts, key=lambda f: (f.person_id, f.identity_id)):
+        ref = f"identity:{fact.identity_id}"
+        zone_c = zone_country(fact.time_zone)
+        if fact.time_zone and zone_c:
+            add(
+                EvidenceDraft(
+                    fact.person_id,
+                    "tracker_tz",
+                    fact.time_zone.strip(),
+                    (zone_c,),
+                    WEIGHT_TRACKER_TZ,
+                    ref=ref,
+                ),
+                fact.time_zone.strip(),
+            )
+        profile_c = country_for_profile_location(fact.location_text)
+        if fact.location_text and profile_c:
+            add(
+                EvidenceDraft(
+                    fact.person_id,
+                    "profile_location",
+                    fact.location_text.strip(),
+                    (profile_c,),
+                    WEIGHT_PROFILE,
+                    ref=ref,
+                ),
+                profile_c + fact.location_text.strip().lower(),
+            )
+        for email in fact.emails:
+            found = country_for_email(email, corporate_domains)
+            if found:
+                add(
+                    EvidenceDraft(
+                        fact.person_id,
+                        "email_domain",
+                        f"{found.domain} ({found.how})",
+                        (found.country,),
+                        found.weight,
+                        ref=ref,
+                    ),
+                    found.domain,
+                )
+    return out
+
+
+def offset_evidence(
+    counts: Iterable[tuple[int, int, int, int]],
+) -> list[EvidenceDraft]:
+    """Per person and local month: one row per author offset seen, from
+    `(person_id, offset_minutes, local epoch day, commits)` tuples.
+
+    Weight = 0.3 × the offset's share of the person's commits that month (a
+    tenth of that for +0000); countries = every country with a zone at that
+    offset during that month.
+    """
+    per_month: dict[tuple[int, int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    month_of: dict[int, tuple[int, int]] = {}
+    for person, offset, day, commits in counts:
+        if offset is None or abs(offset) > MAX_OFFSET_MINUTES or day < 0:
+            continue
+        ym = month_of.get(day)
+        if ym is None:
+            d = _EPOCH + timedelta(days=day)
+            ym = month_of[day] = (d.year, d.month)
+        per_month[(person, *ym)][offset] += commits
+    out = []
+    for (person, year, month), offsets in sorted(per_month.items()):
+        total = sum(offsets.values())
+        first = date(year, month, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        for offset, commits in sorted(offsets.items()):
+            share = commits / total
+            weight = OFFSET_WEIGHT * share * (UTC_FACTOR if offset == 0 else 1.0)
+            # +0000 keeps its (large) set for the record; resolution never uses it.
+            countries = tuple(sorted(countries_for_offset_in_month(offset, year, month)))
+            out.append(
+                EvidenceDraft(
+                    person,
+                    "tz_offset",
+                    f"{format_offset(offset)} × {commits} of {total} commits in {first:%Y-%m}",
+                    countries,
+                    round(weight, 4),
+                    first,
+                    last,
+                    f"commits:{first:%Y-%m}",
+                    offset=offset,
+                    commits=commits,
+                )
+            )
+    return out

@@ -1,0 +1,330 @@
+"""GitHub profile `location` free text → country.
+
+Matched against country names from the tz database's `iso3166.tab`, common
+aliases, and a curated list of major cities (capitals and large engineering
+hubs). The last comma-separated part is tried first ("Minsk, Belarus" → BY),
+then the other parts, then the whole text. Nothing is ever inferred from a
+person's name; text that matches nothing gives no evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+WEIGHT_PROFILE = 0.5
+
+ALIASES: dict[str, str] = {
+    "usa": "US",
+    "us": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "great britain": "GB",
+    "northern ireland": "GB",
+    "prc": "CN",
+    "china": "CN",
+    "mainland china": "CN",
+    "russia": "RU",
+    "russian federation": "RU",
+    "south korea": "KR",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "north korea": "KP",
+    "dprk": "KP",
+    "iran": "IR",
+    "taiwan": "TW",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "czechia": "CZ",
+    "czech republic": "CZ",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "deutschland": "DE",
+    "españa": "ES",
+    "brasil": "BR",
+    "türkiye": "TR",
+    "turkey": "TR",
+    "uae": "AE",
+    "syria": "SY",
+    "laos": "LA",
+    "moldova": "MD",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "macau": "MO",
+    "hong kong sar": "HK",
+    "ivory coast": "CI",
+    "côte d'ivoire": "CI",
+    "belarus": "BY",
+    "беларусь": "BY",
+    "россия": "RU",
+    "中国": "CN",
+    "中國": "CN",
+    "日本": "JP",
+    "한국": "KR",
+    "україна": "UA",
+    "ukraine": "UA",
+    "palestine": "PS",
+    "kosovo": "XK",
+}
+
+CITIES: dict[str, str] = {
+    # China
+    "beijing": "CN",
+    "shanghai": "CN",
+    "shenzhen": "CN",
+    "guangzhou": "CN",
+    "hangzhou": "CN",
+    "chengdu": "CN",
+    "nanjing": "CN",
+    "wuhan": "CN",
+    "xi'an": "CN",
+    "xian": "CN",
+    "suzhou": "CN",
+    "tianjin": "CN",
+    "chongqing": "CN",
+    "dalian": "CN",
+    "xiamen": "CN",
+    "北京": "CN",
+    "上海": "CN",
+    "深圳": "CN",
+    "杭州": "CN",
+    # Russia, Belarus, Iran, North Korea
+    "moscow": "RU",
+    "saint petersburg": "RU",
+    "st. petersburg": "RU",
+    "st petersburg": "RU",
+    "novosibirsk": "RU",
+    "yekaterinburg": "RU",
+    "kazan": "RU",
+    "nizhny novgorod": "RU",
+    "москва": "RU",
+    "санкт-петербург": "RU",
+    "minsk": "BY",
+    "минск": "BY",
+    "tehran": "IR",
+    "isfahan": "IR",
+    "shiraz": "IR",
+    "pyongyang": "KP",
+    # Asia-Pacific
+    "singapore": "SG",
+    "kuala lumpur": "MY",
+    "penang": "MY",
+    "manila": "PH",
+    "taipei": "TW",
+    "hsinchu": "TW",
+    "hong kong": "HK",
+    "tokyo": "JP",
+    "osaka": "JP",
+    "kyoto": "JP",
+    "seoul": "KR",
+    "busan": "KR",
+    "bangalore": "IN",
+    "bengaluru": "IN",
+    "mumbai": "IN",
+    "delhi": "IN",
+    "new delhi": "IN",
+    "hyderabad": "IN",
+    "pune": "IN",
+    "chennai": "IN",
+    "kolkata": "IN",
+    "noida": "IN",
+    "gurgaon": "IN",
+    "gurugram": "IN",
+    "colombo": "LK",
+    "kathmandu": "NP",
+    "dhaka": "BD",
+    "karachi": "PK",
+    "lahore": "PK",
+    "islamabad": "PK",
+    "jakarta": "ID",
+    "bangkok": "TH",
+    "hanoi": "VN",
+    "ho chi minh city": "VN",
+    "sydney": "AU",
+    "melbourne": "AU",
+    "brisbane": "AU",
+    "perth": "AU",
+    "auckland": "NZ",
+    "wellington": "NZ",
+    # Europe
+    "london": "GB",
+    "manchester": "GB",
+    "edinburgh": "GB",
+    "cambridge": "GB",
+    "dublin": "IE",
+    "paris": "FR",
+    "lyon": "FR",
+    "berlin": "DE",
+    "munich": "DE",
+    "münchen": "DE",
+    "hamburg": "DE",
+    "frankfurt": "DE",
+    "cologne": "DE",
+    "köln": "DE",
+    "stuttgart": "DE",
+    "amsterdam": "NL",
+    "rotterdam": "NL",
+    "brussels": "BE",
+    "zurich": "CH",
+    "zürich": "CH",
+    "geneva": "CH",
+    "vienna": "AT",
+    "wien": "AT",
+    "prague": "CZ",
+    "praha": "CZ",
+    "brno": "CZ",
+    "warsaw": "PL",
+    "warszawa": "PL",
+    "krakow": "PL",
+    "kraków": "PL",
+    "wroclaw": "PL",
+    "wrocław": "PL",
+    "gdansk": "PL",
+    "budapest": "HU",
+    "bucharest": "RO",
+    "sofia": "BG",
+    "belgrade": "RS",
+    "zagreb": "HR",
+    "ljubljana": "SI",
+    "bratislava": "SK",
+    "kyiv": "UA",
+    "kiev": "UA",
+    "kharkiv": "UA",
+    "lviv": "UA",
+    "odesa": "UA",
+    "odessa": "UA",
+    "vilnius": "LT",
+    "riga": "LV",
+    "tallinn": "EE",
+    "helsinki": "FI",
+    "stockholm": "SE",
+    "gothenburg": "SE",
+    "oslo": "NO",
+    "copenhagen": "DK",
+    "madrid": "ES",
+    "barcelona": "ES",
+    "lisbon": "PT",
+    "porto": "PT",
+    "rome": "IT",
+    "milan": "IT",
+    "milano": "IT",
+    "athens": "GR",
+    "istanbul": "TR",
+    "ankara": "TR",
+    "tel aviv": "IL",
+    "jerusalem": "IL",
+    "tbilisi": "GE",
+    "yerevan": "AM",
+    "baku": "AZ",
+    "chisinau": "MD",
+    "reykjavik": "IS",
+    # Americas
+    "new york": "US",
+    "nyc": "US",
+    "san francisco": "US",
+    "sf": "US",
+    "seattle": "US",
+    "redmond": "US",
+    "austin": "US",
+    "boston": "US",
+    "chicago": "US",
+    "los angeles": "US",
+    "mountain view": "US",
+    "palo alto": "US",
+    "san jose": "US",
+    "denver": "US",
+    "portland": "US",
+    "atlanta": "US",
+    "washington, dc": "US",
+    "washington dc": "US",
+    "toronto": "CA",
+    "vancouver": "CA",
+    "montreal": "CA",
+    "montréal": "CA",
+    "ottawa": "CA",
+    "waterloo": "CA",
+    "mexico city": "MX",
+    "guadalajara": "MX",
+    "são paulo": "BR",
+    "sao paulo": "BR",
+    "rio de janeiro": "BR",
+    "buenos aires": "AR",
+    "santiago": "CL",
+    "bogota": "CO",
+    "bogotá": "CO",
+    "medellin": "CO",
+    "medellín": "CO",
+    "lima": "PE",
+    "montevideo": "UY",
+    # Africa, Middle East
+    "cairo": "EG",
+    "lagos": "NG",
+    "nairobi": "KE",
+    "cape town": "ZA",
+    "johannesburg": "ZA",
+    "casablanca": "MA",
+    "tunis": "TN",
+    "dubai": "AE",
+    "abu dhabi": "AE",
+    "riyadh": "SA",
+    "doha": "QA",
+    "amman": "JO",
+    "beirut": "LB",
+}
+
+
+def _normal(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    return re.sub(r"\s+", " ", text).strip(" .;:!-()[]")
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    text = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _, name = line.partition("\t")
+        full = _normal(name)
+        names[full] = code
+        # "Korea (South)", "Britain (UK)", "Iran": keep the part before parentheses too.
+        short = _normal(full.split("(")[0])
+        if short and short not in ("korea", "congo"):
+            names.setdefault(short, code)
+    names.update({_normal(k): v for k, v in ALIASES.items()})
+    return names
+
+
+@cache
+def _cities() -> dict[str, str]:
+    return {_normal(k): v for k, v in CITIES.items()}
+
+
+def country_for_profile_location(text: str | None) -> str | None:
+    """The country a free-text location names, or None when it names none we know."""
+    if not text:
+        return None
+    whole = _normal(text)
+    if not whole:
+        return None
+    parts = [p for p in (_normal(x) for x in re.split(r"[,/|·•]", whole)) if p]
+    names = _country_names()
+    cities = _cities()
+    for part in [*reversed(parts), whole]:
+        if part in names:
+            return names[part]
+    for part in [whole, *parts]:
+        if part in cities:
+            return cities[part]
+    return None

@@ -1,0 +1,383 @@
+"""One person's location evidence → periods (country / candidate set / unknown) and conflicts.
+
+Evidence kinds, strongest first, and how they count:
+
+- `roster`, `override` (weight 1.0, effective-dated): authoritative. Where one
+  covers a day, it decides the country. An override (written deliberately by
+  the auditor in `auditor.toml`) beats a roster row that says otherwise; the
+  disagreement is recorded as a conflict.
+- `tracker_tz` (0.7), `profile_location` (0.5), `email_domain` (0.4–0.6):
+  one country each, undated. Where no authoritative row applies, the country
+  with the highest noisy-OR score wins when it reaches 0.4 and the runner-up
+  scores below 80% of it; otherwise the period is a candidate set.
+- `tz_offset` (≤ 0.3, per month): a candidate *set*. Alone it resolves a
+  country only when the set has exactly one member (+0545 → NP); +0800 stays
+  {AU, CN, SG, ...}. `+0000` is uninformative (servers, CI, UTC laptops): it
+  never adds a candidate. A month's offsets are assumed to hold until the next
+  month with commits, so relocations show as a change of period.
+
+Confidence, in [0, 1], is the strength of the period's claim: that the person
+was in `country`, or, when `country` is None, somewhere in `candidates`.
+- 1.0 for an authoritative row with nothing contradicting it; 0.8 when a
+  strong source (tracker zone, consistent commit offsets, another
+  authoritative row) contradicts it;
+- otherwise 1 − Π(1 − wᵢ) over the weights wᵢ of the evidence rows that support
+  the claim, multiplied by (1 − w) of commit offsets that exclude it;
+- 0.0 for unknown (no candidates).
+
+Conflicts (`Conflict`) are recorded between strong sources only: roster vs
+override, roster/override vs tracker zone, roster/override vs consistent
+offsets (at least 3 informative commits, 80% of them at offsets whose
+countries exclude the roster country), tracker zones of different accounts,
+and tracker zone vs consistent offsets where no roster row applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from auditor.locations.tz_countries import format_offset
+
+AUTHORITATIVE = ("override", "roster")
+SINGLE_COUNTRY = ("tracker_tz", "profile_location", "email_domain")
+CHOOSE_THRESHOLD = 0.4
+RUNNER_UP_RATIO = 0.8
+CONFLICTED_AUTHORITY = 0.8
+CONSISTENT_MIN_COMMITS = 3
+CONSISTENT_SHARE = 0.8
+OFFSET_WEIGHT = 0.3  # a month whose commits all sit at one informative offset
+UTC_FACTOR = 0.1  # +0000 rows weigh a tenth: servers, CI and UTC laptops use it
+MONTH_SHARE_FLOOR = 0.25  # offsets below this share of a month's informative commits: travel, noise
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: int
+    kind: str
+    value: str
+    countries: tuple[str, ...]
+    weight: float
+    valid_from: date | None = None
+    valid_to: date | None = None
+    offset: int | None = None  # tz_offset only: minutes east of UTC
+    commits: int = 0  # tz_offset only: commits at that offset in the month
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    country: str | None
+    candidates: tuple[str, ...]
+    confidence: float
+    valid_from: date | None
+    valid_to: date | None
+    evidence_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    description: str
+    countries: tuple[str, ...]
+    evidence_ids: tuple[int, ...]
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+def noisy_or(weights: Iterable[float]) -> float:
+    remaining = 1.0
+    for w in weights:
+        remaining *= 1.0 - max(0.0, min(1.0, w))
+    return 1.0 - remaining
+
+
+@dataclass
+class _Month:
+    start: date
+    rows: list[Evidence] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(r.commits for r in self.rows)
+
+    @property
+    def informative(self) -> list[Evidence]:
+        return [r for r in self.rows if r.offset not in (0, None) and r.countries]
+
+    def candidates(self) -> frozenset[str]:
+        rows = self.informative
+        inf_total = sum(r.commits for r in rows)
+        kept = [r for r in rows if inf_total and r.commits / inf_total >= MONTH_SHARE_FLOOR]
+        return frozenset(c for r in kept for c in r.countries)
+
+    def confidence(self) -> float:
+        """0.3 × the share of all the month's commits at offsets within the candidate set."""
+        cands = self.candidates()
+        if not cands or not self.total:
+            return 0.0
+        inside = sum(r.commits for r in self.informative if set(r.countries) <= cands)
+        return OFFSET_WEIGHT * inside / self.total
+
+
+def _overlaps(ev: Evidence, start: date | None, end: date | None) -> bool:
+    if ev.valid_from and end and ev.valid_from > end:
+        return False
+    return not (ev.valid_to and start and ev.valid_to < start)
+
+
+def _covers(ev: Evidence, start: date | None, end: date | None) -> bool:
+    if ev.valid_from and (start is None or ev.valid_from > start):
+        return False
+    return not (ev.valid_to and (end is None or ev.valid_to < end))
+
+
+def _offset_contradiction(
+    country: str, rows: Sequence[Evidence]
+) -> tuple[int, int, list[Evidence]]:
+    """(informative commits, commits at offsets excluding `country`, those rows)."""
+    informative = [r for r in rows if r.offset not in (0, None) and r.countries]
+    total = sum(r.commits for r in informative)
+    against = [r for r in informative if country not in r.countries]
+    return total, sum(r.commits for r in against), against
+
+
+def _consistent_against(total: int, against: int) -> bool:
+    return total >= CONSISTENT_MIN_COMMITS and against / total >= CONSISTENT_SHARE
+
+
+def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Conflict]]:
+    """Periods (ordered, non-overlapping) and conflicts for one person's evidence."""
+    auth = [e for e in evidence if e.kind in AUTHORITATIVE]
+    singles = [e for e in evidence if e.kind in SINGLE_COUNTRY and e.countries]
+    offsets = sorted((e for e in evidence if e.kind == "tz_offset"), key=lambda e: e.id)
+    months: dict[date, _Month] = {}
+    for row in offsets:
+        month_start = row.valid_from or date.min
+        months.setdefault(month_start, _Month(month_start)).rows.append(row)
+    month_list = [months[k] for k in sorted(months)]
+
+    conflicts = _conflicts(auth, singles, offsets)
+    auth_ids = {e.id for e in auth}
+    conflicted_auth = {i for c in conflicts for i in c.evidence_ids if i in auth_ids}
+
+    bounds: set[date] = set()
+    for row in auth:
+        if row.valid_from:
+            bounds.add(row.valid_from)
+        if row.valid_to and row.valid_to < date.max:
+            bounds.add(row.valid_to + timedelta(days=1))
+    bounds |= {m.start for m in month_list[1:]}
+    edges = sorted(bounds)
+    intervals: list[tuple[date | None, date | None]] = []
+    starts: list[date | None] = [None, *edges]
+    for index, first in enumerate(starts):
+        last = edges[index] - timedelta(days=1) if index < len(edges) else None
+        intervals.append((first, last))
+
+    periods: list[Period] = []
+    for start, end in intervals:
+        month = _month_at(month_list, start)
+        period = _decide(start, end, auth, singles, month, conflicted_auth)
+        if period is not None:
+            periods.append(period)
+    return _merge(periods), conflicts
+
+
+def _month_at(months: list[_Month], start: date | None) -> _Month | None:
+    if not months:
+        return None
+    current = months[0]
+    for month in months:
+        if start is not None and month.start <= start:
+            current = month
+        else:
+            break
+    return current
+
+
+def _decide(
+    start: date | None,
+    end: date | None,
+    auth: list[Evidence],
+    singles: list[Evidence],
+    month: _Month | None,
+    conflicted: set[int],
+) -> Period | None:
+    offset_cands = month.candidates() if month else frozenset()
+    offset_conf = month.confidence() if month else 0.0
+    month_ids = tuple(r.id for r in month.rows) if month else ()
+
+    covering = [e for e in auth if _covers(e, start, end) and e.countries]
+    if covering:
+        # Overrides first, then the most recently effective row.
+        covering.sort(key=lambda e: (e.kind != "override", -(e.valid_from or date.min).toordinal()))
+        chosen = covering[0]
+        country = chosen.countries[0]
+        support = [chosen.id]
+        support += [e.id for e in singles if country in e.countries]
+        if country in offset_cands:
+            support += list(month_ids)
+        confidence = CONFLICTED_AUTHORITY if chosen.id in conflicted else 1.0
+        return Period(country, (country,), confidence, start, end, tuple(sorted(support)))
+
+    if singles:
+        scores: dict[str, float] = {}
+        for c in sorted({e.countries[0] for e in singles}):
+            scores[c] = noisy_or(e.weight for e in singles if c in e.countries)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        top, top_score = ranked[0]
+        close = [c for c, s in ranked if s >= RUNNER_UP_RATIO * top_score]
+        if len(close) > 1 and offset_cands:
+            fitting = [c for c in close if c in offset_cands]
+            if len(fitting) == 1:
+                close = fitting
+                top = fitting[0]
+                top_score = scores[top]
+        if len(close) == 1 and top_score >= CHOOSE_THRESHOLD:
+            support = [e.id for e in singles if top in e.countries]
+            if top in offset_cands:
+                confidence = noisy_or([top_score, offset_conf])
+                support += list(month_ids)
+            elif offset_cands:
+                confidence = top_score * (1.0 - offset_conf)
+            else:
+                confidence = top_score
+            return Period(top, (top,), round(confidence, 4), start, end, tuple(sorted(support)))
+        candidates = tuple(sorted(close if len(close) > 1 else scores))
+        support = [e.id for e in singles if set(e.countries) & set(candidates)]
+        return Period(
+            None,
+            candidates,
+            round(noisy_or(scores[c] for c in candidates[:1]), 4),
+            start,
+            end,
+            tuple(sorted(support)),
+        )
+
+    if month is None:
+        return None
+    if len(offset_cands) == 1:
+        (only,) = offset_cands
+        return Period(only, (only,), round(offset_conf, 4), start, end, month_ids)
+    return Period(None, tuple(sorted(offset_cands)), round(offset_conf, 4), start, end, month_ids)
+
+
+def _merge(periods: list[Period]) -> list[Period]:
+    merged: list[Period] = []
+    for period in periods:
+        if merged:
+            last = merged[-1]
+            adjacent = (
+                last.valid_to is not None
+                and period.valid_from is not None
+                and last.valid_to + timedelta(days=1) == period.valid_from
+            )
+            if adjacent and (last.country, last.candidates) == (period.country, period.candidates):
+                merged[-1] = Period(
+                    last.country,
+                    last.candidates,
+                    min(last.confidence, period.confidence),
+                    last.valid_from,
+                    period.valid_to,
+                    tuple(sorted(set(last.evidence_ids) | set(period.evidence_ids))),
+                )
+                continue
+        merged.append(period)
+    return merged
+
+
+def _span(rows: Sequence[Evidence]) -> tuple[date | None, date | None]:
+    froms = [r.valid_from for r in rows]
+    tos = [r.valid_to for r in rows]
+    start = None if any(f is None for f in froms) else min(f for f in froms if f)
+    end = None if any(t is None for t in tos) else max(t for t in tos if t)
+    return start, end
+
+
+def _conflicts(
+    auth: list[Evidence], singles: list[Evidence], offsets: list[Evidence]
+) -> list[Conflict]:
+    found: list[Conflict] = []
+    zones = [e for e in singles if e.kind == "tracker_tz"]
+    for row in auth:
+        country = row.countries[0] if row.countries else None
+        if country is None:
+            continue
+        for other in auth:
+            if (
+                other.id > row.id
+                and other.kind != row.kind
+                and other.countries
+                and other.countries[0] != country
+                and _overlaps(other, row.valid_from, row.valid_to)
+            ):
+                found.append(
+                    Conflict(
+                        f"{row.kind} says {country}, {other.kind} says {other.countries[0]}",
+                        tuple(sorted({country, other.countries[0]})),
+                        (row.id, other.id),
+                        row.valid_from,
+                        row.valid_to,
+                    )
+                )
+        for zone in zones:
+            if zone.countries[0] != country:
+                found.append(
+                    Conflict(
+                        f"{row.kind} says {country}, tracker time zone {zone.value} "
+                        f"says {zone.countries[0]}",
+                        tuple(sorted({country, zone.countries[0]})),
+                        (row.id, zone.id),
+                        row.valid_from,
+                        row.valid_to,
+                    )
+                )
+        inside = [o for o in offsets if _overlaps(o, row.valid_from, row.valid_to)]
+        total, against, rows = _offset_contradiction(country, inside)
+        if _consistent_against(total, against):
+            others = sorted({c for r in rows for c in r.countries})
+            found.append(
+                Conflict(
+                    f"{row.kind} says {country}, but {against} of {total} commits carry "
+                    f"offsets ({_offsets_text(rows)}) used only outside {country}",
+                    tuple(sorted({country, *others})),
+                    (row.id, *sorted(r.id for r in rows)),
+                    row.valid_from,
+                    row.valid_to,
+                )
+            )
+    zone_countries = sorted({z.countries[0] for z in zones})
+    if len(zone_countries) > 1:
+        found.append(
+            Conflict(
+                "tracker time zones disagree: "
+                + ", ".join(sorted({f"{z.value} ({z.countries[0]})" for z in zones})),
+                tuple(zone_countries),
+                tuple(sorted(z.id for z in zones)),
+            )
+        )
+    for zone in zones:
+        uncovered = [
+            o for o in offsets if not any(_overlaps(o, a.valid_from, a.valid_to) for a in auth)
+        ]
+        total, against, rows = _offset_contradiction(zone.countries[0], uncovered)
+        if _consistent_against(total, against):
+            others = sorted({c for r in rows for c in r.countries})
+            start, end = _span(rows)
+            found.append(
+                Conflict(
+                    f"tracker time zone {zone.value} says {zone.countries[0]}, but {against} "
+                    f"of {total} commits carry offsets ({_offsets_text(rows)}) used only "
+                    f"outside {zone.countries[0]}",
+                    tuple(sorted({zone.countries[0], *others})),
+                    (zone.id, *sorted(r.id for r in rows)),
+                    start,
+                    end,
+                )
+            )
+    return found
+
+
+def _offsets_text(rows: Sequence[Evidence]) -> str:
+    offsets = sorted({r.offset for r in rows if r.offset is not None})
+    return ", ".join(format_offset(o) for o in offsets)

@@ -1,0 +1,365 @@
+"""`resolve_all`: rebuild people, locations and component mappings from the collected tables.
+
+Everything here is derived: one transaction deletes the derived tables and
+writes them again, so a run is idempotent and a failure leaves the previous
+result in place. Person and component ids are kept stable across runs (by
+person key and component name) so that references held elsewhere survive.
+
+`as_of` makes results reproducible: commits authored after that day and
+roster rows that take effect after it are ignored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import PurePath
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.engine import Connection
+
+from auditor import models
+from auditor.components import coverage, map_paths, map_work_items, plan_components
+from auditor.config import LoadedConfig
+from auditor.identity import IdentityRow, PersonDraft, RosterPerson, normal_email, unify
+from auditor.locations.evidence import (
+    EvidenceDraft,
+    IdentityFacts,
+    RosterRow,
+    identity_evidence,
+    offset_evidence,
+    override_evidence,
+    roster_evidence,
+)
+from auditor.locations.resolution import Evidence, resolve_person
+from auditor.store import bulk_insert, table, transaction
+
+_DERIVED = (
+    models.PersonIdentity,
+    models.LocationEvidence,
+    models.ResolvedLocation,
+    models.LocationConflict,
+    models.PathComponent,
+    models.WorkItemComponent,
+    models.Person,
+    models.Component,
+)
+
+
+@dataclass(frozen=True)
+class ResolveSummary:
+    people: int
+    bots: int
+    identities: int
+    evidence: int
+    periods: int
+    conflicts: int
+    components: int
+    mapped_paths: int
+    mapped_work_items: int
+    total_churn: int
+    unmapped_churn: int
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def coverage(self) -> float:
+        """Share of churn on paths mapped to some component (1.0 when there is no churn)."""
+        return 1.0 - self.unmapped_churn / self.total_churn if self.total_churn else 1.0
+
+
+def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> ResolveSummary:
+    """Rebuild person … work_item_component from the collected tables, in one transaction."""
+    limit = int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+    with transaction(engine) as conn:
+        drafts = _people(conn, loaded, limit)
+        person_ids = _stable_ids(conn, models.Person, "key", [d.key for d in drafts])
+        plan = plan_components(loaded, conn)
+        component_ids = _stable_ids(
+            conn, models.Component, "name", [c.name for c in plan.components]
+        )
+        for model in _DERIVED:
+            conn.execute(delete(table(model)))
+        _write_people(conn, drafts, person_ids)
+        identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
+        evidence = _evidence(conn, loaded, as_of, limit, drafts, person_ids, identity_person)
+        periods, conflicts = _resolve(conn, evidence)
+        bulk_insert(
+            conn,
+            table(models.Component),
+            [
+                {
+                    "id": component_ids[c.name],
+                    "name": c.name,
+                    "sensitivity": c.sensitivity,
+                    "tags": c.tags,
+                    "paths": c.paths,
+                    "jira": c.jira,
+                    "ado_area": c.ado_area,
+                    "github_labels": c.github_labels,
+                    "origin": c.origin,
+                }
+                for c in plan.components
+            ],
+        )
+        path_rows = map_paths(conn, plan, component_ids)
+        bulk_insert(conn, table(models.PathComponent), path_rows)
+        item_rows = map_work_items(conn, plan.components, component_ids)
+        bulk_insert(conn, table(models.WorkItemComponent), item_rows)
+        cov = coverage(conn)
+    return ResolveSummary(
+        people=sum(1 for d in drafts if not d.bot),
+        bots=sum(1 for d in drafts if d.bot),
+        identities=len(identity_person),
+        evidence=len(evidence),
+        periods=periods,
+        conflicts=conflicts,
+        components=len(plan.components),
+        mapped_paths=len({(r["source_id"], r["path_id"]) for r in path_rows}),
+        mapped_work_items=len({r["work_item_id"] for r in item_rows}),
+        total_churn=cov.total_churn,
+        unmapped_churn=cov.unmapped_churn,
+        warnings=tuple(plan.warnings),
+    )
+
+
+def _people(conn: Connection, loaded: LoadedConfig, limit: int) -> list[PersonDraft]:
+    ident, commit, roster = table(models.Identity), table(models.Commit), table(models.RosterEntry)
+    counts: dict[int, int] = dict(
+        conn.execute(
+            select(commit.c.author_id, func.count())
+            .where(commit.c.authored_at < limit)
+            .group_by(commit.c.author_id)
+        ).all()
+    )
+    rows = [
+        IdentityRow(
+            id=r.id,
+            kind=r.kind,
+            key=r.key,
+            name=r.name,
+            email=r.email,
+            mapped_name=r.mapped_name,
+            mapped_email=r.mapped_email,
+            login=r.login,
+            commits=int(counts.get(r.id, 0)),
+        )
+        for r in conn.execute(
+            select(
+                ident.c.id,
+                ident.c.kind,
+                ident.c.key,
+                ident.c.name,
+                ident.c.email,
+                ident.c.mapped_name,
+                ident.c.mapped_email,
+                ident.c.login,
+            )
+        )
+    ]
+    roster_people = [
+        RosterPerson(email=e, name=n, line=line)
+        for e, n, line in conn.execute(
+            select(roster.c.email, roster.c.name, roster.c.line).order_by(
+                roster.c.source_id, roster.c.line
+            )
+        )
+    ]
+    return unify(rows, roster_people, loaded.config.identity)
+
+
+def _stable_ids(conn: Connection, model: type, column: str, keys: list[str]) -> dict[str, int]:
+    """Ids of the previous run for keys seen before, fresh ids above the maximum otherwise."""
+    tbl = table(model)
+    existing = {k: int(i) for i, k in conn.execute(select(tbl.c.id, tbl.c[column]))}
+    next_id = max(existing.values(), default=0) + 1
+    out: dict[str, int] = {}
+    for key in keys:
+        if key in existing:
+            out[key] = existing[key]
+        else:
+            out[key] = next_id
+            next_id += 1
+    return out
+
+
+def _write_people(conn: Connection, drafts: list[PersonDraft], ids: dict[str, int]) -> None:
+    bulk_insert(
+        conn,
+        table(models.Person),
+        [
+            {
+                "id": ids[d.key],
+                "key": d.key,
+                "name": d.name,
+                "primary_email": d.primary_email,
+                "bot": d.bot,
+            }
+            for d in drafts
+        ],
+    )
+    bulk_insert(
+        conn,
+        table(models.PersonIdentity),
+        [
+            {"identity_id": iid, "person_id": ids[d.key], "via": via}
+            for d in drafts
+            for iid, via in d.identities
+        ],
+    )
+
+
+def _evidence(
+    conn: Connection,
+    loaded: LoadedConfig,
+    as_of: date,
+    limit: int,
+    drafts: list[PersonDraft],
+    person_ids: dict[str, int],
+    identity_person: dict[int, int],
+) -> list[tuple[int, EvidenceDraft]]:
+    by_email = {e: person_ids[d.key] for d in drafts for e in d.emails}
+    roster, src = table(models.RosterEntry), table(models.Source)
+    roster_rows = []
+    for location, line, email, country, office, start, end in conn.execute(
+        select(
+            src.c.location,
+            roster.c.line,
+            roster.c.email,
+            roster.c.country,
+            roster.c.office,
+            roster.c.valid_from,
+            roster.c.valid_to,
+        )
+        .join(src, src.c.id == roster.c.source_id)
+        .order_by(roster.c.source_id, roster.c.line)
+    ):
+        person = by_email.get(normal_email(email) or "")
+        if person is None or (start is not None and start > as_of):
+            continue
+        roster_rows.append(RosterRow(person, location, line, country, office, start, end))
+    drafts_out: list[EvidenceDraft] = roster_evidence(roster_rows)
+    drafts_out += override_evidence(
+        loaded.config.overrides, by_email, PurePath(str(loaded.path)).name
+    )
+
+    ident = table(models.Identity)
+    facts = []
+    for iid, email, mapped, zone, location in conn.execute(
+        select(
+            ident.c.id,
+            ident.c.email,
+            ident.c.mapped_email,
+            ident.c.time_zone,
+            ident.c.location_text,
+        )
+    ):
+        person = identity_person.get(iid)
+        if person is None:
+            continue
+        emails = tuple(sorted({e for e in (normal_email(email), normal_email(mapped)) if e}))
+        facts.append(IdentityFacts(person, iid, emails, zone, location))
+    for d in drafts:
+        for email in d.roster_emails:
+            facts.append(IdentityFacts(person_ids[d.key], 0, (email,), None, None))
+    drafts_out += identity_evidence(facts, loaded.config.identity.corporate_domains)
+
+    commit = table(models.Commit)
+    local_day = (commit.c.authored_at + commit.c.author_offset * 60) / 86400
+    per_author = conn.execute(
+        select(commit.c.author_id, commit.c.author_offset, local_day, func.count())
+        .where(
+            commit.c.author_offset.is_not(None),
+            commit.c.authored_at < limit,
+            commit.c.authored_at >= 0,
+        )
+        .group_by(commit.c.author_id, commit.c.author_offset, local_day)
+    )
+    counts: dict[tuple[int, int, int], int] = defaultdict(int)
+    for author, offset, day, n in per_author:
+        person = identity_person.get(author)
+        if person is not None:
+            counts[(person, int(offset), int(day))] += int(n)
+    drafts_out += offset_evidence((p, o, d, n) for (p, o, d), n in counts.items())
+
+    drafts_out.sort(
+        key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
+    )
+    numbered = list(enumerate(drafts_out, start=1))
+    bulk_insert(
+        conn,
+        table(models.LocationEvidence),
+        [
+            {
+                "id": i,
+                "person_id": e.person_id,
+                "kind": e.kind,
+                "value": e.value,
+                "countries": list(e.countries),
+                "weight": e.weight,
+                "valid_from": e.valid_from,
+                "valid_to": e.valid_to,
+                "ref": e.ref,
+            }
+            for i, e in numbered
+        ],
+    )
+    return numbered
+
+
+_KIND_ORDER = {
+    "roster": 0,
+    "override": 1,
+    "tracker_tz": 2,
+    "profile_location": 3,
+    "email_domain": 4,
+    "tz_offset": 5,
+}
+
+
+def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tuple[int, int]:
+    per_person: dict[int, list[Evidence]] = defaultdict(list)
+    for eid, e in evidence:
+        per_person[e.person_id].append(
+            Evidence(
+                eid,
+                e.kind,
+                e.value,
+                e.countries,
+                e.weight,
+                e.valid_from,
+                e.valid_to,
+                e.offset,
+                e.commits,
+            )
+        )
+    period_rows = []
+    conflict_rows = []
+    for person, rows in sorted(per_person.items()):
+        periods, conflicts = resolve_person(rows)
+        period_rows += [
+            {
+                "person_id": person,
+                "country": p.country,
+                "candidates": list(p.candidates),
+                "confidence": p.confidence,
+                "valid_from": p.valid_from,
+                "valid_to": p.valid_to,
+                "evidence_ids": list(p.evidence_ids),
+            }
+            for p in periods
+        ]
+        conflict_rows += [
+            {
+                "person_id": person,
+                "description": c.description,
+                "countries": list(c.countries),
+                "evidence_ids": list(c.evidence_ids),
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+            }
+            for c in conflicts
+        ]
+    bulk_insert(conn, table(models.ResolvedLocation), period_rows)
+    bulk_insert(conn, table(models.LocationConflict), conflict_rows)
+    return len(period_rows), len(conflict_rows)

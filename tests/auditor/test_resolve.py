@@ -1,0 +1,148 @@
+"""resolve_all end to end on a real store: people, evidence, periods, conflicts, components."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from auditor import models
+from auditor.locations.index import LocationIndex
+from auditor.resolve import resolve_all
+from auditor.store import table
+from tests.auditor.resolve_support import StoreBuilder, write_config
+
+CONFIG = """
+[[git]]
+name = "server"
+path = "repos/server"
+
+[jurisdictions]
+high = ["CN", "RU"]
+elevated = ["BY"]
+
+[[components]]
+name = "OnPrem"
+sensitivity = "critical"
+paths = ["server:src/onprem/**"]
+"""
+
+
+def _people(engine: Engine) -> dict[str, int]:
+    p = table(models.Person)
+    with engine.connect() as conn:
+        return {k: i for i, k in conn.execute(select(p.c.id, p.c.key))}
+
+
+def _scenario(engine: Engine) -> StoreBuilder:
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    roster = s.source("roster", kind="roster", location="/x/exports/roster.csv")
+    # Relocation: Berlin until June 2025, then Shanghai.
+    mover = s.git_identity("Mia Mover", "mia@corp.example")
+    s.roster(roster, 2, "MIA@corp.example", "Mia Mover", "DE", None, date(2025, 6, 30))
+    s.roster(roster, 3, "mia@corp.example", "Mia Mover", "CN", date(2025, 7, 1), None)
+    for day in ("2025-03-03", "2025-04-07", "2025-05-05"):
+        s.commit(repo, mover, f"{day}T10:00:00+02:00", {"src/onprem/a.c": (10, 0)})
+    for day in ("2025-08-04", "2025-09-01"):
+        s.commit(repo, mover, f"{day}T10:00:00+08:00", {"src/onprem/a.c": (20, 5)})
+    # Two +0800 engineers without roster rows: only stronger evidence tells them apart.
+    wei = s.git_identity("Wei", "wei@qq.com")
+    tan = s.git_identity("Tan", "tan@example.com")
+    s.identity("jira", "acc-tan", name="Tan", time_zone="Asia/Singapore")
+    for day in ("2025-08-04", "2025-08-05", "2025-08-06"):
+        s.commit(repo, wei, f"{day}T10:00:00+08:00", {"src/onprem/b.c": (7, 0)})
+        s.commit(repo, tan, f"{day}T11:00:00+08:00", {"src/onprem/b.c": (3, 0)})
+    # A +0800 engineer with nothing else: a candidate set, never a country.
+    anon = s.git_identity("Anon", "anon@example.com")
+    s.commit(repo, anon, "2025-08-04T10:00:00+08:00", {"src/onprem/c.c": (4, 0)})
+    # The UTC machine: never a country.
+    utc = s.git_identity("Uma", "uma@example.com")
+    for day in ("2025-08-04", "2025-08-05", "2025-08-06", "2025-08-07"):
+        s.commit(repo, utc, f"{day}T10:00:00+00:00", {"docs/readme.md": (1, 1)})
+    # Roster says GB, every commit says +0300 (planted conflict).
+    gus = s.git_identity("Gus", "gus@corp.example")
+    s.roster(roster, 4, "gus@corp.example", "Gus", "GB")
+    for day in ("2025-08-04", "2025-08-05", "2025-08-06"):
+        s.commit(repo, gus, f"{day}T10:00:00+03:00", {"src/onprem/d.c": (2, 0)})
+    # A bot.
+    bot = s.git_identity("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+    s.commit(repo, bot, "2025-08-04T10:00:00+00:00", {"src/onprem/a.c": (100, 0)})
+    return s
+
+
+def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engine) -> None:
+    _scenario(engine)
+    loaded = write_config(tmp_path, CONFIG)
+    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    assert summary.bots == 1
+    assert summary.people == 6
+    people = _people(engine)
+    index = LocationIndex.load(engine)
+
+    mia = people["mia@corp.example"]
+    assert index.at(mia, date(2025, 3, 3)).country == "DE"
+    assert index.at(mia, date(2025, 6, 30)).country == "DE"
+    assert index.at(mia, date(2025, 7, 1)).country == "CN"
+    assert index.at(mia, date(2024, 1, 1)).country == "DE"
+    assert index.at(mia, date(2025, 7, 1)).confidence == 1.0
+
+    wei = index.at(people["wei@qq.com"], date(2025, 8, 4))
+    tan = index.at(people["tan@example.com"], date(2025, 8, 4))
+    assert wei.country == "CN"
+    assert tan.country == "SG"
+    assert wei.confidence < 1.0
+
+    anon = index.at(people["anon@example.com"], date(2025, 8, 4))
+    assert anon.country is None
+    assert {"CN", "SG", "MY", "PH", "TW"} <= anon.candidates
+
+    uma = index.at(people["uma@example.com"], date(2025, 8, 5))
+    assert uma.country is None and uma.candidates == frozenset()
+
+    gus = people["gus@corp.example"]
+    assert index.at(gus, date(2025, 8, 5)).country == "GB"
+    assert index.at(gus, date(2025, 8, 5)).confidence < 1.0
+    conflicts = table(models.LocationConflict)
+    with engine.connect() as conn:
+        rows = conn.execute(select(conflicts.c.person_id, conflicts.c.countries)).all()
+    assert [r.person_id for r in rows] == [gus]
+    assert "GB" in rows[0].countries and "RU" in rows[0].countries
+
+
+def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine) -> None:
+    _scenario(engine)
+    loaded = write_config(tmp_path, CONFIG)
+    first = resolve_all(engine, loaded, date(2025, 12, 31))
+    ids = _people(engine)
+
+    def counts() -> list[int]:
+        with engine.connect() as conn:
+            return [
+                conn.execute(select(func.count()).select_from(table(m))).scalar_one()
+                for m in (
+                    models.Person,
+                    models.PersonIdentity,
+                    models.LocationEvidence,
+                    models.ResolvedLocation,
+                    models.LocationConflict,
+                    models.PathComponent,
+                )
+            ]
+
+    before = counts()
+    second = resolve_all(engine, loaded, date(2025, 12, 31))
+    assert second == first
+    assert counts() == before
+    assert _people(engine) == ids
+
+
+def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: Engine) -> None:
+    _scenario(engine)
+    loaded = write_config(tmp_path, CONFIG)
+    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    assert summary.components == 1
+    assert summary.mapped_paths == 4  # src/onprem/{a,b,c,d}.c, not docs/readme.md
+    assert summary.unmapped_churn == 8  # the UTC engineer's four 1+1 line README commits
+    assert 0 < summary.coverage < 1
