@@ -99,9 +99,8 @@ class AdoCsvCollector(FileCollector):
                 return parse_numeric(value, day_first=day_first)
             return parse_iso(value)
         except DateFormatError as exc:
-            raise table.error(
-                row, column, f"{exc} (read as {'day' if day_first else 'month'}-first)"
-            ) from exc
+            how = "" if self.date_format else f" (read as {'day' if day_first else 'month'}-first)"
+            raise table.error(row, column, f"{exc}{how}") from exc
 
 
 def _tags(value: str | None) -> Iterator[str]:
