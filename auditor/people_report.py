@@ -1,0 +1,111 @@
+"""The `auditor people` report: each person, identities, activity, located periods with evidence.
+
+`people_report` returns the JSON contract of DESIGN.md:
+`{"as_of", "people": [{"id", "name", "emails", "bot", "commits", "churn",
+"locations": [{"country", "candidates", "confidence", "from", "to",
+"sources": [{"kind", "value"}]}], "conflicts": [...]}]}`. `id` is the
+person's stable key; commits and churn count non-merge commits authored up
+to `as_of`. People are ordered by churn (descending), then name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from auditor import models
+from auditor.store import table
+
+
+def people_report(engine: Engine, as_of: date) -> dict[str, Any]:
+    """The report from the derived tables (run `resolve_all` first)."""
+    limit = int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+    person, pi, ident = table(models.Person), table(models.PersonIdentity), table(models.Identity)
+    commit, ev = table(models.Commit), table(models.LocationEvidence)
+    rl, lc = table(models.ResolvedLocation), table(models.LocationConflict)
+    with engine.connect() as conn:
+        people = list(
+            conn.execute(
+                select(
+                    person.c.id, person.c.key, person.c.name, person.c.primary_email, person.c.bot
+                )
+            )
+        )
+        emails: dict[int, set[str]] = defaultdict(set)
+        for pid, email, mapped in conn.execute(
+            select(pi.c.person_id, ident.c.email, ident.c.mapped_email).join(
+                ident, ident.c.id == pi.c.identity_id
+            )
+        ):
+            emails[pid] |= {e.strip().lower() for e in (email, mapped) if e and "@" in e}
+        activity = {
+            pid: (int(n), int(churn or 0))
+            for pid, n, churn in conn.execute(
+                select(pi.c.person_id, func.count(), func.sum(commit.c.added + commit.c.deleted))
+                .join(commit, commit.c.author_id == pi.c.identity_id)
+                .where(~commit.c.is_merge, commit.c.authored_at < limit)
+                .group_by(pi.c.person_id)
+            )
+        }
+        evidence = {
+            eid: (kind, value)
+            for eid, kind, value in conn.execute(select(ev.c.id, ev.c.kind, ev.c.value))
+        }
+        periods: dict[int, list[Any]] = defaultdict(list)
+        for row in conn.execute(select(rl).order_by(rl.c.person_id, rl.c.valid_from)):
+            periods[row.person_id].append(row)
+        conflicts: dict[int, list[Any]] = defaultdict(list)
+        for row in conn.execute(select(lc).order_by(lc.c.person_id, lc.c.id)):
+            conflicts[row.person_id].append(row)
+
+    def sources(ids: list[int] | None) -> list[dict[str, str]]:
+        return [
+            {"kind": evidence[i][0], "value": evidence[i][1]}
+            for i in sorted(ids or [])
+            if i in evidence
+        ]
+
+    def iso(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    entries = []
+    for pid, key, name, primary, bot in people:
+        commits, churn = activity.get(pid, (0, 0))
+        all_emails = emails.get(pid, set()) | ({primary} if primary else set())
+        entries.append(
+            {
+                "id": key,
+                "name": name,
+                "emails": sorted(all_emails),
+                "bot": bool(bot),
+                "commits": commits,
+                "churn": churn,
+                "locations": [
+                    {
+                        "country": p.country,
+                        "candidates": sorted(p.candidates or []),
+                        "confidence": round(float(p.confidence), 4),
+                        "from": iso(p.valid_from),
+                        "to": iso(p.valid_to),
+                        "sources": sources(p.evidence_ids),
+                    }
+                    for p in periods.get(pid, [])
+                    if p.valid_from is None or p.valid_from <= as_of
+                ],
+                "conflicts": [
+                    {
+                        "description": c.description,
+                        "countries": sorted(c.countries or []),
+                        "from": iso(c.valid_from),
+                        "to": iso(c.valid_to),
+                        "sources": sources(c.evidence_ids),
+                    }
+                    for c in conflicts.get(pid, [])
+                ],
+            }
+        )
+    entries.sort(key=lambda e: (-e["churn"], e["name"].casefold(), e["id"]))
+    return {"as_of": as_of.isoformat(), "people": entries}

@@ -1,0 +1,111 @@
+"""`auditor people`: the JSON contract and the text table, on a real store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.people_report import people_report
+from auditor.resolve import resolve_all
+from auditor.store import make_engine
+from tests.auditor.resolve_support import StoreBuilder, write_config
+
+CONFIG = """
+[store]
+url = "sqlite:///store/audit.db"
+
+[[git]]
+name = "server"
+path = "repos/server"
+"""
+
+
+def _workspace(tmp_path: Path) -> Path:
+    loaded = write_config(tmp_path, CONFIG)
+    engine = make_engine(loaded.store_url)
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    roster = s.source("roster", kind="roster", location=str(tmp_path / "roster.csv"))
+    mia = s.git_identity("Mia \x1b[31mMover", "mia@corp.example")
+    s.roster(roster, 2, "mia@corp.example", "Mia [bold]Mover", "DE", None, date(2025, 6, 30))
+    s.roster(roster, 3, "mia@corp.example", "Mia [bold]Mover", "CN", date(2025, 7, 1), None)
+    s.commit(repo, mia, "2025-03-03T10:00:00+01:00", {"a.c": (10, 2)})
+    s.commit(repo, mia, "2025-08-04T10:00:00+08:00", {"a.c": (5, 0)})
+    s.commit(repo, mia, "2026-02-04T10:00:00+08:00", {"a.c": (50, 0)})  # after --as-of
+    uma = s.git_identity("Uma", "uma@example.com")
+    s.commit(repo, uma, "2025-08-04T10:00:00+00:00", {"b.c": (1, 0)})
+    engine.dispose()
+    return tmp_path / "auditor.toml"
+
+
+def test_people_json_follows_the_contract(tmp_path: Path) -> None:
+    config = _workspace(tmp_path)
+    result = CliRunner().invoke(
+        app, ["people", "--config", str(config), "--as-of", "2025-12-31", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["as_of"] == "2025-12-31"
+    mia, uma = report["people"]
+    assert set(mia) == {
+        "id",
+        "name",
+        "emails",
+        "bot",
+        "commits",
+        "churn",
+        "locations",
+        "conflicts",
+    }
+    assert mia["id"] == "mia@corp.example"
+    assert mia["name"] == "Mia [bold]Mover"  # the roster name, as data
+    assert mia["emails"] == ["mia@corp.example"]
+    assert (mia["commits"], mia["churn"]) == (2, 17)  # the 2026 commit is after --as-of
+    assert [(loc["country"], loc["from"], loc["to"]) for loc in mia["locations"]] == [
+        ("DE", None, "2025-06-30"),
+        ("CN", "2025-07-01", None),
+    ]
+    assert mia["locations"][0]["confidence"] == 1.0
+    assert {"kind": "roster", "value": "DE"} in mia["locations"][0]["sources"]
+    assert mia["conflicts"] == []
+    assert set(mia["locations"][0]) == {
+        "country",
+        "candidates",
+        "confidence",
+        "from",
+        "to",
+        "sources",
+    }
+    assert uma["locations"][0]["country"] is None
+    assert uma["locations"][0]["candidates"] == []
+    assert uma["locations"][0]["sources"][0]["kind"] == "tz_offset"
+
+
+def test_people_text_shows_untrusted_text_literally(tmp_path: Path) -> None:
+    config = _workspace(tmp_path)
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["people", "--config", str(config), "--as-of", "2025-12-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Mia [bold]Mover" in result.output
+    assert "\x1b[31m" not in result.output
+    assert "DE 1.00" in result.output
+
+
+def test_people_report_before_relocation(tmp_path: Path) -> None:
+    config = _workspace(tmp_path)
+    from auditor.config import load_config
+
+    loaded = load_config(config)
+    engine = make_engine(loaded.store_url)
+    resolve_all(engine, loaded, date(2025, 5, 1))
+    report = people_report(engine, date(2025, 5, 1))
+    engine.dispose()
+    (mia,) = [p for p in report["people"] if p["id"] == "mia@corp.example"]
+    assert mia["commits"] == 1
+    # The CN roster row takes effect after --as-of: not evidence yet.
+    assert [loc["country"] for loc in mia["locations"]] == ["DE"]
