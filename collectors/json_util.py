@@ -10,6 +10,7 @@ and text that is not UTF-8.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,28 +42,20 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# Strings (skipped whole, so brackets inside them do not count) and brackets.
+_DEPTH_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def _check_depth(text: str, display: str) -> None:
     depth = 0
-    line = 1
-    in_string = False
-    escaped = False
-    for char in text:
-        if char == "\n":
-            line += 1
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for match in _DEPTH_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
                 raise bad_input(display, line, f"JSON nested deeper than {MAX_DEPTH} levels")
-        elif char in "]}":
+        elif token in "]}":
             depth -= 1
 
 
