@@ -29,6 +29,7 @@ ALIASES: dict[str, str] = {
     "scotland": "GB",
     "wales": "GB",
     "great britain": "GB",
+    "united kingdom": "GB",
     "northern ireland": "GB",
     "prc": "CN",
     "china": "CN",

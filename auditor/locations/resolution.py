@@ -73,6 +73,7 @@ class Period:
     valid_from: date | None
     valid_to: date | None
     evidence_ids: tuple[int, ...]
+    basis: str = ""  # authoritative | sources | offsets: adjacent periods merge only within one
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,9 @@ def _decide(
         if country in offset_cands:
             support += list(month_ids)
         confidence = CONFLICTED_AUTHORITY if chosen.id in conflicted else 1.0
-        return Period(country, (country,), confidence, start, end, tuple(sorted(support)))
+        return Period(
+            country, (country,), confidence, start, end, tuple(sorted(support)), "authoritative"
+        )
 
     if singles:
         scores: dict[str, float] = {}
@@ -242,7 +245,9 @@ def _decide(
                 confidence = top_score * (1.0 - offset_conf)
             else:
                 confidence = top_score
-            return Period(top, (top,), round(confidence, 4), start, end, tuple(sorted(support)))
+            return Period(
+                top, (top,), round(confidence, 4), start, end, tuple(sorted(support)), "sources"
+            )
         candidates = tuple(sorted(close if len(close) > 1 else scores))
         support = [e.id for e in singles if set(e.countries) & set(candidates)]
         return Period(
@@ -252,14 +257,17 @@ def _decide(
             start,
             end,
             tuple(sorted(support)),
+            "sources",
         )
 
     if month is None:
         return None
     if len(offset_cands) == 1:
         (only,) = offset_cands
-        return Period(only, (only,), round(offset_conf, 4), start, end, month_ids)
-    return Period(None, tuple(sorted(offset_cands)), round(offset_conf, 4), start, end, month_ids)
+        return Period(only, (only,), round(offset_conf, 4), start, end, month_ids, "offsets")
+    return Period(
+        None, tuple(sorted(offset_cands)), round(offset_conf, 4), start, end, month_ids, "offsets"
+    )
 
 
 def _merge(periods: list[Period]) -> list[Period]:
@@ -272,7 +280,12 @@ def _merge(periods: list[Period]) -> list[Period]:
                 and period.valid_from is not None
                 and last.valid_to + timedelta(days=1) == period.valid_from
             )
-            if adjacent and (last.country, last.candidates) == (period.country, period.candidates):
+            same = (last.country, last.candidates, last.basis) == (
+                period.country,
+                period.candidates,
+                period.basis,
+            )
+            if adjacent and same:
                 merged[-1] = Period(
                     last.country,
                     last.candidates,
@@ -280,6 +293,7 @@ def _merge(periods: list[Period]) -> list[Period]:
                     last.valid_from,
                     period.valid_to,
                     tuple(sorted(set(last.evidence_ids) | set(period.evidence_ids))),
+                    last.basis,
                 )
                 continue
         merged.append(period)
