@@ -6,12 +6,14 @@ No async test plugin is installed: each test drives its scenario with `asyncio.r
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rich.console import Console
 from rich.text import Text
 from sqlalchemy import Engine
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, OptionList, Select, Static
 
 from tests.tui import storedata
 from tui.app import AuditorApp, make_app
@@ -40,14 +42,17 @@ async def settle(app: AuditorApp, pilot: Any) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        if not isinstance(screen, DataScreen) or screen.loaded:
-            if getattr(screen, "attribution_loaded", True):
-                return
+        done = not isinstance(screen, DataScreen) or screen.loaded
+        if done and getattr(screen, "attribution_loaded", True):
+            return
     raise AssertionError("screen never finished loading")
 
 
 def cells(table: DataTable[Any]) -> list[list[str]]:
-    return [[c.plain if isinstance(c, Text) else str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return [
+        [c.plain if isinstance(c, Text) else str(c) for c in table.get_row_at(i)]
+        for i in range(table.row_count)
+    ]
 
 
 def static_text(app: AuditorApp, selector: str) -> str:
@@ -66,5 +71,217 @@ def test_overview_shows_totals_tiers_and_risky(store: Engine) -> None:
         risky = cells(app.screen.query_one("#top-risky", DataTable))
         assert [r[0] for r in risky] == ["Collab OnPrem", storedata.HOSTILE_COMPONENT]
         assert risky[0][5] == "67%–75%"
+
+    drive(store, scenario)
+
+
+def test_overview_enter_opens_top_risky_component(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        app.screen.query_one("#top-risky", DataTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "component"
+        assert static_text(app, "#summary").startswith("Collab OnPrem  critical")
+        await pilot.press("escape")
+        assert app.current_mode == "overview" and len(app.screen_stack) == 1
+
+    drive(store, scenario)
+
+
+def test_components_filter_sort_and_open(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("c")
+        await settle(app, pilot)
+        table = app.screen.query_one("#components", DataTable)
+        assert [r[0] for r in cells(table)] == [
+            "Collab OnPrem",
+            storedata.HOSTILE_COMPONENT,
+            "Docs",
+        ]
+        assert cells(table)[0][1:6] == ["critical", "240", "4", "3", "67%–75%"]
+        await pilot.press("s")  # Sensitivity -> Churn: largest first
+        assert [r[2] for r in cells(table)] == ["240", "40", "10"]
+        await pilot.press("r")
+        assert [r[2] for r in cells(table)] == ["10", "40", "240"]
+        await pilot.press("ctrl+f", *"gate")
+        assert [r[0] for r in cells(table)] == [storedata.HOSTILE_COMPONENT]
+        await pilot.press("enter")  # submits the filter, focuses the table
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "component"
+        assert static_text(app, "#summary").startswith(storedata.HOSTILE_COMPONENT)
+        await pilot.press("escape")
+        assert app.current_mode == "components" and len(app.screen_stack) == 1
+        await pilot.press("escape")
+        assert app.current_mode == "overview"
+
+    drive(store, scenario)
+
+
+def test_component_screen_drill_downs(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        app.open_component("Collab OnPrem")
+        await settle(app, pilot)
+        screen = app.screen
+        assert [r[:3] for r in cells(screen.query_one("#jurisdictions", DataTable))] == [
+            ["CN", "high", "160"],
+            ["IE", "trusted", "60"],
+            ["unknown", "ambiguous", "20"],
+        ]
+        sparks = screen.query(".tier-line")
+        assert len(sparks) == 3  # high, ambiguous, trusted: tiers with activity
+        maintainers = cells(screen.query_one("#maintainers", DataTable))
+        assert maintainers[0][:5] == ["Bo Zhang", "160", "2", "CN", "high"]
+        work = cells(screen.query_one("#work-items", DataTable))
+        assert [w[0] for w in work] == ["OnPrem-2", "OnPrem-1"]
+        # Enter on the first maintainer opens the person screen
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "person"
+        assert static_text(app, "#summary").startswith("Bo Zhang")
+        await pilot.press("escape")
+        # recent commits tab: Enter opens the commit
+        screen.query_one("#tabs").active = "tab-commits"
+        await pilot.pause()
+        commits = screen.query_one("#commits", DataTable)
+        commits.focus()
+        commits.move_cursor(row=2)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "commit"
+        shown = static_text(app, "#commit-detail")
+        assert "c3c3c3c3" in shown and "\\x1b[31mred" in shown and "\x1b" not in shown
+        await pilot.press("escape")
+        # findings tab: Enter jumps to the finding in the findings screen
+        screen.query_one("#tabs").active = "tab-findings"
+        await pilot.pause()
+        component_findings = screen.query_one("#component-findings", DataTable)
+        component_findings.focus()
+        component_findings.move_cursor(row=1)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_mode == "findings"
+        table = app.screen.query_one("#findings", DataTable)
+        assert cells(table)[table.cursor_row][1] == "PV102"
+
+    drive(store, scenario)
+
+
+def test_findings_filters_detail_and_links(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("f")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#findings", DataTable)
+        assert [r[1] for r in cells(table)] == ["PV101", "PV102", "PV107", "PV103"]
+        why = static_text(app, "#why")
+        assert "52% of churn" in why and "share_min = 0.520" in why and "b2b2b2" in why
+        screen.query_one("#filter-severity", Select).value = "high"
+        await pilot.pause()
+        assert [r[1] for r in cells(table)] == ["PV101", "PV102"]
+        screen.query_one("#filter-severity", Select).clear()
+        screen.query_one("#filter-status", Select).value = "waived"
+        await pilot.pause()
+        assert [r[1] for r in cells(table)] == ["PV103"]
+        screen.query_one("#filter-status", Select).clear()
+        await pilot.pause()
+        table.focus()
+        await pilot.press("down")  # PV102: subject Bo Zhang is a person
+        assert "Top maintainer Bo Zhang" in static_text(app, "#why")
+        links = screen.query_one("#links", OptionList)
+        assert [links.get_option_at_index(i).id for i in range(links.option_count)] == [
+            "component:Collab OnPrem",
+            "person:2",
+            f"commit:{'b2' * 20}",
+        ]
+        await pilot.press("enter")  # to the links
+        assert app.focused is links
+        links.highlighted = 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "person"
+        await pilot.press("escape")
+        links.focus()
+        links.highlighted = 2
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "commit"
+
+    drive(store, scenario)
+
+
+def test_people_filter_and_person_screen(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("p")
+        await settle(app, pilot)
+        table = app.screen.query_one("#people", DataTable)
+        assert [r[0] for r in cells(table)] == [
+            "Alice Chen",
+            "Bo Zhang",
+            storedata.MARKUP_NAME,
+            "dependabot[bot]",
+        ]
+        await pilot.press("ctrl+f", "c", "n", "enter")
+        assert [r[0] for r in cells(table)] == ["Bo Zhang", storedata.MARKUP_NAME]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.id == "person"
+        periods = cells(screen.query_one("#periods", DataTable))
+        assert [r[0] for r in periods] == ["… → 2026-05-31", "", "2026-06-01 → …", "", ""]
+        assert [r[4].strip() for r in periods if r[4]] == ["roster", "tracker_tz", "email_domain"]
+        conflicts = cells(screen.query_one("#conflicts", DataTable))
+        assert conflicts[0][3] == "roster says SG, tracker zone says CN"
+        assert "+0800" in static_text(app, "#offsets")
+        identities = cells(screen.query_one("#identities", DataTable))
+        assert [(i[0], i[4]) for i in identities] == [("git", "email"), ("jira", "name")]
+
+    drive(store, scenario)
+
+
+def test_search_opens_hit(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("slash")
+        assert app.screen.id == "search"
+        await pilot.press(*"alice")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.screen.query_one("#results", OptionList)
+        assert results.option_count == 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "person"
+        assert static_text(app, "#summary").startswith("Alice Chen")
+
+    drive(store, scenario)
+
+
+def test_help_palette_theme_and_loading(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        console = Console(width=120, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        rendered = console.file.getvalue()  # type: ignore[attr-defined]
+        assert "command palette" in rendered and "dark / light" in rendered
+        assert "quit" in rendered and "search components" in rendered
+        await pilot.press("escape")
+        assert app.current_mode == "overview" and len(app.screen_stack) == 1
+        before = app.theme
+        await pilot.press("d")
+        assert app.theme != before
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Component Collab")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "component"
+        # reloading shows the loading state until the worker delivers
+        screen = app.screen
+        assert isinstance(screen, DataScreen)
+        screen.reload()
+        assert screen.query_one("#body").loading is True
+        await settle(app, pilot)
+        assert screen.query_one("#body").loading is False
 
     drive(store, scenario)

@@ -67,8 +67,8 @@ class DataScreen(Screen[None], Generic[T]):
 
     def _loaded(self, data: T) -> None:
         self.query_one("#body").loading = False
-        self.show(data)
         self.loaded = True
+        self.show(data)
 
     def _failed(self, exc: Exception) -> None:
         self.query_one("#body").loading = False
