@@ -36,7 +36,7 @@ class JiraCsvCollector(FileCollector):
                 raise table.error(row, ISSUE_KEY, "issue key is empty")
             if key in seen:
                 raise table.error(
-                    row, ISSUE_KEY, f"issue {key} appears twice (first on line {seen[key]})"
+                    row, ISSUE_KEY, f"issue {key!r} appears twice (first on line {seen[key]})"
                 )
             seen[key] = row.line
             assignee = _user(table, row, "Assignee", "Assignee Id")

@@ -29,7 +29,7 @@ class JiraJsonCollector(FileCollector):
         for issue in _issues(root):
             key = issue.text("key", required=True) or ""
             if key in seen:
-                raise issue.error(f"issue {key} appears twice (first at {seen[key]})", "key")
+                raise issue.error(f"issue {key!r} appears twice (first at {seen[key]})", "key")
             seen[key] = issue.path
             fields = issue.obj("fields", required=True)
             assert fields is not None

@@ -133,3 +133,15 @@ def test_impossible_date(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "feb.csv:2: field 'Closed Date': day is out of range for month (read as month-first)"
     )
+
+
+def test_error_text_stays_one_line_without_control_characters(tmp_path: Path) -> None:
+    path = tmp_path / "evil.csv"
+    path.write_text(
+        '"ID","Work Item Type","Title","Created Date"\n"7","Bug","x","\x1b[2J\nnot a date\r"\n'
+    )
+    with pytest.raises(InputFormatError) as caught:
+        list(AdoCsvCollector(path, display="evil.csv").collect())
+    message = str(caught.value)
+    assert message.startswith("evil.csv:2: field 'Created Date': not an ISO 8601 date: ")
+    assert not any(ch in message for ch in "\x1b\n\r")

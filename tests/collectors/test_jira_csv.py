@@ -237,5 +237,5 @@ def test_duplicate_issue_key_is_refused(tmp_path: Path) -> None:
         list(JiraCsvCollector(path, display="dup.csv").collect())
     assert (
         str(caught.value)
-        == "dup.csv:3: field 'Issue key': issue SPO-1 appears twice (first on line 2)"
+        == "dup.csv:3: field 'Issue key': issue 'SPO-1' appears twice (first on line 2)"
     )
