@@ -239,3 +239,28 @@ def test_duplicate_issue_key_is_refused(tmp_path: Path) -> None:
         str(caught.value)
         == "dup.csv:3: field 'Issue key': issue 'SPO-1' appears twice (first on line 2)"
     )
+
+
+def test_missing_export_file_names_it(engine: Engine, tmp_path: Path) -> None:
+    from auditor.errors import CollectorError
+
+    loaded = workspace(tmp_path, trackers=[{"kind": "jira-csv", "fixture": "jira_csv/cloud.csv"}])
+    (tmp_path / "exports" / "cloud.csv").unlink()
+    with pytest.raises(CollectorError) as caught:
+        import_trackers(loaded, engine)
+    assert str(caught.value) == f"{tmp_path / 'exports' / 'cloud.csv'}: file not found"
+
+
+def test_same_name_for_another_kind_is_refused(engine: Engine, tmp_path: Path) -> None:
+    from auditor.errors import ConfigError
+
+    first = workspace(
+        tmp_path / "a",
+        trackers=[{"kind": "jira-csv", "fixture": "jira_csv/cloud.csv", "name": "t"}],
+    )
+    import_trackers(first, engine)
+    second = workspace(
+        tmp_path / "b", trackers=[{"kind": "ado-csv", "fixture": "ado_csv/export.csv", "name": "t"}]
+    )
+    with pytest.raises(ConfigError, match="already used in the store by a jira-csv source"):
+        import_trackers(second, engine)
