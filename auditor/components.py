@@ -257,7 +257,9 @@ def map_paths(
         ]
         rules = plan.codeowners.get(repo, [])
         owners_spec = (
-            pathspec.GitIgnoreSpec.from_lines([r.pattern for r in rules])
+            # Plain gitignore patterns, not GitIgnoreSpec: CODEOWNERS has no "excluded parent
+            # directory" rule, and check_file must report the last matching rule.
+            pathspec.PathSpec.from_lines("gitignore", [r.pattern for r in rules])
             if rules and owned
             else None
         )
