@@ -13,24 +13,28 @@ not with commits or file changes.
 from __future__ import annotations
 
 import importlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, distinct, false, func, or_, select
 from sqlalchemy.engine import Connection
 
 from auditor import models
-from auditor.config import AuditorConfig, LoadedConfig
+from auditor.attribution import ComponentAttribution, component_attribution
+from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.locations.index import LocationIndex
 from auditor.store import table
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 SENSITIVITY_ORDER = ("critical", "high", "normal", "low")
 # Jurisdiction tiers as the views show them; "ambiguous" = unresolved but a
 # candidate country is high-risk, "unknown" = no usable evidence.
-TIERS = ("high", "elevated", "ambiguous", "trusted", "unknown")
+# "other" = a known country outside an explicit `trusted` list.
+TIERS = ("high", "elevated", "ambiguous", "trusted", "other", "unknown")
 
 _commit = table(models.Commit)
 _change = table(models.FileChange)
@@ -60,7 +64,7 @@ class ViewContext:
     """What every view needs: the store, the policy and the window [start, as_of]."""
 
     engine: Engine
-    config: AuditorConfig
+    loaded: LoadedConfig
     as_of: date
     window_days: int
 
@@ -73,15 +77,19 @@ class ViewContext:
         as_of: date | None = None,
         window_days: int | None = None,
     ) -> ViewContext:
-        if isinstance(config, LoadedConfig):
-            config = config.config
-        config = config or AuditorConfig()
+        if not isinstance(config, LoadedConfig):
+            # no file behind it: nothing here resolves paths relative to the config
+            config = LoadedConfig(config or AuditorConfig(), Path(DEFAULT_CONFIG_NAME), b"")
         return cls(
             engine=engine,
-            config=config,
+            loaded=config,
             as_of=as_of or date.today(),
-            window_days=window_days or config.policy.window_days,
+            window_days=window_days or config.config.policy.window_days,
         )
+
+    @property
+    def config(self) -> AuditorConfig:
+        return self.loaded.config
 
     @property
     def start(self) -> date:
@@ -99,7 +107,7 @@ class ViewContext:
     def tier(self, country: str | None, candidates: Iterable[str] = ()) -> str:
         juris = self.config.jurisdictions
         if country is not None:
-            return juris.tier(country) or "unknown"
+            return juris.tier(country) or "other"
         if any(juris.tier(c) == "high" for c in candidates):
             return "ambiguous"
         return "unknown"
@@ -117,51 +125,6 @@ def _epoch(day: date) -> int:
 
 def _day(day_number: int) -> date:
     return date(1970, 1, 1) + timedelta(days=int(day_number))
-
-
-# --- locations ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Located:
-    country: str | None
-    candidates: tuple[str, ...]
-    confidence: float
-    evidence_ids: tuple[int, ...] = ()
-
-
-_UNKNOWN = Located(None, (), 0.0)
-
-
-class _Periods:
-    """Resolved location periods per person, looked up by day."""
-
-    def __init__(self, conn: Connection, person_ids: Iterable[int] | None = None):
-        stmt = select(
-            _resolved.c.person_id,
-            _resolved.c.country,
-            _resolved.c.candidates,
-            _resolved.c.confidence,
-            _resolved.c.valid_from,
-            _resolved.c.valid_to,
-            _resolved.c.evidence_ids,
-        ).order_by(_resolved.c.person_id, _resolved.c.valid_from)
-        if person_ids is not None:
-            stmt = stmt.where(_resolved.c.person_id.in_(list(person_ids)))
-        self._by_person: dict[int, list[tuple[date | None, date | None, Located]]] = defaultdict(
-            list
-        )
-        for pid, country, cands, conf, start, end, ids in conn.execute(stmt):
-            located = Located(
-                country, tuple(sorted(cands or ())), float(conf or 0.0), tuple(ids or ())
-            )
-            self._by_person[pid].append((start, end, located))
-
-    def at(self, person_id: int, day: date) -> Located:
-        for start, end, located in self._by_person.get(person_id, ()):
-            if (start is None or start <= day) and (end is None or day <= end):
-                return located
-        return _UNKNOWN
 
 
 # --- activity aggregation -------------------------------------------------------
@@ -222,71 +185,60 @@ def _component_activity(
 
 @dataclass(frozen=True)
 class JurisdictionShare:
-    """Churn in one country (or tier bucket when the country is unknown)."""
+    """Churn by authors located in one country; `country` None = not resolved to one.
 
-    country: str | None  # None: unknown or ambiguous
+    `churn` counts authors resolved to the country, `churn_max` also those whose
+    candidate set includes it; shares are of the component's churn.
+    """
+
+    country: str | None
     tier: str
     churn: int
-    commits: int
-    people: int
-    share: float
+    churn_max: int
+    share_min: float
+    share_max: float
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class _Stats:
-    churn: int
-    commits: int
-    people: int
-    share_min: float
-    share_max: float
-    jurisdictions: tuple[JurisdictionShare, ...]
+def _high_share(att: ComponentAttribution) -> tuple[float, float]:
+    high = att.tiers.get("high")
+    return (high.share_min, high.share_max) if high else (0.0, 0.0)
 
 
-def _stats(ctx: ViewContext, rows: Sequence[_Activity], periods: _Periods) -> _Stats:
-    """High-risk share as an interval: lower bound resolved, upper bound candidates too."""
-    total = sum(r.churn for r in rows)
-    low = high = 0
-    by_key: dict[tuple[str | None, str], list[int]] = {}
-    people_by_key: dict[tuple[str | None, str], set[int]] = defaultdict(set)
-    for r in rows:
-        loc = periods.at(r.person_id, r.day)
-        tier = ctx.tier(loc.country, loc.candidates)
-        if tier == "high":
-            low += r.churn
-            high += r.churn
-        elif tier == "ambiguous":
-            high += r.churn
-        key = (loc.country, tier)
-        acc = by_key.setdefault(key, [0, 0])
-        acc[0] += r.churn
-        acc[1] += r.commits
-        people_by_key[key].add(r.person_id)
-    shares = tuple(
-        sorted(
-            (
-                JurisdictionShare(
-                    country=country,
-                    tier=tier,
-                    churn=churn,
-                    commits=commits,
-                    people=len(people_by_key[(country, tier)]),
-                    share=churn / total if total else 0.0,
-                    reason=ctx.reason(country),
-                )
-                for (country, tier), (churn, commits) in by_key.items()
-            ),
-            key=lambda j: (-j.churn, j.country or "~"),
+def _jurisdictions(ctx: ViewContext, att: ComponentAttribution) -> tuple[JurisdictionShare, ...]:
+    rows = [
+        JurisdictionShare(
+            country=j.country,
+            tier=ctx.tier(j.country),
+            churn=j.churn,
+            churn_max=j.churn_max,
+            share_min=j.share_min,
+            share_max=j.share_max,
+            reason=ctx.reason(j.country),
         )
-    )
-    return _Stats(
-        churn=total,
-        commits=sum(r.commits for r in rows),
-        people=len({r.person_id for r in rows}),
-        share_min=low / total if total else 0.0,
-        share_max=high / total if total else 0.0,
-        jurisdictions=shares,
-    )
+        for j in att.jurisdictions
+    ]
+    unresolved = att.tiers.get("unknown")
+    if unresolved and unresolved.churn_max:
+        # authors with no single country: their candidates appear above as upper bounds
+        rows.append(
+            JurisdictionShare(
+                country=None,
+                tier="unresolved",
+                churn=unresolved.churn_max,
+                churn_max=unresolved.churn_max,
+                share_min=unresolved.share_max,
+                share_max=unresolved.share_max,
+            )
+        )
+    return tuple(rows)
+
+
+def _attribution(ctx: ViewContext, index: LocationIndex) -> dict[str, ComponentAttribution]:
+    return {
+        a.component: a
+        for a in component_attribution(ctx.engine, ctx.loaded, ctx.start, ctx.as_of, index=index)
+    }
 
 
 # --- findings -------------------------------------------------------------------
@@ -511,32 +463,26 @@ class Overview:
     top_risky: tuple[ComponentRow, ...]
 
 
-def components(ctx: ViewContext) -> list[ComponentRow]:
+def components(ctx: ViewContext, *, index: LocationIndex | None = None) -> list[ComponentRow]:
     """Every component with its activity and high-risk share in the window."""
+    index = index or LocationIndex.load(ctx.engine)
+    attribution = _attribution(ctx, index)
     with ctx.engine.connect() as conn:
-        comps = conn.execute(
-            select(_component.c.id, _component.c.name, _component.c.sensitivity)
-        ).all()
-        activity = _component_activity(conn, ctx)
-        periods = _Periods(conn, {a.person_id for a in activity})
         counts = _findings_per_component(conn)
-    per_component: dict[int, list[_Activity]] = defaultdict(list)
-    for a in activity:
-        per_component[a.component_id].append(a)
     rows = []
-    for cid, name, sensitivity in comps:
-        stats = _stats(ctx, per_component.get(cid, []), periods)
+    for att in attribution.values():
+        low, high = _high_share(att)
         rows.append(
             ComponentRow(
-                name=name,
-                sensitivity=sensitivity,
-                sensitive=ctx.is_sensitive(sensitivity),
-                churn=stats.churn,
-                commits=stats.commits,
-                people=stats.people,
-                share_min=stats.share_min,
-                share_max=stats.share_max,
-                findings=counts.get(name, 0),
+                name=att.component,
+                sensitivity=att.sensitivity,
+                sensitive=ctx.is_sensitive(att.sensitivity),
+                churn=att.churn,
+                commits=att.commits,
+                people=att.people,
+                share_min=low,
+                share_max=high,
+                findings=counts.get(att.component, 0),
             )
         )
     rows.sort(key=lambda r: (_rank(SENSITIVITY_ORDER, r.sensitivity), -r.churn, r.name))
@@ -544,9 +490,10 @@ def components(ctx: ViewContext) -> list[ComponentRow]:
 
 
 def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
-    rows = components(ctx)
+    index = LocationIndex.load(ctx.engine)
+    rows = components(ctx, index=index)
     with ctx.engine.connect() as conn:
-        tier_churn = _churn_by_tier(conn, ctx)
+        tier_churn = _churn_by_tier(conn, ctx, index)
     risky = sorted(
         (r for r in rows if r.sensitive and (r.share_max > 0 or r.findings)),
         # certain high-risk churn (lower bound) outranks merely possible (upper bound)
@@ -555,7 +502,9 @@ def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
     return Overview(totals=totals(ctx), churn_by_tier=tier_churn, top_risky=tuple(risky))
 
 
-def _churn_by_tier(conn: Connection, ctx: ViewContext) -> tuple[tuple[str, int], ...]:
+def _churn_by_tier(
+    conn: Connection, ctx: ViewContext, index: LocationIndex
+) -> tuple[tuple[str, int], ...]:
     """Churn of every commit in the window (commit totals: no file join) by author tier."""
     day = (_commit.c.authored_at / _DAY).label("day")
     stmt = (
@@ -571,11 +520,9 @@ def _churn_by_tier(conn: Connection, ctx: ViewContext) -> tuple[tuple[str, int],
         )
         .group_by(_person_identity.c.person_id, day)
     )
-    rows = conn.execute(stmt).all()
-    periods = _Periods(conn, {pid for pid, _, _ in rows})
     churn: Counter[str] = Counter()
-    for pid, d, total in rows:
-        loc = periods.at(pid, _day(d))
+    for pid, d, total in conn.execute(stmt):
+        loc = index.at(pid, _day(d))
         churn[ctx.tier(loc.country, loc.candidates)] += int(total or 0)
     return tuple((t, churn.get(t, 0)) for t in TIERS)
 
@@ -655,31 +602,31 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
         if comp is None:
             return None
         cid = comp["id"]
+        index = LocationIndex.load(conn)
         activity = _component_activity(conn, ctx, cid)
-        person_ids = {a.person_id for a in activity}
-        periods = _Periods(conn, person_ids)
-        stats = _stats(ctx, activity, periods)
-        maintainers = _maintainers(conn, ctx, activity, periods)
+        maintainers = _maintainers(conn, ctx, activity, index)
         commits = _recent_commits(conn, ctx, cid, recent)
         items = _work_items(conn, cid)
+    att = _attribution(ctx, index)[comp["name"]]
+    share_min, share_max = _high_share(att)
     months = _months(ctx.start, ctx.as_of)
     series: dict[str, list[int]] = {t: [0] * len(months) for t in TIERS}
-    index = {m: i for i, m in enumerate(months)}
+    month_at = {m: i for i, m in enumerate(months)}
     for a in activity:
-        loc = periods.at(a.person_id, a.day)
-        series[ctx.tier(loc.country, loc.candidates)][index[a.day.strftime("%Y-%m")]] += a.churn
+        loc = index.at(a.person_id, a.day)
+        series[ctx.tier(loc.country, loc.candidates)][month_at[a.day.strftime("%Y-%m")]] += a.churn
     return ComponentDetail(
         name=comp["name"],
         sensitivity=comp["sensitivity"],
         sensitive=ctx.is_sensitive(comp["sensitivity"]),
         tags=tuple(comp["tags"] or ()),
         paths=tuple(comp["paths"] or ()),
-        churn=stats.churn,
-        commits=stats.commits,
-        people=stats.people,
-        share_min=stats.share_min,
-        share_max=stats.share_max,
-        jurisdictions=stats.jurisdictions,
+        churn=att.churn,
+        commits=att.commits,
+        people=att.people,
+        share_min=share_min,
+        share_max=share_max,
+        jurisdictions=_jurisdictions(ctx, att),
         maintainers=maintainers,
         months=tuple(months),
         activity=tuple((t, tuple(series[t])) for t in TIERS),
@@ -690,7 +637,7 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
 
 
 def _maintainers(
-    conn: Connection, ctx: ViewContext, activity: Sequence[_Activity], periods: _Periods
+    conn: Connection, ctx: ViewContext, activity: Sequence[_Activity], index: LocationIndex
 ) -> tuple[Maintainer, ...]:
     churn: Counter[int] = Counter()
     commits: Counter[int] = Counter()
@@ -707,7 +654,7 @@ def _maintainers(
             )
         )
     }
-    located = {pid: periods.at(pid, ctx.as_of) for pid in churn}
+    located = {pid: index.at(pid, ctx.as_of) for pid in churn}
     evidence = _evidence_text(conn, [i for loc in located.values() for i in loc.evidence_ids])
     out = []
     for pid, person_churn in churn.most_common():
@@ -721,7 +668,7 @@ def _maintainers(
                 churn=person_churn,
                 commits=commits[pid],
                 country=loc.country,
-                candidates=loc.candidates,
+                candidates=tuple(sorted(loc.candidates)),
                 tier=ctx.tier(loc.country, loc.candidates),
                 confidence=loc.confidence,
                 evidence=tuple(evidence[i][1] for i in _by_weight(loc.evidence_ids, evidence)),
@@ -870,10 +817,10 @@ def people(ctx: ViewContext) -> list[PersonRow]:
                 select(_conflict.c.person_id, func.count()).group_by(_conflict.c.person_id)
             ).all()
         )
-        periods = _Periods(conn)
+        index = LocationIndex.load(conn)
     out = []
     for pid, name, email, bot in rows:
-        loc = periods.at(pid, ctx.as_of)
+        loc = index.at(pid, ctx.as_of)
         out.append(
             PersonRow(
                 id=pid,
@@ -882,7 +829,7 @@ def people(ctx: ViewContext) -> list[PersonRow]:
                 bot=bool(bot),
                 identities=int(identities.get(pid, 0)),
                 country=loc.country,
-                candidates=loc.candidates,
+                candidates=tuple(sorted(loc.candidates)),
                 tier=ctx.tier(loc.country, loc.candidates),
                 confidence=loc.confidence,
                 commits=int(commits.get(pid, 0)),

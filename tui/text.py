@@ -18,7 +18,9 @@ TIER_STYLE = {
     "elevated": "dark_orange",
     "ambiguous": "magenta",
     "trusted": "green",
+    "other": "cyan",
     "unknown": "grey50",
+    "unresolved": "magenta",
 }
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -52,6 +54,12 @@ def share(low: float, high: float) -> Text:
     """The high-risk share interval, `min–max`, red when the lower bound is not zero."""
     style = "bold red" if low > 0 else ("magenta" if high > 0 else "")
     return Text(f"{percent(low)}–{percent(high)}", style=style, justify="right")
+
+
+def interval(low: float, high: float) -> Text:
+    """A share that may be uncertain: `40%`, or `40%–55%` when the bounds differ."""
+    shown = percent(low) if percent(low) == percent(high) else f"{percent(low)}–{percent(high)}"
+    return Text(shown, justify="right")
 
 
 def tier(value: str) -> Text:

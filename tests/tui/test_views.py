@@ -51,6 +51,7 @@ def test_overview_tiers_and_top_risky(ctx: ViewContext) -> None:
         "elevated": 0,
         "ambiguous": 60,
         "trusted": 70,
+        "other": 0,
         "unknown": 0,
     }
     assert [r.name for r in ov.top_risky] == ["Collab OnPrem", storedata.HOSTILE_COMPONENT]
@@ -67,10 +68,12 @@ def test_location_changes_with_the_period(ctx: ViewContext) -> None:
 def test_component_detail(ctx: ViewContext) -> None:
     detail = views.component_detail(ctx, "Collab OnPrem")
     assert detail is not None
-    assert [(j.country, j.tier, j.churn) for j in detail.jurisdictions] == [
-        ("CN", "high", 160),
-        ("IE", "trusted", 60),
-        (None, "ambiguous", 20),
+    assert [(j.country, j.tier, j.churn, j.churn_max) for j in detail.jurisdictions] == [
+        ("CN", "high", 160, 180),  # Mallory's candidates include CN: upper bound only
+        ("IE", "trusted", 60, 60),
+        ("MY", "trusted", 0, 20),
+        ("SG", "trusted", 0, 20),
+        (None, "unresolved", 20, 20),
     ]
     cn = detail.jurisdictions[0]
     assert cn.reason.startswith("Vulnerability disclosure")

@@ -28,7 +28,7 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                 with Vertical(classes="panel", id="jurisdictions-panel"):
                     yield Label("Churn by jurisdiction", classes="panel-title")
                     yield SafeTable(
-                        ("Country", "Tier", "Churn", "Share", "People", "Reason"),
+                        ("Country", "Tier", "Churn", "Upper bound", "Share", "Reason"),
                         id="jurisdictions",
                     )
                 with Vertical(classes="panel", id="activity-panel"):
@@ -89,8 +89,8 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                     fmt.location(j.country, ()),
                     fmt.tier(j.tier),
                     fmt.number(j.churn),
-                    Text(fmt.percent(j.share), justify="right"),
-                    fmt.number(j.people),
+                    fmt.number(j.churn_max),
+                    fmt.interval(j.share_min, j.share_max),
                     fmt.safe(j.reason),
                 ],
             )
