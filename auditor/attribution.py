@@ -98,7 +98,7 @@ def component_attribution(
     )
     pi, person = table(models.PersonIdentity), table(models.Person)
     churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    day = commit.c.authored_at / 86400
+    day = commit.c.authored_at // 86400  # integer division in SQL: "/" would be true division
     query = (
         select(
             pc.c.component_id,

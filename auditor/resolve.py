@@ -261,11 +261,13 @@ def _evidence(
         facts.append(IdentityFacts(person, iid, emails, zone, location))
     for d in drafts:
         for email in d.roster_emails:
-            facts.append(IdentityFacts(person_ids[d.key], 0, (email,), None, None))
+            facts.append(
+                IdentityFacts(person_ids[d.key], 0, (email,), None, None, ref=f"roster:{email}")
+            )
     drafts_out += identity_evidence(facts, loaded.config.identity.corporate_domains)
 
     commit = table(models.Commit)
-    local_day = (commit.c.authored_at + commit.c.author_offset * 60) / 86400
+    local_day = (commit.c.authored_at + commit.c.author_offset * 60) // 86400
     per_author = conn.execute(
         select(commit.c.author_id, commit.c.author_offset, local_day, func.count())
         .where(

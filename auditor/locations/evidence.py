@@ -107,6 +107,7 @@ class IdentityFacts:
     emails: tuple[str, ...]
     time_zone: str | None
     location_text: str | None
+    ref: str | None = None  # default: identity:<id>
 
 
 def identity_evidence(
@@ -123,7 +124,7 @@ def identity_evidence(
             out.append(draft)
 
     for fact in sorted(facts, key=lambda f: (f.person_id, f.identity_id)):
-        ref = f"identity:{fact.identity_id}"
+        ref = fact.ref or f"identity:{fact.identity_id}"
         zone_c = zone_country(fact.time_zone)
         if fact.time_zone and zone_c:
             add(
