@@ -1,0 +1,50 @@
+"""Finding identity and order.
+
+The fingerprint hashes the rule id, the component and the subject only, never
+figures that move between runs (shares, counts, dates), so a finding keeps its
+fingerprint across runs and machines and baselines/waivers keep matching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Protocol
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
+CONFIDENCES = ("high", "medium", "low")
+
+
+def fingerprint(rule: str, component: str | None, subject: str | None) -> str:
+    """sha256 hex of rule id, component and subject, separated by a unit separator."""
+    body = "\x1f".join((rule, component or "", subject or ""))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical … 4 for info."""
+    return SEVERITIES.index(severity)
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    return severity_rank(severity) <= severity_rank(threshold)
+
+
+class _Sortable(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def component(self) -> str | None: ...
+    @property
+    def subject(self) -> str: ...
+
+
+def sort_key(finding: _Sortable) -> tuple[Any, ...]:
+    """Most severe first, then rule, component, subject: stable output for diffs and CI."""
+    return (
+        severity_rank(finding.severity),
+        finding.rule,
+        finding.component or "",
+        finding.subject,
+    )

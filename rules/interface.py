@@ -1,0 +1,367 @@
+"""What a rule is: a pure function over a prepared, read-only context that yields findings.
+
+A rule never reads git, the network or the store; `auditor.context` prepares a
+`RuleContext` (frozen dataclasses) and `auditor.analyze` runs every registered
+rule over it. When the evidence a rule needs is missing (no location data, no
+work items, no previous window, no high-risk jurisdictions in the policy) the
+rule yields `Unavailable` instead of staying silent: "not available" is not
+"clean", and `auditor check` shows it.
+
+Severity comes from the rule's default, raised for critical components and
+lowered for `elevated` (rather than `high`) jurisdictions and for sensitivities
+below `high`; confidence comes from the location confidence of the people
+involved.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from auditor.findings import SEVERITIES, fingerprint
+
+# --- context ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a person was on a day: a resolved country, or candidates, or nothing (unknown)."""
+
+    country: str | None
+    candidates: frozenset[str] = frozenset()
+    confidence: float = 0.0
+    evidence_ids: tuple[int, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.country is not None or bool(self.candidates)
+
+
+UNKNOWN = Location(None)
+
+
+@dataclass(frozen=True, slots=True)
+class LocationPeriod:
+    start: date | None
+    end: date | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    description: str
+    countries: tuple[str, ...]
+    evidence_ids: tuple[int, ...]
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    key: str
+    bot: bool = False
+    periods: tuple[LocationPeriod, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    sensitivity: str  # critical | high | normal | low
+    tags: tuple[str, ...] = ()
+    main_path: str | None = None  # "repo:dir" of the first glob, for report locations
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewer:
+    """A person who supervised a change: its committer (≠ author), a trailer, a PR approval."""
+
+    person: int
+    via: str  # committer | reviewed-by | approved-by | pr-approval
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One non-merge commit by a non-bot author, restricted to one component's paths."""
+
+    sha: str
+    day: date  # author date, UTC
+    author: int  # person id
+    component: str
+    churn: int  # added + deleted lines in the component's paths
+    author_location: Location
+    reviewers: tuple[Reviewer, ...] = ()
+    committer: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    person: int
+    role: str  # assignee | reporter
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    key: str
+    component: str
+    day: date | None  # resolved, else created (UTC)
+    handlers: tuple[Handler, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    window_start: date
+    window_end: date
+    previous_start: date
+    previous_end: date
+    high: frozenset[str] = frozenset()
+    elevated: frozenset[str] = frozenset()
+    trusted: frozenset[str] | None = None  # None: every country that is not high/elevated
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    sensitive: frozenset[str] = frozenset({"critical", "high"})
+    high_risk_share: float = 0.25
+    ambiguous_share: float = 0.25
+    unknown_share: float = 0.30
+    share_rise: float = 0.10
+    min_churn: int = 1
+
+    def tier(self, country: str | None) -> str | None:
+        """'high', 'elevated', 'trusted', or None (unknown, or outside a `trusted` list)."""
+        if country is None:
+            return None
+        if country in self.high:
+            return "high"
+        if country in self.elevated:
+            return "elevated"
+        if self.trusted is None or country in self.trusted:
+            return "trusted"
+        return None
+
+    def risky_tier(self, location: Location) -> str | None:
+        """'high' or 'elevated' when the resolved country is in that tier (lower bound)."""
+        tier = self.tier(location.country)
+        return tier if tier in ("high", "elevated") else None
+
+    def tier_countries(self, tier: str) -> frozenset[str]:
+        return self.high if tier == "high" else self.elevated
+
+    def maybe_in(self, location: Location, tier: str) -> bool:
+        """Upper bound: the resolved country or any candidate is in `tier`."""
+        countries = self.tier_countries(tier)
+        if location.country is not None:
+            return location.country in countries
+        return bool(location.candidates & countries)
+
+    def trusted_at(self, location: Location) -> bool:
+        return self.tier(location.country) == "trusted"
+
+    def in_window(self, day: date | None) -> bool:
+        return day is not None and self.window_start <= day <= self.window_end
+
+    def in_previous(self, day: date | None) -> bool:
+        return day is not None and self.previous_start <= day <= self.previous_end
+
+    @property
+    def risky_tiers(self) -> tuple[str, ...]:
+        return tuple(t for t in ("high", "elevated") if self.tier_countries(t))
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything rules may look at, prepared once per run; never modified by a rule.
+
+    `changes` hold the current window and the previous one (see `Policy`);
+    `earlier_authors[component]` are people who changed the component before
+    the window (for first-change rules). In range mode (`auditor check --range`)
+    `changes` hold only the range's commits, all inside the window, and there
+    is no previous window.
+    """
+
+    as_of: date
+    policy: Policy
+    components: Mapping[str, Component]
+    people: Mapping[int, Person]
+    changes: tuple[Change, ...] = ()
+    work_items: tuple[WorkItem, ...] = ()
+    earlier_authors: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    has_locations: bool = True  # any resolved location period at all
+    has_work_items: bool = True  # any work item collected
+    range_mode: bool = False
+
+    def sensitive_components(self) -> list[Component]:
+        return [
+            c
+            for _, c in sorted(self.components.items())
+            if c.sensitivity in self.policy.sensitive
+        ]
+
+    def window_changes(self, component: str) -> list[Change]:
+        return [
+            c
+            for c in self.changes
+            if c.component == component and self.policy.in_window(c.day)
+        ]
+
+    def previous_changes(self, component: str) -> list[Change]:
+        return [
+            c
+            for c in self.changes
+            if c.component == component and self.policy.in_previous(c.day)
+        ]
+
+    def person_name(self, person_id: int) -> str:
+        person = self.people.get(person_id)
+        return person.name if person else f"person {person_id}"
+
+
+# --- outcomes --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str  # commit | work_item | location_evidence | location_conflict
+    ref: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # critical | high | medium | low | info
+    confidence: str  # high | medium | low
+    component: str | None
+    subject: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule, self.component, self.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """A rule could not judge (part of) the data: not the same as finding nothing."""
+
+    rule: str
+    reason: str
+    component: str | None = None
+
+
+Outcome = Finding | Unavailable
+
+
+# --- the rule --------------------------------------------------------------
+
+
+_SECTIONS = ("What it flags", "Why it matters", "Evidence used", "How to resolve")
+
+
+class Rule(ABC):
+    id: ClassVar[str]  # PV101
+    name: ClassVar[str]  # kebab-case, e.g. sensitive-high-risk-share
+    title: ClassVar[str]  # one line
+    default_severity: ClassVar[str]
+
+    @abstractmethod
+    def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
+        """Yield findings (and `Unavailable` notes) for this context."""
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule's documentation: its module docstring (one rule per file)."""
+        import inspect
+        import sys
+
+        module = sys.modules.get(cls.__module__)
+        return inspect.cleandoc(cls.__doc__ or (module.__doc__ if module else "") or "")
+
+    @classmethod
+    def section(cls, heading: str) -> str:
+        """The text under `*heading*` (or a `heading` line) in the docstring."""
+        doc = cls.documentation()
+        pattern = re.compile(
+            rf"^\*?{re.escape(heading)}\*?:?\s*$\n(.*?)(?=^\*?(?:{'|'.join(_SECTIONS)})\*?:?\s*$|\Z)",
+            re.M | re.S,
+        )
+        match = pattern.search(doc)
+        return " ".join(match.group(1).split()) if match else ""
+
+    # helpers shared by the rules
+
+    def finding(
+        self,
+        ctx: RuleContext,
+        *,
+        component: Component | None,
+        subject: str,
+        message: str,
+        tier: str | None = "high",
+        confidence: float | str,
+        evidence: Iterable[Evidence] = (),
+        data: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.id,
+            severity=severity_for(self.default_severity, component, tier),
+            confidence=confidence if isinstance(confidence, str) else confidence_label(confidence),
+            component=component.name if component else None,
+            subject=subject,
+            message=message,
+            evidence=tuple(evidence),
+            data=dict(data or {}),
+        )
+
+
+def severity_for(default: str, component: Component | None, tier: str | None) -> str:
+    """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for `elevated`."""
+    index = SEVERITIES.index(default)  # 0 = critical … 4 = info
+    if component is not None:
+        if component.sensitivity == "critical":
+            index -= 1
+        elif component.sensitivity in ("normal", "low"):
+            index += 1
+    if tier == "elevated":
+        index += 1
+    return SEVERITIES[min(max(index, 0), len(SEVERITIES) - 1)]
+
+
+def confidence_label(value: float) -> str:
+    if value >= 0.75:
+        return "high"
+    if value >= 0.45:
+        return "medium"
+    return "low"
+
+
+def weighted_confidence(pairs: Iterable[tuple[float, int]]) -> float:
+    """Churn-weighted mean of location confidences; unweighted when all weights are 0."""
+    items = list(pairs)
+    if not items:
+        return 0.0
+    total = sum(w for _, w in items)
+    if total <= 0:
+        return sum(c for c, _ in items) / len(items)
+    return sum(c * w for c, w in items) / total
+
+
+def pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def commit_evidence(changes: Iterable[Change], limit: int = 50) -> list[Evidence]:
+    shas = sorted({c.sha for c in changes})
+    return [Evidence("commit", sha) for sha in shas[:limit]]
+
+
+def location_evidence(locations: Iterable[Location], limit: int = 20) -> list[Evidence]:
+    ids = sorted({i for loc in locations for i in loc.evidence_ids})
+    return [Evidence("location_evidence", str(i)) for i in ids[:limit]]

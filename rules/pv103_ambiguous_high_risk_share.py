@@ -1,0 +1,90 @@
+"""PV103: ambiguous evidence that a sensitive component is changed from high-risk jurisdictions.
+
+*What it flags*
+As PV101 but on the upper bound: a sensitive component where authors whose
+candidate countries include a high-risk (or elevated) one account for at least
+`[policy] ambiguous_share` (default 0.25) of the churn, while the lower bound
+(resolved countries only) stays below `[policy] high_risk_share`, so PV101 does
+not already report it. The subject is the tier.
+
+*Why it matters*
+Weak evidence (a `+0800` commit offset is China, Singapore, Malaysia, Western
+Australia, ...) cannot convict anyone, but it can hide a real dependency.
+Someone should find out where these people actually work.
+
+*Evidence used*
+Commits in the window and each author's candidate countries on the commit's
+day. Confidence is low by nature: the rule exists because evidence is weak.
+
+*How to resolve*
+Investigate: add the people to the roster or record an override with the
+confirmed country. The finding disappears once locations are resolved (and
+becomes PV101 if they are in fact high-risk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.interface import Outcome, Rule, RuleContext, Unavailable, commit_evidence, pct
+from rules.registry import register
+from rules.shares import tier_share
+
+
+@register
+class AmbiguousHighRiskShare(Rule):
+    id = "PV103"
+    name = "ambiguous-high-risk-share"
+    title = "Ambiguous evidence of high-risk churn on a sensitive component"
+    default_severity = "medium"
+
+    def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
+        policy = ctx.policy
+        if not policy.risky_tiers:
+            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
+            return
+        for component in ctx.sensitive_components():
+            changes = ctx.window_changes(component.name)
+            total = sum(c.churn for c in changes)
+            if total < max(policy.min_churn, 1):
+                continue
+            for tier in policy.risky_tiers:
+                share = tier_share(changes, policy, tier)
+                if share.share_min >= policy.high_risk_share and share.churn_min:
+                    continue  # PV101 reports it on firm evidence
+                ambiguous = share.churn_max - share.churn_min
+                if ambiguous == 0 or share.share_max < policy.ambiguous_share:
+                    continue
+                unclear = [
+                    c
+                    for c in changes
+                    if c.author_location.country is None
+                    and policy.maybe_in(c.author_location, tier)
+                ]
+                people = sorted({ctx.person_name(c.author) for c in unclear})
+                candidates = sorted(
+                    {x for c in unclear for x in c.author_location.candidates}
+                    & policy.tier_countries(tier)
+                )
+                yield self.finding(
+                    ctx,
+                    component=component,
+                    subject=f"{tier}-risk jurisdictions",
+                    tier=tier,
+                    confidence="low",
+                    message=(
+                        f"between {pct(share.share_min)} and {pct(share.share_max)} of churn in "
+                        f"{component.name} may come from {tier}-risk jurisdictions "
+                        f"({', '.join(candidates)}): {ambiguous} of {total} lines by "
+                        f"{len(people)} people with ambiguous locations ({', '.join(people)}); "
+                        f"threshold {pct(policy.ambiguous_share)}"
+                    ),
+                    evidence=commit_evidence(unclear),
+                    data={
+                        "share_min": round(share.share_min, 4),
+                        "share_max": round(share.share_max, 4),
+                        "ambiguous_churn": ambiguous,
+                        "total": total,
+                        "people": people,
+                    },
+                )

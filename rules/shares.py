@@ -1,0 +1,51 @@
+"""Churn shares by jurisdiction tier, as intervals, for the share rules (PV101/103/104/108)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rules.interface import Change, Policy, weighted_confidence
+
+
+@dataclass(frozen=True, slots=True)
+class TierShare:
+    total: int  # churn of all changes considered
+    churn_min: int  # authors resolved to a country of the tier
+    churn_max: int  # ... or whose candidates include one
+    countries: tuple[str, ...]  # resolved countries of the tier that contributed
+    confidence: float  # churn-weighted location confidence of the contributing authors
+
+    @property
+    def share_min(self) -> float:
+        return self.churn_min / self.total if self.total else 0.0
+
+    @property
+    def share_max(self) -> float:
+        return self.churn_max / self.total if self.total else 0.0
+
+
+def tier_share(changes: Sequence[Change], policy: Policy, tier: str) -> TierShare:
+    tier_countries = policy.tier_countries(tier)
+    total = churn_min = churn_max = 0
+    countries: set[str] = set()
+    weights: list[tuple[float, int]] = []
+    for change in changes:
+        total += change.churn
+        where = change.author_location
+        if where.country is not None and where.country in tier_countries:
+            churn_min += change.churn
+            countries.add(where.country)
+            weights.append((where.confidence, change.churn))
+        if policy.maybe_in(where, tier):
+            churn_max += change.churn
+            if where.country is None:
+                weights.append((where.confidence, change.churn))
+    return TierShare(
+        total, churn_min, churn_max, tuple(sorted(countries)), weighted_confidence(weights)
+    )
+
+
+def unknown_churn(changes: Sequence[Change]) -> int:
+    """Churn of authors with no resolved country (ambiguous candidates or no evidence at all)."""
+    return sum(c.churn for c in changes if c.author_location.country is None)
