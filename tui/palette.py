@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 
 from auditor import views
 from auditor.safe_text import visible
@@ -54,5 +54,13 @@ class JumpProvider(Provider):
         for text, _display, command in self._entries():
             score = matcher.match(text)
             if score > 0:
-                # highlight() builds Content from plain text: names stay literal
-                yield Hit(score, matcher.highlight(text), command, text=text)  # type: ignore[arg-type]
+                yield Hit(score, _highlight(matcher, text), command, text=text)  # type: ignore[arg-type]
+
+
+def _highlight(matcher: Matcher, text: str) -> Text:
+    """Matcher.highlight parses its argument as markup; names must stay literal."""
+    out = Text(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        out.stylize("bold reverse", offset, offset + 1)
+    return out

@@ -80,7 +80,7 @@ def test_overview_enter_opens_top_risky_component(store: Engine) -> None:
         app.screen.query_one("#top-risky", DataTable).focus()
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "component"
+        assert app.screen.name == "component"
         assert static_text(app, "#summary").startswith("Collab OnPrem  critical")
         await pilot.press("escape")
         assert app.current_mode == "overview" and len(app.screen_stack) == 1
@@ -108,7 +108,7 @@ def test_components_filter_sort_and_open(store: Engine) -> None:
         await pilot.press("enter")  # submits the filter, focuses the table
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "component"
+        assert app.screen.name == "component"
         assert static_text(app, "#summary").startswith(storedata.HOSTILE_COMPONENT)
         await pilot.press("escape")
         assert app.current_mode == "components" and len(app.screen_stack) == 1
@@ -139,7 +139,7 @@ def test_component_screen_drill_downs(store: Engine) -> None:
         # Enter on the first maintainer opens the person screen
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "person"
+        assert app.screen.name == "person"
         assert static_text(app, "#summary").startswith("Bo Zhang")
         await pilot.press("escape")
         # recent commits tab: Enter opens the commit
@@ -150,7 +150,7 @@ def test_component_screen_drill_downs(store: Engine) -> None:
         commits.move_cursor(row=2)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "commit"
+        assert app.screen.name == "commit"
         shown = static_text(app, "#commit-detail")
         assert "c3c3c3c3" in shown and "\\x1b[31mred" in shown and "\x1b" not in shown
         await pilot.press("escape")
@@ -201,13 +201,13 @@ def test_findings_filters_detail_and_links(store: Engine) -> None:
         links.highlighted = 1
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "person"
+        assert app.screen.name == "person"
         await pilot.press("escape")
         links.focus()
         links.highlighted = 2
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "commit"
+        assert app.screen.name == "commit"
 
     drive(store, scenario)
 
@@ -228,7 +228,7 @@ def test_people_filter_and_person_screen(store: Engine) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         screen = app.screen
-        assert screen.id == "person"
+        assert screen.name == "person"
         periods = cells(screen.query_one("#periods", DataTable))
         assert [r[0] for r in periods] == ["… → 2026-05-31", "", "2026-06-01 → …", "", ""]
         assert [r[4].strip() for r in periods if r[4]] == ["roster", "tracker_tz", "email_domain"]
@@ -244,7 +244,7 @@ def test_people_filter_and_person_screen(store: Engine) -> None:
 def test_search_opens_hit(store: Engine) -> None:
     async def scenario(app: AuditorApp, pilot: Any) -> None:
         await pilot.press("slash")
-        assert app.screen.id == "search"
+        assert app.screen.name == "search"
         await pilot.press(*"alice")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -252,7 +252,7 @@ def test_search_opens_hit(store: Engine) -> None:
         assert results.option_count == 1
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "person"
+        assert app.screen.name == "person"
         assert static_text(app, "#summary").startswith("Alice Chen")
 
     drive(store, scenario)
@@ -277,7 +277,7 @@ def test_help_palette_theme_and_loading(store: Engine) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen.id == "component"
+        assert app.screen.name == "component"
         # reloading shows the loading state until the worker delivers
         screen = app.screen
         assert isinstance(screen, DataScreen)

@@ -14,7 +14,7 @@ from tui.screens.base import DataScreen
 
 class CommitScreen(DataScreen[views.CommitDetail | None]):
     def __init__(self, sha: str) -> None:
-        super().__init__(id="commit")
+        super().__init__(name="commit")
         self.sha = sha
 
     def compose(self) -> ComposeResult:

@@ -17,7 +17,7 @@ from tui.widgets.tables import CommitTable, SafeTable
 
 class ComponentScreen(DataScreen[views.ComponentDetail | None]):
     def __init__(self, name: str) -> None:
-        super().__init__(id="component")
+        super().__init__(name="component")
         self.component_name = name
 
     def compose(self) -> ComposeResult:

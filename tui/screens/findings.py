@@ -28,7 +28,7 @@ class FindingsData:
 
 class FindingsScreen(DataScreen[FindingsData]):
     def __init__(self) -> None:
-        super().__init__(id="findings-screen")
+        super().__init__(name="findings")
         self.data = FindingsData([], {}, {})
         self._wanted: int | None = None
 

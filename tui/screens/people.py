@@ -20,7 +20,7 @@ class PeopleScreen(DataScreen[list[views.PersonRow]]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+f", "focus_filter", "Filter")]
 
     def __init__(self) -> None:
-        super().__init__(id="people-screen")
+        super().__init__(name="people")
         self.rows: list[views.PersonRow] = []
 
     def compose(self) -> ComposeResult:

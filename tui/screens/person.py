@@ -31,7 +31,7 @@ def _evidence_cells(e: views.EvidenceRow, indent: str = "") -> list[Text | str]:
 
 class PersonScreen(DataScreen[views.PersonDetail | None]):
     def __init__(self, person_id: int) -> None:
-        super().__init__(id="person")
+        super().__init__(name="person")
         self.person_id = person_id
 
     def compose(self) -> ComposeResult:

@@ -28,7 +28,7 @@ class SearchScreen(ModalScreen[views.SearchHit | None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="search")
+        super().__init__(name="search")
         self.hits: list[views.SearchHit] = []
 
     def compose(self) -> ComposeResult:
