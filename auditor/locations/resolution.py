@@ -29,7 +29,10 @@ Conflicts (`Conflict`) are recorded between strong sources only: roster vs
 override, roster/override vs tracker zone, roster/override vs consistent
 offsets (at least 3 informative commits, 80% of them at offsets whose
 countries exclude the roster country), tracker zones of different accounts,
-and tracker zone vs consistent offsets where no roster row applies.
+and tracker zone vs consistent offsets where no roster row applies. A tracker
+zone is a snapshot taken at export time: it is compared with the roster row
+in effect last and with the offsets of the last three calendar months with commits,
+so that a relocation is not mistaken for a conflict.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ CONSISTENT_MIN_COMMITS = 3
 CONSISTENT_SHARE = 0.8
 OFFSET_WEIGHT = 0.3  # a month whose commits all sit at one informative offset
 UTC_FACTOR = 0.1  # +0000 rows weigh a tenth: servers, CI and UTC laptops use it
+ZONE_RECENT_MONTHS = 3  # a tracker zone (a current snapshot) is checked against recent offsets
 MONTH_SHARE_FLOOR = 0.25  # offsets below this share of a month's informative commits: travel, noise
 
 
@@ -313,10 +317,14 @@ def _conflicts(
 ) -> list[Conflict]:
     found: list[Conflict] = []
     zones = [e for e in singles if e.kind == "tracker_tz"]
+    # A tracker profile zone is a snapshot taken at export time: compare it with the
+    # authoritative rows still in effect last, not with where someone lived before moving.
+    latest_end = max((a.valid_to or date.max for a in auth), default=date.max)
     for row in auth:
         country = row.countries[0] if row.countries else None
         if country is None:
             continue
+        current = (row.valid_to or date.max) == latest_end
         for other in auth:
             if (
                 other.id > row.id
@@ -334,7 +342,7 @@ def _conflicts(
                         row.valid_to,
                     )
                 )
-        for zone in zones:
+        for zone in zones if current else []:
             if zone.countries[0] != country:
                 found.append(
                     Conflict(
@@ -370,11 +378,19 @@ def _conflicts(
                 tuple(sorted(z.id for z in zones)),
             )
         )
+    uncovered = [
+        o for o in offsets if not any(_overlaps(o, a.valid_from, a.valid_to) for a in auth)
+    ]
+    latest = max((o.valid_from for o in uncovered if o.valid_from), default=None)
+    recent = [
+        o
+        for o in uncovered
+        if latest
+        and o.valid_from
+        and o.valid_from >= _months_before(latest, ZONE_RECENT_MONTHS - 1)
+    ]
     for zone in zones:
-        uncovered = [
-            o for o in offsets if not any(_overlaps(o, a.valid_from, a.valid_to) for a in auth)
-        ]
-        total, against, rows = _offset_contradiction(zone.countries[0], uncovered)
+        total, against, rows = _offset_contradiction(zone.countries[0], recent)
         if _consistent_against(total, against):
             others = sorted({c for r in rows for c in r.countries})
             start, end = _span(rows)
@@ -390,6 +406,11 @@ def _conflicts(
                 )
             )
     return found
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _offsets_text(rows: Sequence[Evidence]) -> str:

@@ -183,3 +183,25 @@ def test_offsets_break_a_tie_between_single_sources() -> None:
 
 def test_no_evidence_no_period() -> None:
     assert resolve_person([]) == ([], [])
+
+
+def test_tracker_zone_is_compared_with_the_current_roster_row_only() -> None:
+    rows = [
+        roster(1, "DE", None, date(2025, 6, 30)),
+        roster(2, "CN", date(2025, 7, 1)),
+        Evidence(3, "tracker_tz", "Asia/Shanghai", ("CN",), 0.7),
+    ]
+    periods, conflicts = resolve_person(rows)
+    assert [p.country for p in periods] == ["DE", "CN"]
+    assert conflicts == []
+    rows[2] = Evidence(3, "tracker_tz", "Europe/Berlin", ("DE",), 0.7)
+    _, conflicts = resolve_person(rows)
+    assert [(c.countries, c.valid_from) for c in conflicts] == [(("CN", "DE"), date(2025, 7, 1))]
+
+
+def test_tracker_zone_is_compared_with_recent_offsets_only() -> None:
+    moved = offsets(10, ("2025-01", 60, 9), ("2025-02", 60, 9), ("2025-08", 480, 3))
+    zone = Evidence(2, "tracker_tz", "Asia/Shanghai", ("CN",), 0.7)
+    periods, conflicts = resolve_person([zone, *moved])
+    assert conflicts == []
+    assert periods[-1].country == "CN"
