@@ -5,7 +5,7 @@
 "locations": [{"country", "candidates", "confidence", "from", "to",
 "sources": [{"kind", "value"}]}], "conflicts": [...]}]}`. `id` is the
 person's stable key; commits and churn count non-merge commits authored up
-to `as_of`. People are ordered by churn (descending), then name.
+to `as_of`. People are ordered by churn (descending), then name; bots last.
 """
 
 from __future__ import annotations
@@ -107,5 +107,5 @@ def people_report(engine: Engine, as_of: date) -> dict[str, Any]:
                 ],
             }
         )
-    entries.sort(key=lambda e: (-e["churn"], e["name"].casefold(), e["id"]))
+    entries.sort(key=lambda e: (e["bot"], -e["churn"], e["name"].casefold(), e["id"]))
     return {"as_of": as_of.isoformat(), "people": entries}
