@@ -198,23 +198,17 @@ class RuleContext:
 
     def sensitive_components(self) -> list[Component]:
         return [
-            c
-            for _, c in sorted(self.components.items())
-            if c.sensitivity in self.policy.sensitive
+            c for _, c in sorted(self.components.items()) if c.sensitivity in self.policy.sensitive
         ]
 
     def window_changes(self, component: str) -> list[Change]:
         return [
-            c
-            for c in self.changes
-            if c.component == component and self.policy.in_window(c.day)
+            c for c in self.changes if c.component == component and self.policy.in_window(c.day)
         ]
 
     def previous_changes(self, component: str) -> list[Change]:
         return [
-            c
-            for c in self.changes
-            if c.component == component and self.policy.in_previous(c.day)
+            c for c in self.changes if c.component == component and self.policy.in_previous(c.day)
         ]
 
     def person_name(self, person_id: int) -> str:

@@ -86,6 +86,10 @@ class TopMaintainerHighRisk(Rule):
                     f"{len(mine)} commits"
                 ),
                 evidence=[*commit_evidence(mine), *location_evidence([where])],
-                data={"churn": churn, "total": total, "commits": len(mine),
-                      "country": where.country},
+                data={
+                    "churn": churn,
+                    "total": total,
+                    "commits": len(mine),
+                    "country": where.country,
+                },
             )

@@ -62,6 +62,5 @@ class UnknownLocationShare(Rule):
                     f"({', '.join(people)}); threshold {pct(policy.unknown_share)}"
                 ),
                 evidence=commit_evidence(unclear),
-                data={"churn": unknown, "total": total, "share": round(share, 4),
-                      "people": people},
+                data={"churn": unknown, "total": total, "share": round(share, 4), "people": people},
             )

@@ -72,9 +72,11 @@ class UnreviewedHighRiskChanges(Rule):
                     unreviewed[change.author].append(change)
             for person in sorted(unreviewed, key=lambda p: (ctx.person_name(p), p)):
                 bare = unreviewed[person]
-                tier = "high" if any(
-                    policy.risky_tier(c.author_location) == "high" for c in bare
-                ) else "elevated"
+                tier = (
+                    "high"
+                    if any(policy.risky_tier(c.author_location) == "high" for c in bare)
+                    else "elevated"
+                )
                 countries = sorted({c.author_location.country or "" for c in bare} - {""})
                 churn = sum(c.churn for c in bare)
                 name = ctx.person_name(person)
@@ -92,6 +94,10 @@ class UnreviewedHighRiskChanges(Rule):
                         f"trusted jurisdiction ({churn} lines)"
                     ),
                     evidence=commit_evidence(bare),
-                    data={"unreviewed": len(bare), "changes": len(risky[person]),
-                          "churn": churn, "countries": countries},
+                    data={
+                        "unreviewed": len(bare),
+                        "changes": len(risky[person]),
+                        "churn": churn,
+                        "countries": countries,
+                    },
                 )

@@ -68,9 +68,7 @@ class HighRiskShareRise(Rule):
                 rise = current.share_min - previous.share_min
                 if current.churn_min == 0 or rise < policy.share_rise:
                     continue
-                risky = [
-                    c for c in now if c.author_location.country in policy.tier_countries(tier)
-                ]
+                risky = [c for c in now if c.author_location.country in policy.tier_countries(tier)]
                 yield self.finding(
                     ctx,
                     component=component,

@@ -82,6 +82,9 @@ class FirstChangeHighRisk(Rule):
                         *commit_evidence(changes),
                         *location_evidence([first.author_location]),
                     ],
-                    data={"first": first.sha, "day": first.day.isoformat(),
-                          "changes": len(changes)},
+                    data={
+                        "first": first.sha,
+                        "day": first.day.isoformat(),
+                        "changes": len(changes),
+                    },
                 )

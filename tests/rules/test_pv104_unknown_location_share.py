@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from rules.pv104_unknown_location_share import UnknownLocationShare
+from tests.rules.support import at, change, context, run, summary
+
+NOTHING = at(None, 0.0)
+PLUS0 = at(None, 0.1, {"GB", "IE", "PT"})
+IE = at("IE")
+
+
+@pytest.mark.parametrize(
+    ("rows", "sensitivity", "expected", "numbers"),
+    [
+        (
+            [("a1", 4, 30, NOTHING), ("a2", 2, 70, IE)],
+            "high",
+            [("PV104", "Gateway OnPrem", "unknown locations", "medium")],
+            ["30%", "30 of 100 lines", "1 people", "Sam Unknown"],
+        ),
+        (
+            [("a1", 4, 50, PLUS0), ("a2", 3, 10, NOTHING), ("a3", 2, 40, IE)],
+            "critical",
+            [("PV104", "Gateway OnPrem", "unknown locations", "high")],
+            ["60%", "60 of 100 lines", "2 people"],
+        ),
+    ],
+)
+def test_flags_unknown_share(rows, sensitivity, expected, numbers) -> None:  # type: ignore[no-untyped-def]
+    findings, _ = run(
+        UnknownLocationShare, context([change(*r) for r in rows], sensitivity=sensitivity)
+    )
+    assert summary(findings) == expected
+    for number in numbers:
+        assert number in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("rows", "overrides"),
+    [
+        ([("a1", 4, 29, NOTHING), ("a2", 2, 71, IE)], {}),
+        ([("a1", 4, 50, NOTHING), ("a2", 2, 50, IE)], {"unknown_share": 0.6}),
+        ([("a1", 4, 5, NOTHING)], {"min_churn": 10}),  # too little activity to judge
+    ],
+)
+def test_silent(rows, overrides) -> None:  # type: ignore[no-untyped-def]
+    assert run(UnknownLocationShare, context([change(*r) for r in rows], **overrides)) == ([], [])
