@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,11 +80,15 @@ def tracker_name(source: TrackerSource | RosterSource) -> str:
     return source.name or Path(source.path).name
 
 
-def import_trackers(loaded: LoadedConfig, engine: Engine) -> list[ImportResult]:
-    """Import every `[[tracker]]` export, in configuration order."""
+def import_trackers(
+    loaded: LoadedConfig, engine: Engine, *, only: Collection[str] | None = None
+) -> list[ImportResult]:
+    """Import every `[[tracker]]` export (or those named in `only`), in configuration order."""
     _check_names(loaded)
     results = []
     for src in loaded.config.tracker:
+        if only is not None and tracker_name(src) not in only:
+            continue
         path = loaded.resolve(src.path)
         collector = TRACKER_COLLECTORS[src.kind](
             path, name=tracker_name(src), display=str(path), date_format=src.date_format
@@ -93,11 +97,15 @@ def import_trackers(loaded: LoadedConfig, engine: Engine) -> list[ImportResult]:
     return results
 
 
-def import_rosters(loaded: LoadedConfig, engine: Engine) -> list[ImportResult]:
-    """Import every `[[roster]]` file, in configuration order."""
+def import_rosters(
+    loaded: LoadedConfig, engine: Engine, *, only: Collection[str] | None = None
+) -> list[ImportResult]:
+    """Import every `[[roster]]` file (or those named in `only`), in configuration order."""
     _check_names(loaded)
     results = []
     for src in loaded.config.roster:
+        if only is not None and tracker_name(src) not in only:
+            continue
         path = loaded.resolve(src.path)
         collector = RosterCsvCollector(
             path, name=tracker_name(src), display=str(path), columns=src.columns

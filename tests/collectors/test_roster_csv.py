@@ -171,3 +171,12 @@ def test_source_names_must_be_distinct(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         import_rosters(loaded, engine)
     assert caught.value.field == "roster[1].name"
+
+
+def test_only_named_sources_are_imported(engine: Engine, tmp_path: Path) -> None:
+    loaded = workspace(
+        tmp_path,
+        rosters=[{"fixture": "roster/roster.csv"}, {"fixture": "roster/malformed_country.csv"}],
+    )
+    [result] = import_rosters(loaded, engine, only={"roster.csv"})
+    assert result.name == "roster.csv" and count(engine, "roster_entry") == 5
