@@ -255,29 +255,34 @@ def latest_run_id(conn: Connection) -> int | None:
 
 
 def rule_text(rule_id: str) -> str:
-    """The rule's documentation from the rule registry, or '' when it is not registered."""
+    """Why a rule flags: its title and documented sections, or '' for an unknown rule.
+
+    Imported lazily: the rule registry loads every rule (and entry-point plugins).
+    """
     try:
         registry = importlib.import_module("rules.registry")
     except ImportError:
         return ""
-    getter = getattr(registry, "explain", None) or getattr(registry, "get", None)
-    if getter is None:
+    rule = registry.get_rule(rule_id)
+    if rule is None:
         return ""
-    try:
-        found = getter(rule_id)
-    except (KeyError, LookupError):
-        return ""
-    if isinstance(found, str):
-        return found
-    doc = getattr(found, "__doc__", None) or getattr(found, "doc", None)
-    return str(doc or "").strip()
+    parts = [f"{rule.id} {rule.title}"]
+    for heading in ("What it flags", "Why it matters", "Evidence used", "How to resolve"):
+        body = rule.section(heading)
+        if body:
+            parts.append(f"{heading}: {body}")
+    return "\n\n".join(parts)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str
+    """One evidence reference of a finding, described from the store where it can be."""
+
+    kind: str  # commit | work_item | location_evidence | location_conflict | ...
     ref: str
     detail: str = ""
+    person_id: int | None = None  # whose commit / evidence row it is, to link to
+    person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +329,63 @@ def _evidence_refs(items: Iterable[Any]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str, str], Evidence]:
+    """Commit summaries, evidence rows and work-item titles for the refs findings cite."""
+    refs: dict[str, set[str]] = {}
+    for item in items:
+        if isinstance(item, dict):
+            refs.setdefault(str(item.get("kind")), set()).add(str(item.get("ref", "")))
+    out: dict[tuple[str, str], Evidence] = {}
+    shas = sorted(refs.get("commit", ()))
+    for start in range(0, len(shas), 500):
+        commits = (
+            select(
+                _commit.c.sha,
+                _commit.c.authored_at,
+                _commit.c.message,
+                func.coalesce(_identity.c.mapped_name, _identity.c.name, _identity.c.key),
+                _person_identity.c.person_id,
+            )
+            .join(_identity, _identity.c.id == _commit.c.author_id)
+            .outerjoin(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+            .where(_commit.c.sha.in_(shas[start : start + 500]))
+        )
+        for sha, ts, message, author, pid in conn.execute(commits):
+            detail = f"{_day(ts // _DAY).isoformat()} {author}: {_first_line(message)}"
+            out[("commit", sha)] = Evidence("commit", sha, detail, pid, author)
+    ids = sorted(int(r) for r in refs.get("location_evidence", ()) if r.isdigit())
+    for start in range(0, len(ids), 500):
+        rows = (
+            select(
+                _evidence.c.id,
+                _evidence.c.kind,
+                _evidence.c.value,
+                _evidence.c.ref,
+                _person.c.name,
+                _person.c.id,
+            )
+            .join(_person, _person.c.id == _evidence.c.person_id)
+            .where(_evidence.c.id.in_(ids[start : start + 500]))
+        )
+        for eid, kind, value, ref, name, pid in conn.execute(rows):
+            detail = f"{name}: {kind} {value}" + (f" ({ref})" if ref else "")
+            out[("location_evidence", str(eid))] = Evidence(
+                "location_evidence", str(eid), detail, pid, name
+            )
+    keys = sorted(refs.get("work_item", ()))
+    for start in range(0, len(keys), 500):
+        wanted = (
+            select(_work_item.c.key, _work_item.c.title, _work_item.c.status)
+            .where(_work_item.c.key.in_(keys[start : start + 500]))
+            .order_by(_work_item.c.id)
+        )
+        for key, title, item_status in conn.execute(wanted):
+            out.setdefault(
+                ("work_item", key), Evidence("work_item", key, f"[{item_status or '?'}] {title}")
+            )
+    return out
+
+
 def findings(
     ctx: ViewContext,
     *,
@@ -345,6 +407,7 @@ def findings(
         if component:
             stmt = stmt.where(_finding.c.component == component)
         rows = conn.execute(stmt).mappings().all()
+        described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
     out = []
     for row in rows:
         data = dict(row["data"] or {})
@@ -362,7 +425,9 @@ def findings(
                 subject=row["subject"],
                 message=row["message"],
                 status=row_status,
-                evidence=_evidence_refs(row["evidence"]),
+                evidence=tuple(
+                    described.get((e.kind, e.ref), e) for e in _evidence_refs(row["evidence"])
+                ),
                 numbers=_numbers(data),
             )
         )

@@ -105,6 +105,21 @@ def test_findings_filters(ctx: ViewContext) -> None:
     pv101 = everything[0]
     assert ("share_min", "0.520") in pv101.numbers
     assert [e.kind for e in pv101.evidence] == ["commit", "commit"]
+    assert pv101.evidence[0].detail == "2026-06-10 Bo Zhang: Harden NTLM OnPrem-1"
+    assert (pv101.evidence[0].person_id, pv101.evidence[0].person) == (2, "Bo Zhang")
+    pv107 = everything[2]
+    assert [e.detail for e in pv107.evidence] == [
+        "Bo Zhang: roster SG (roster.csv:3)",
+        "Bo Zhang: tracker_tz Asia/Shanghai (identity:4)",
+    ]
+    pv102 = everything[1]
+    assert pv102.evidence[1].detail == f"[Done] {storedata.HOSTILE_TITLE}"
+
+
+def test_rule_text_from_the_registry() -> None:
+    text = views.rule_text("PV101")
+    assert text.startswith("PV101 ") and "What it flags: " in text and "How to resolve: " in text
+    assert views.rule_text("PV999") == ""
 
 
 def test_people_and_person_detail(ctx: ViewContext) -> None:

@@ -158,8 +158,9 @@ class FindingsScreen(DataScreen[FindingsData]):
                 why.append_text(fmt.join(fmt.safe(key, "grey50"), " = ", fmt.safe(value), "\n"))
         why.append("\nEvidence\n", style="bold underline")
         for item in f.evidence or ():
+            ref = item.ref[:12] if item.kind == "commit" else item.ref
             why.append_text(
-                fmt.join("• ", fmt.safe(item.kind, "grey50"), " ", fmt.safe(item.ref, "cyan"))
+                fmt.join("• ", fmt.safe(item.kind, "grey50"), " ", fmt.safe(ref, "cyan"))
             )
             if item.detail:
                 why.append_text(fmt.join(" ", fmt.safe(item.detail)))
@@ -176,13 +177,14 @@ class FindingsScreen(DataScreen[FindingsData]):
                     fmt.join("component  ", fmt.safe(f.component)), id=f"component:{f.component}"
                 )
             )
+        people: dict[int, Text] = {}
         if f.subject and f.subject in self.data.people:
-            links.add_option(
-                Option(
-                    fmt.join("person     ", fmt.safe(f.subject)),
-                    id=f"person:{self.data.people[f.subject]}",
-                )
-            )
+            people[self.data.people[f.subject]] = fmt.safe(f.subject)
+        for item in f.evidence:
+            if item.person_id is not None and item.person_id not in people:
+                people[item.person_id] = fmt.safe(item.person or f"person {item.person_id}")
+        for pid, label in people.items():
+            links.add_option(Option(fmt.join("person     ", label), id=f"person:{pid}"))
         # option ids must be unique: the same commit may be cited twice
         for ref in dict.fromkeys(e.ref for e in f.evidence if e.kind == "commit"):
             links.add_option(
