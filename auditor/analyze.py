@@ -1,0 +1,144 @@
+"""`analyze`: resolve people and components, evaluate every rule, store a run and its findings.
+
+The run row (kind `analyze` or `check`) records `as_of`, whether a commit range
+was evaluated, the rules run and the rules that could not judge (`Unavailable`),
+so "not available" stays visible and is never mistaken for "clean". Findings
+are written in the same transaction as the finished run: a failed analysis
+leaves only a run marked `failed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from auditor import models
+from auditor.config import LoadedConfig
+from auditor.context import build_context
+from auditor.errors import AuditorError
+from auditor.findings import sort_key
+from auditor.resolve import ResolveSummary, resolve_all
+from auditor.store import bulk_insert, table, transaction
+from rules.interface import Finding, RuleContext, Unavailable
+from rules.registry import all_rules
+
+
+@dataclass(frozen=True)
+class AnalyzeResult:
+    run_id: int
+    as_of: date
+    findings: tuple[Finding, ...]
+    unavailable: tuple[Unavailable, ...]
+    resolve: ResolveSummary
+    rules: tuple[str, ...]
+    range_commits: int | None = None  # commits evaluated in range mode
+    components: dict[str, str | None] = field(default_factory=dict)  # name -> main path
+
+
+def evaluate(ctx: RuleContext) -> tuple[list[Finding], list[Unavailable]]:
+    """Run every registered rule over `ctx`; findings sorted, one per fingerprint."""
+    findings: dict[str, Finding] = {}
+    notes: list[Unavailable] = []
+    for rule_class in all_rules():
+        rule = rule_class()
+        for outcome in rule.evaluate(ctx):
+            if isinstance(outcome, Unavailable):
+                notes.append(outcome)
+            elif outcome.fingerprint not in findings:
+                findings[outcome.fingerprint] = outcome
+    return sorted(findings.values(), key=sort_key), notes
+
+
+def analyze(
+    engine: Engine,
+    loaded: LoadedConfig,
+    as_of: date,
+    *,
+    commit_shas: Collection[str] | None = None,
+    kind: str = "analyze",
+) -> AnalyzeResult:
+    started = datetime.now(UTC)
+    summary = resolve_all(engine, loaded, as_of)
+    try:
+        ctx = build_context(engine, loaded, as_of, commit_shas=commit_shas)
+        findings, notes = evaluate(ctx)
+    except Exception as exc:
+        _failed_run(engine, kind, as_of, started, exc)
+        raise
+    rules = tuple(r.id for r in all_rules())
+    stats: dict[str, Any] = {
+        "rules": list(rules),
+        "findings": len(findings),
+        "unavailable": [
+            {"rule": n.rule, "component": n.component, "reason": n.reason} for n in notes
+        ],
+        "range": commit_shas is not None,
+        "range_commits": len(set(commit_shas)) if commit_shas is not None else None,
+        "changes": len(ctx.changes),
+        "work_items": len(ctx.work_items),
+        "people": summary.people,
+        "coverage": round(summary.coverage, 4),
+    }
+    with transaction(engine) as conn:
+        inserted = conn.execute(
+            table(models.Run)
+            .insert()
+            .values(
+                kind=kind,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                as_of=as_of,
+                status="ok",
+                stats=stats,
+            )
+        )
+        run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        bulk_insert(conn, table(models.Finding), (_row(run_id, f) for f in findings))
+    return AnalyzeResult(
+        run_id=run_id,
+        as_of=as_of,
+        findings=tuple(findings),
+        unavailable=tuple(notes),
+        resolve=summary,
+        rules=rules,
+        range_commits=stats["range_commits"],
+        components={name: c.main_path for name, c in ctx.components.items()},
+    )
+
+
+def _row(run_id: int, finding: Finding) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "fingerprint": finding.fingerprint,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "component": finding.component,
+        "subject": finding.subject,
+        "message": finding.message,
+        "evidence": [{"kind": e.kind, "ref": e.ref} for e in finding.evidence],
+        "data": dict(finding.data),
+    }
+
+
+def _failed_run(engine: Engine, kind: str, as_of: date, started: datetime, exc: Exception) -> None:
+    try:
+        with transaction(engine) as conn:
+            conn.execute(
+                table(models.Run)
+                .insert()
+                .values(
+                    kind=kind,
+                    started_at=started,
+                    finished_at=datetime.now(UTC),
+                    as_of=as_of,
+                    status="failed",
+                    stats={"error": f"{type(exc).__name__}: {exc}"[:500]},
+                )
+            )
+    except AuditorError:
+        pass  # the original error matters more than the bookkeeping

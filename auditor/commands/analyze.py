@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from auditor.cliapp import DEFAULT_CONFIG, AsOfOption, ConfigOption, app, load, out, parse_as_of
+
+
+@app.command()
+def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> None:
+    """Resolve people, locations and components; evaluate the rules; store the findings."""
+    from auditor.analyze import analyze as run_analysis
+    from auditor.exporters.interface import build_report
+    from auditor.exporters.text import report_renderable
+    from auditor.store import make_engine
+
+    day = parse_as_of(as_of)
+    loaded = load(config)
+    engine = make_engine(loaded.store_url)
+    try:
+        result = run_analysis(engine, loaded, day)
+    finally:
+        engine.dispose()
+    report = build_report(
+        result.findings,
+        as_of=day,
+        baseline=(),
+        waivers=loaded.config.waivers,
+        fail_on=loaded.config.policy.fail_on,
+        unavailable=result.unavailable,
+        main_paths=result.components,
+    )
+    out.print(report_renderable(report))
+    out.print(
+        f"run {result.run_id}: {result.resolve.people} people, "
+        f"{result.resolve.components} components, coverage {result.resolve.coverage:.0%}",
+        markup=False,
+    )

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditor.cliapp import (
+    DEFAULT_CONFIG,
+    AsOfOption,
+    ConfigOption,
+    app,
+    err,
+    load,
+    out,
+    parse_as_of,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from auditor.config import LoadedConfig
+    from auditor.exporters.interface import Report
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class Severity(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+@app.command()
+def check(
+    config: ConfigOption = DEFAULT_CONFIG,
+    as_of: AsOfOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="JSON file of accepted finding fingerprints.", dir_okay=False
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option("--update-baseline", help="Accept every current unwaived finding."),
+    ] = False,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, json, sarif or github.")
+    ] = CheckFormat.text,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option("--fail-on", help="Lowest severity that fails (default: [policy] fail_on)."),
+    ] = None,
+    commit_range: Annotated[
+        str | None,
+        typer.Option("--range", help="BASE..HEAD: evaluate only these commits (pull requests)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here.", dir_okay=False)
+    ] = None,
+) -> None:
+    """Collect, analyze, compare with baseline and waivers; exit 1 on a new finding."""
+    from auditor.analyze import analyze
+    from auditor.baseline import load_baseline, write_baseline
+    from auditor.collect import collect_all
+    from auditor.errors import UsageError
+    from auditor.exporters import exporter_for
+    from auditor.exporters.interface import build_report
+    from auditor.store import make_engine
+
+    day = parse_as_of(as_of)
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE", field="--update-baseline")
+    span = _parse_range(commit_range) if commit_range is not None else None
+    loaded = load(config)
+    threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on
+    accepted = load_baseline(baseline) if baseline is not None else set()
+    engine = make_engine(loaded.store_url)
+    try:
+        collect_all(loaded, engine)
+        shas = _range_commits(loaded, engine, *span) if span else None
+        result = analyze(engine, loaded, day, commit_shas=shas, kind="check")
+    finally:
+        engine.dispose()
+    waivers = loaded.config.waivers
+    report = build_report(
+        result.findings,
+        as_of=day,
+        baseline=accepted,
+        waivers=waivers,
+        fail_on=threshold,
+        unavailable=result.unavailable,
+        main_paths=result.components,
+        range_commits=result.range_commits,
+    )
+    if update_baseline and baseline is not None:
+        kept = [item.finding for item in report.findings if item.status != "waived"]
+        count = write_baseline(baseline, kept)
+        err.print(f"baseline {baseline}: {count} fingerprints", markup=False)
+        report = build_report(
+            result.findings,
+            as_of=day,
+            baseline={f.fingerprint for f in kept},
+            waivers=waivers,
+            fail_on=threshold,
+            unavailable=result.unavailable,
+            main_paths=result.components,
+            range_commits=result.range_commits,
+        )
+    _emit(report, format, output, exporter_for(format.value).render(report))
+    if report.failing:
+        raise typer.Exit(1)
+
+
+def _parse_range(value: str) -> tuple[str, str]:
+    from auditor.errors import UsageError
+
+    base, sep, head = value.partition("..")
+    if not sep or not base or not head or head.startswith("."):
+        raise UsageError(f"--range wants BASE..HEAD, got {value!r}", field="--range")
+    return base, head
+
+
+def _range_commits(loaded: LoadedConfig, engine: Engine, base: str, head: str) -> set[str]:
+    """Commits reachable from HEAD but not BASE, in every configured repository that has both."""
+    from auditor.collect import commits_in_range
+
+    return set(commits_in_range(loaded, base, head))
+
+
+def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:
+    from auditor.exporters.text import report_renderable
+    from auditor.safe_text import visible
+
+    if format is not CheckFormat.text and format is not CheckFormat.github:
+        # Machine formats keep to their contract; the notes go to stderr.
+        for note in report.unavailable:
+            where = f" {note.component}" if note.component else ""
+            err.print(f"not available: {note.rule}{where}: {visible(note.reason)}", markup=False)
+        for waiver in report.unmatched_waivers:
+            label = waiver.fingerprint or f"{waiver.rule} {waiver.component}"
+            err.print(f"waiver matches nothing: {visible(label)}", markup=False)
+        for waiver in report.expired_waivers:
+            label = waiver.fingerprint or f"{waiver.rule} {waiver.component}"
+            err.print(f"expired waiver: {visible(label)} ({waiver.expires})", markup=False)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered, encoding="utf-8")
+        return
+    if format is CheckFormat.text:
+        out.print(report_renderable(report))
+    else:
+        typer.echo(rendered, nl=False)

@@ -1,0 +1,366 @@
+"""Build the read-only `RuleContext` the rules evaluate, from the store.
+
+SQL does the aggregation: one grouped query yields (commit, component, churn)
+over mapped paths for non-merge commits by non-bot authors; reviewers,
+committers and work-item handlers come from small joins; locations are looked
+up per person and day in `LocationIndex`. Nothing here writes to the store.
+
+Windows: the policy window is the `window_days` days ending at `as_of`
+(inclusive); the previous window is the same length just before it. In range
+mode (`commit_shas` given, from `auditor check --range`) only those commits
+are changes, all treated as inside the window, and "earlier authors" are the
+authors of every other commit up to `as_of`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.engine import Connection
+
+from auditor import models
+from auditor.config import LoadedConfig
+from auditor.locations.index import LocationIndex
+from auditor.store import table
+from rules.interface import (
+    UNKNOWN,
+    Change,
+    Component,
+    Conflict,
+    Handler,
+    Location,
+    LocationPeriod,
+    Person,
+    Policy,
+    Reviewer,
+    RuleContext,
+    WorkItem,
+)
+
+_EPOCH = date(1970, 1, 1)
+_REVIEW_TRAILERS = ("reviewed-by", "approved-by")
+
+
+def build_policy(loaded: LoadedConfig, as_of: date) -> Policy:
+    cfg = loaded.config
+    days = cfg.policy.window_days
+    start = as_of - timedelta(days=days - 1)
+    jur = cfg.jurisdictions
+    return Policy(
+        window_start=start,
+        window_end=as_of,
+        previous_start=start - timedelta(days=days),
+        previous_end=start - timedelta(days=1),
+        high=frozenset(jur.high),
+        elevated=frozenset(jur.elevated),
+        trusted=frozenset(jur.trusted) if jur.trusted is not None else None,
+        reasons=dict(jur.reasons),
+        sensitive=frozenset(cfg.policy.sensitive),
+        high_risk_share=cfg.policy.high_risk_share,
+        ambiguous_share=cfg.policy.ambiguous_share,
+        unknown_share=cfg.policy.unknown_share,
+        share_rise=cfg.policy.share_rise,
+        min_churn=cfg.policy.min_churn,
+    )
+
+
+def main_path(globs: Iterable[str]) -> str | None:
+    """'repo:dir' of the first glob: the directory before its first wildcard."""
+    for item in globs:
+        repo, _, glob = item.partition(":")
+        parts = []
+        for part in glob.strip("/").split("/"):
+            if any(ch in part for ch in "*?[") or not part:
+                break
+            parts.append(part)
+        return f"{repo}:{'/'.join(parts)}" if parts else f"{repo}:"
+    return None
+
+
+def _seconds(day: date) -> int:
+    return int(datetime.combine(day, time(0), UTC).timestamp())
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.date()
+    return value
+
+
+def _location(index: LocationIndex, person: int, day: date) -> Location:
+    where = index.at(person, day)
+    if not where.known and not where.confidence:
+        return UNKNOWN
+    return Location(where.country, where.candidates, where.confidence, where.evidence_ids)
+
+
+def build_context(
+    engine: Engine,
+    loaded: LoadedConfig,
+    as_of: date,
+    *,
+    commit_shas: Collection[str] | None = None,
+    index: LocationIndex | None = None,
+) -> RuleContext:
+    policy = build_policy(loaded, as_of)
+    with engine.connect() as conn:
+        index = index or LocationIndex.load(conn)
+        components, component_names = _components(conn)
+        people = _people(conn, index)
+        changes, earlier = _changes(conn, index, policy, as_of, component_names, commit_shas)
+        work_items, any_items = _work_items(conn, index, component_names)
+    return RuleContext(
+        as_of=as_of,
+        policy=policy,
+        components=components,
+        people=people,
+        changes=tuple(changes),
+        work_items=tuple(work_items),
+        earlier_authors=earlier,
+        has_locations=bool(index.people()),
+        has_work_items=any_items,
+        range_mode=commit_shas is not None,
+    )
+
+
+def _components(conn: Connection) -> tuple[dict[str, Component], dict[int, str]]:
+    comp = table(models.Component)
+    rows = conn.execute(
+        select(comp.c.id, comp.c.name, comp.c.sensitivity, comp.c.tags, comp.c.paths)
+    )
+    components: dict[str, Component] = {}
+    names: dict[int, str] = {}
+    for cid, name, sensitivity, tags, paths in rows:
+        components[name] = Component(name, sensitivity, tuple(tags or ()), main_path(paths or ()))
+        names[cid] = name
+    return components, names
+
+
+def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
+    person, conflict = table(models.Person), table(models.LocationConflict)
+    conflicts: dict[int, list[Conflict]] = defaultdict(list)
+    for pid, description, countries, evidence, start, end in conn.execute(
+        select(
+            conflict.c.person_id,
+            conflict.c.description,
+            conflict.c.countries,
+            conflict.c.evidence_ids,
+            conflict.c.valid_from,
+            conflict.c.valid_to,
+        ).order_by(conflict.c.id)
+    ):
+        conflicts[pid].append(
+            Conflict(description, tuple(countries or ()), tuple(evidence or ()), start, end)
+        )
+    people: dict[int, Person] = {}
+    for pid, key, name, bot in conn.execute(
+        select(person.c.id, person.c.key, person.c.name, person.c.bot)
+    ):
+        periods = tuple(
+            LocationPeriod(
+                start, end, Location(r.country, r.candidates, r.confidence, r.evidence_ids)
+            )
+            for start, end, r in index.periods(pid)
+        )
+        people[pid] = Person(pid, name, key, bool(bot), periods, tuple(conflicts.get(pid, ())))
+    return people
+
+
+def _changes(
+    conn: Connection,
+    index: LocationIndex,
+    policy: Policy,
+    as_of: date,
+    component_names: dict[int, str],
+    commit_shas: Collection[str] | None,
+) -> tuple[list[Change], dict[str, frozenset[int]]]:
+    commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
+    pi, person = table(models.PersonIdentity), table(models.Person)
+    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
+    hi = _seconds(as_of + timedelta(days=1))
+    base = (
+        fc.join(commit, commit.c.id == fc.c.commit_id)
+        .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
+        .join(pi, pi.c.identity_id == commit.c.author_id)
+        .join(person, person.c.id == pi.c.person_id)
+    )
+    wanted = sorted(set(commit_shas)) if commit_shas is not None else None
+    conditions: list[Any] = [~commit.c.is_merge, ~person.c.bot]
+    if wanted is None:
+        conditions += [
+            commit.c.authored_at >= _seconds(policy.previous_start),
+            commit.c.authored_at < hi,
+        ]
+    query = (
+        select(
+            commit.c.id,
+            commit.c.sha,
+            commit.c.authored_at,
+            commit.c.committer_id,
+            pi.c.person_id,
+            pc.c.component_id,
+            func.sum(churn),
+        )
+        .select_from(base)
+        .where(*conditions)
+        .group_by(
+            commit.c.id,
+            commit.c.sha,
+            commit.c.authored_at,
+            commit.c.committer_id,
+            pi.c.person_id,
+            pc.c.component_id,
+        )
+    )
+    rows: list[Any] = []
+    if wanted is None:
+        rows = list(conn.execute(query))
+    else:
+        for start in range(0, len(wanted), 500):
+            rows += list(conn.execute(query.where(commit.c.sha.in_(wanted[start : start + 500]))))
+    commit_ids = sorted({r[0] for r in rows})
+    reviewers = _reviewers(conn, commit_ids)
+    committers = _identity_people(conn, {r[3] for r in rows})
+    changes: list[Change] = []
+    for cid, sha, authored_at, committer_id, author, component_id, lines in rows:
+        authored = _EPOCH + timedelta(days=int(authored_at) // 86400)
+        day = authored
+        if wanted is not None:
+            # A range is judged inside the current window whatever its author dates say;
+            # people are still placed where they were on the day they wrote the change.
+            day = min(max(day, policy.window_start), policy.window_end)
+        committer = committers.get(committer_id)
+        found: list[Reviewer] = []
+        if committer is not None and committer != author:
+            found.append(Reviewer(committer, "committer", _location(index, committer, authored)))
+        for reviewer, via in reviewers.get(cid, ()):
+            if reviewer != author:
+                found.append(Reviewer(reviewer, via, _location(index, reviewer, authored)))
+        changes.append(
+            Change(
+                sha=sha,
+                day=day,
+                author=author,
+                component=component_names[component_id],
+                churn=int(lines or 0),
+                author_location=_location(index, author, authored),
+                reviewers=tuple(found),
+                committer=committer,
+            )
+        )
+    changes.sort(key=lambda c: (c.component, c.day, c.sha))
+    earlier_query = (
+        select(pc.c.component_id, pi.c.person_id)
+        .select_from(base)
+        .where(~commit.c.is_merge, ~person.c.bot)
+        .distinct()
+    )
+    if wanted is None:
+        earlier_query = earlier_query.where(commit.c.authored_at < _seconds(policy.window_start))
+    else:
+        # Everything already on the branch before the range (by date, up to as_of).
+        earlier_query = earlier_query.where(commit.c.authored_at < hi)
+        in_range = {r[0] for r in rows}
+        earlier_query = (
+            earlier_query.where(commit.c.id.not_in(in_range)) if in_range else (earlier_query)
+        )
+    earlier: dict[str, set[int]] = defaultdict(set)
+    for component_id, pid in conn.execute(earlier_query):
+        earlier[component_names[component_id]].add(pid)
+    return changes, {name: frozenset(ids) for name, ids in earlier.items()}
+
+
+def _identity_people(conn: Connection, identity_ids: Iterable[int | None]) -> dict[int, int]:
+    pi = table(models.PersonIdentity)
+    wanted = sorted(i for i in set(identity_ids) if i is not None)
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for identity, pid in conn.execute(
+            select(pi.c.identity_id, pi.c.person_id).where(pi.c.identity_id.in_(chunk))
+        ):
+            found[identity] = pid
+    return found
+
+
+def _reviewers(conn: Connection, commit_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """commit id -> [(person, via)] from review trailers and approved pull requests."""
+    trailer, pi = table(models.Trailer), table(models.PersonIdentity)
+    cwi, review = table(models.CommitWorkItem), table(models.Review)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for start in range(0, len(commit_ids), 500):
+        chunk = commit_ids[start : start + 500]
+        trailers = (
+            select(trailer.c.commit_id, pi.c.person_id, trailer.c.key)
+            .select_from(trailer.join(pi, pi.c.identity_id == trailer.c.identity_id))
+            .where(trailer.c.commit_id.in_(chunk), trailer.c.key.in_(_REVIEW_TRAILERS))
+        )
+        approvals = (
+            select(cwi.c.commit_id, pi.c.person_id)
+            .select_from(
+                cwi.join(review, review.c.work_item_id == cwi.c.work_item_id).join(
+                    pi, pi.c.identity_id == review.c.reviewer_id
+                )
+            )
+            .where(cwi.c.commit_id.in_(chunk), func.upper(review.c.state) == "APPROVED")
+        )
+        for commit_id, pid, key in conn.execute(trailers):
+            found[commit_id].append((pid, key))
+        for commit_id, pid in conn.execute(approvals):
+            found[commit_id].append((pid, "pr-approval"))
+    return found
+
+
+def _work_items(
+    conn: Connection, index: LocationIndex, component_names: dict[int, str]
+) -> tuple[list[WorkItem], bool]:
+    wi, wic = table(models.WorkItem), table(models.WorkItemComponent)
+    wia, pi = table(models.WorkItemAssignee), table(models.PersonIdentity)
+    any_items = conn.execute(select(func.count()).select_from(wi)).scalar_one() > 0
+    rows = list(
+        conn.execute(
+            select(
+                wi.c.id,
+                wi.c.key,
+                wi.c.created_at,
+                wi.c.resolved_at,
+                wi.c.assignee_id,
+                wi.c.reporter_id,
+                wic.c.component_id,
+            )
+            .select_from(wi.join(wic, wic.c.work_item_id == wi.c.id))
+            .order_by(wi.c.key)
+        )
+    )
+    assignees: dict[int, set[int]] = defaultdict(set)
+    for item_id, pid in conn.execute(
+        select(wia.c.work_item_id, pi.c.person_id).select_from(
+            wia.join(pi, pi.c.identity_id == wia.c.identity_id)
+        )
+    ):
+        assignees[item_id].add(pid)
+    people = _identity_people(conn, [r[4] for r in rows] + [r[5] for r in rows])
+    items: list[WorkItem] = []
+    for item_id, key, created, resolved, assignee, reporter, component_id in rows:
+        day = _day(resolved) or _day(created)
+        when = day or date.today()
+        handlers: list[Handler] = []
+        chosen = set(assignees.get(item_id, ()))
+        if assignee is not None and assignee in people:
+            chosen.add(people[assignee])
+        for pid in sorted(chosen):
+            handlers.append(Handler(pid, "assignee", _location(index, pid, when)))
+        if reporter is not None and reporter in people:
+            handlers.append(
+                Handler(people[reporter], "reporter", _location(index, people[reporter], when))
+            )
+        items.append(WorkItem(key, component_names[component_id], day, tuple(handlers)))
+    return items, any_items

@@ -1,0 +1,64 @@
+"""`--format github`: GitHub Actions workflow commands that annotate the job.
+
+One line per finding that is not waived: `::error title=…::message` (or
+`warning` / `notice` by severity). Messages escape `%`, CR and LF; property
+values also escape `:` and `,`, as GitHub's runner requires, so untrusted text
+can never end the command early or inject another one.
+"""
+
+from __future__ import annotations
+
+from auditor.exporters.interface import Exporter, Report
+from auditor.safe_text import visible
+
+LEVELS = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "notice",
+    "info": "notice",
+}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+class GitHubExporter(Exporter):
+    name = "github"
+
+    def render(self, report: Report) -> str:
+        lines = []
+        for item in report.findings:
+            if item.status == "waived":
+                continue
+            f = item.finding
+            level = LEVELS[f.severity]
+            title = f"{f.rule} {f.component or '-'}: {f.subject} ({f.severity}, {item.status})"
+            # visible() keeps other control characters (ESC, bidi) from reaching the log.
+            message = visible(f.message)
+            lines.append(
+                f"::{level} title={escape_property(visible(title))}::{escape_data(message)}"
+            )
+        for note in report.unavailable:
+            where = f" {note.component}" if note.component else ""
+            lines.append(
+                f"::notice title={escape_property(f'{note.rule}{where} not available')}::"
+                f"{escape_data(visible(note.reason))}"
+            )
+        for waiver in report.expired_waivers:
+            title = f"expired waiver {waiver.rule or waiver.fingerprint}"
+            lines.append(
+                f"::warning title={escape_property(visible(title))}::"
+                f"{escape_data(visible(f'expired {waiver.expires}: {waiver.reason}'))}"
+            )
+        lines.append(
+            f"::notice title=auditor check::{report.count('new')} new, "
+            f"{report.count('baselined')} baselined, {report.count('waived')} waived, "
+            f"{len(report.failing)} at or above {report.fail_on}"
+        )
+        return "\n".join(lines) + "\n"

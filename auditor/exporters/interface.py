@@ -1,0 +1,92 @@
+"""The report every exporter formats, and the `Exporter` interface.
+
+`build_report` compares findings with the baseline and the waivers: each
+finding is `new`, `baselined` or `waived` (a live waiver wins over the
+baseline); `failing` are the new findings at or above the fail-on severity,
+which decide the exit status of `auditor check`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from auditor.config import WaiverConfig
+from auditor.findings import at_or_above, sort_key
+from auditor.waivers import apply_waivers
+from rules.interface import Finding, Unavailable
+
+
+@dataclass(frozen=True)
+class ReportedFinding:
+    finding: Finding
+    status: str  # new | baselined | waived
+    waiver: WaiverConfig | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: date
+    findings: tuple[ReportedFinding, ...]
+    fail_on: str
+    expired_waivers: tuple[WaiverConfig, ...] = ()
+    unmatched_waivers: tuple[WaiverConfig, ...] = ()
+    unavailable: tuple[Unavailable, ...] = ()
+    main_paths: Mapping[str, str | None] = field(default_factory=dict)  # component -> repo:dir
+    range_commits: int | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.findings if f.status == status)
+
+    @property
+    def failing(self) -> list[ReportedFinding]:
+        return [
+            f
+            for f in self.findings
+            if f.status == "new" and at_or_above(f.finding.severity, self.fail_on)
+        ]
+
+
+def build_report(
+    findings: Sequence[Finding],
+    *,
+    as_of: date,
+    baseline: Collection[str],
+    waivers: Sequence[WaiverConfig],
+    fail_on: str,
+    unavailable: Sequence[Unavailable] = (),
+    main_paths: Mapping[str, str | None] | None = None,
+    range_commits: int | None = None,
+) -> Report:
+    outcome = apply_waivers(waivers, findings, as_of)
+    reported = []
+    for finding in sorted(findings, key=sort_key):
+        waiver = outcome.waived.get(finding.fingerprint)
+        if waiver is not None:
+            status = "waived"
+        elif finding.fingerprint in baseline:
+            status = "baselined"
+        else:
+            status = "new"
+        reported.append(ReportedFinding(finding, status, waiver))
+    return Report(
+        as_of=as_of,
+        findings=tuple(reported),
+        fail_on=fail_on,
+        expired_waivers=outcome.expired,
+        unmatched_waivers=outcome.unmatched,
+        unavailable=tuple(unavailable),
+        main_paths=dict(main_paths or {}),
+        range_commits=range_commits,
+    )
+
+
+class Exporter(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def render(self, report: Report) -> str:
+        """The whole output as text (written to stdout or `-o FILE`)."""
