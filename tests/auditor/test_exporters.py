@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from auditor.config import WaiverConfig
+from auditor.exporters import exporter_for
+from auditor.exporters.github import escape_data, escape_property
+from auditor.exporters.interface import Report, build_report
+from auditor.exporters.sarif import SarifExporter
+from rules.interface import Evidence, Finding, Unavailable
+
+AS_OF = date(2026, 10, 1)
+HOSTILE = "Bo [bold red]Zhang[/] \x1b]8;;http://evil\x07x\x1b[2J 100%\r\n::error::fake"
+
+
+def sample_report() -> Report:
+    findings = [
+        Finding(
+            "PV101",
+            "critical",
+            "high",
+            "Gateway OnPrem",
+            "high-risk jurisdictions",
+            "40% of churn (40 of 100 lines)",
+            (Evidence("commit", "a" * 40),),
+        ),
+        Finding("PV106", "medium", "medium", "Gateway OnPrem", HOSTILE, HOSTILE),
+        Finding(
+            "PV107", "low", "medium", None, "Sam", "conflict", (Evidence("location_evidence", "3"),)
+        ),
+    ]
+    waiver = WaiverConfig(
+        rule="PV107",
+        subject="Sam",
+        component=None,
+        fingerprint=findings[2].fingerprint,
+        reason="HR confirms",
+        approved_by="ciso@example.com",
+        expires=date(2027, 1, 1),
+    )
+    expired = WaiverConfig(
+        rule="PV104",
+        component="Gateway OnPrem",
+        reason="old",
+        approved_by="x@y",
+        expires=date(2026, 1, 1),
+    )
+    return build_report(
+        findings,
+        as_of=AS_OF,
+        baseline={findings[1].fingerprint},
+        waivers=[waiver, expired],
+        fail_on="high",
+        unavailable=[Unavailable("PV105", "no work items were collected")],
+        main_paths={"Gateway OnPrem": "gateway:src/onprem"},
+    )
+
+
+def test_json_contract_exactly() -> None:
+    data = json.loads(exporter_for("json").render(sample_report()))
+    assert set(data) == {"as_of", "findings", "summary"}
+    assert data["as_of"] == "2026-10-01"
+    assert set(data["summary"]) == {"new", "baselined", "waived", "expired_waivers"}
+    assert (data["summary"]["new"], data["summary"]["baselined"], data["summary"]["waived"]) == (
+        1,
+        1,
+        1,
+    )
+    assert [w["rule"] for w in data["summary"]["expired_waivers"]] == ["PV104"]
+    first = data["findings"][0]
+    assert set(first) == {
+        "fingerprint",
+        "rule",
+        "severity",
+        "confidence",
+        "component",
+        "subject",
+        "message",
+        "status",
+        "evidence",
+    }
+    assert (first["rule"], first["status"], first["severity"]) == ("PV101", "new", "critical")
+    assert first["evidence"] == [{"kind": "commit", "ref": "a" * 40}]
+    assert len(first["fingerprint"]) == 64
+    assert [f["status"] for f in data["findings"]] == ["new", "baselined", "waived"]
+
+
+def test_sarif_shape() -> None:
+    report = sample_report()
+    doc = json.loads(SarifExporter().render(report))
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [f"PV10{i}" for i in range(1, 10)]
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert "How to resolve" in rule["help"]["text"]
+    results = run["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("PV101", "error"),
+        ("PV106", "warning"),
+        ("PV107", "note"),
+    ]
+    for result, item in zip(results, report.findings, strict=True):
+        assert result["partialFingerprints"]["primaryLocationLineHash"] == item.finding.fingerprint
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["region"]["startLine"] == 1
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert uris == ["src/onprem", "src/onprem", "auditor.toml"]
+    assert results[1]["baselineState"] == "unchanged"
+    assert results[2]["suppressions"][0]["kind"] == "external"
+    assert "\x1b" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_github_annotations_escape_untrusted_text() -> None:
+    lines = exporter_for("github").render(sample_report()).splitlines()
+    assert lines[0].startswith("::error title=PV101 Gateway OnPrem%3A high-risk jurisdictions")
+    assert lines[0].endswith("::40% of churn (40 of 100 lines)".replace("%", "%25"))
+    assert lines[1].startswith("::warning title=PV106 ")
+    # waived findings are not annotated; every line is one workflow command
+    assert not any("PV107" in line and line.startswith("::note") for line in lines)
+    assert all(line.startswith("::") for line in lines)
+    assert len([x for x in lines if "fake" in x]) == 1  # the injected command stays inside
+    assert "\x1b" not in "\n".join(lines) and "\r" not in "\n".join(lines)
+    assert any("PV105 not available" in line for line in lines)
+    assert any("expired waiver PV104" in line for line in lines)
+    assert escape_data("50%\r\n") == "50%25%0D%0A"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_text_table_shows_markup_literally() -> None:
+    text = exporter_for("text").render(sample_report())
+    assert "[bold red]Zhang[/]" in text
+    assert "\x1b" not in text and "\\x1b" in text
+    assert "not available: PV105" in text
+    assert "expired waiver: PV104 Gateway OnPrem expired 2026-01-01" in text
+    assert "1 new, 1 baselined, 1 waived; 1 new at or above high" in text
