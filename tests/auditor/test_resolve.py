@@ -146,3 +146,48 @@ def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: E
     assert summary.mapped_paths == 4  # src/onprem/{a,b,c,d}.c, not docs/readme.md
     assert summary.unmapped_churn == 8  # the UTC engineer's four 1+1 line README commits
     assert 0 < summary.coverage < 1
+
+
+def test_empty_store_resolves_to_nothing(tmp_path: Path, engine: Engine) -> None:
+    loaded = write_config(tmp_path, "")
+    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    assert (summary.people, summary.evidence, summary.total_churn, summary.coverage) == (
+        0,
+        0,
+        0,
+        1.0,
+    )
+
+
+def test_overrides_and_corporate_domains_from_config(tmp_path: Path, engine: Engine) -> None:
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    ola = s.git_identity("Ola", "ola@contoso.pl")
+    s.commit(repo, ola, "2025-08-04T10:00:00+02:00", {"a.c": (1, 0)})
+    kai = s.git_identity("Kai", "kai@example.com")
+    s.commit(repo, kai, "2025-08-04T10:00:00+08:00", {"a.c": (1, 0)})
+    loaded = write_config(
+        tmp_path,
+        CONFIG
+        + """
+[identity]
+corporate_domains = { "contoso.pl" = "PL" }
+
+[[overrides]]
+email = "KAI@example.com"
+country = "SG"
+valid_from = 2025-08-01
+reason = "confirmed by HR"
+""",
+    )
+    resolve_all(engine, loaded, date(2025, 12, 31))
+    people = _people(engine)
+    index = LocationIndex.load(engine)
+    ola_at = index.at(people["ola@contoso.pl"], date(2025, 8, 4))
+    assert (ola_at.country, ola_at.confidence) == ("PL", 0.72)  # 0.6 domain ⊕ 0.3 offsets
+    assert index.at(people["kai@example.com"], date(2025, 8, 4)).country == "SG"
+    assert index.at(people["kai@example.com"], date(2025, 7, 31)).country is None
+    ev = table(models.LocationEvidence)
+    with engine.connect() as conn:
+        refs = {r for (r,) in conn.execute(select(ev.c.ref).where(ev.c.kind == "override"))}
+    assert refs == {"auditor.toml:overrides[0]"}
