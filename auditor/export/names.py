@@ -1,0 +1,172 @@
+"""How people appear in an export: by stable key, or by keyed pseudonym with free text scrubbed.
+
+Rules write people's names into finding subjects and messages, and waivers
+name approvers by e-mail. When pseudonymizing, every name, e-mail, login and
+identity key the store knows for a person is replaced in such free text by
+that person's pseudonym (longest strings first, whole words only, ignoring
+case); strings that belong to no person become `[redacted]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from auditor import models
+from auditor.pseudonym import Pseudonymizer
+from auditor.store import table
+
+REDACTED = "[redacted]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MIN_SCRUB_LENGTH = 2  # single letters identify nobody and would shred every sentence
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    id: int
+    key: str
+    name: str
+    primary_email: str | None
+    bot: bool
+
+
+class People:
+    """The store's people and every string that names them, for one export."""
+
+    def __init__(
+        self,
+        rows: dict[int, PersonRow],
+        strings: dict[int, set[str]],
+        emails: dict[int, set[str]],
+        loose: set[str],
+        pseudonymizer: Pseudonymizer | None,
+    ):
+        self.rows = rows
+        self.emails = emails
+        self._by_email = {e: pid for pid, addresses in emails.items() for e in addresses}
+        self.pseudonymizer = pseudonymizer
+        self._by_string: dict[str, str] = {}
+        self._by_name: dict[str, set[int]] = defaultdict(set)
+        for pid, row in rows.items():
+            self._by_name[row.name.casefold()].add(pid)
+        if pseudonymizer is None:
+            self._pattern: re.Pattern[str] | None = None
+            return
+        for pid, values in strings.items():
+            for value in values:
+                self._by_string.setdefault(value.casefold(), self.ref(pid))
+        for value in loose:
+            self._by_string.setdefault(value.casefold(), REDACTED)
+        candidates = sorted(
+            (s for s in self._by_string if len(s) >= MIN_SCRUB_LENGTH), key=lambda s: (-len(s), s)
+        )
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(s) for s in candidates) + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if candidates
+            else None
+        )
+
+    @classmethod
+    def load(cls, engine: Engine, pseudonymizer: Pseudonymizer | None) -> People:
+        person, pi, ident = (
+            table(models.Person),
+            table(models.PersonIdentity),
+            table(models.Identity),
+        )
+        roster = table(models.RosterEntry)
+        rows: dict[int, PersonRow] = {}
+        strings: dict[int, set[str]] = defaultdict(set)
+        emails: dict[int, set[str]] = defaultdict(set)
+        loose: set[str] = set()
+        with engine.connect() as conn:
+            for pid, key, name, primary, bot in conn.execute(
+                select(
+                    person.c.id, person.c.key, person.c.name, person.c.primary_email, person.c.bot
+                )
+            ):
+                rows[pid] = PersonRow(pid, key, name, primary, bool(bot))
+                strings[pid] |= {v for v in (key, name, primary) if v}
+                if primary:
+                    emails[pid].add(primary.strip().lower())
+            linked: set[int] = set()
+            for pid, iid, *values in conn.execute(
+                select(
+                    pi.c.person_id,
+                    ident.c.id,
+                    ident.c.key,
+                    ident.c.name,
+                    ident.c.email,
+                    ident.c.mapped_name,
+                    ident.c.mapped_email,
+                    ident.c.login,
+                ).join(ident, ident.c.id == pi.c.identity_id)
+            ):
+                linked.add(iid)
+                strings[pid] |= {v for v in values if v}
+                emails[pid] |= {v.strip().lower() for v in values if v and "@" in v}
+            for iid, *values in conn.execute(
+                select(
+                    ident.c.id,
+                    ident.c.key,
+                    ident.c.name,
+                    ident.c.email,
+                    ident.c.mapped_name,
+                    ident.c.mapped_email,
+                    ident.c.login,
+                )
+            ):
+                if iid not in linked:
+                    loose |= {v for v in values if v}
+            by_email = {e: pid for pid, es in emails.items() for e in es}
+            for email, name in conn.execute(select(roster.c.email, roster.c.name)):
+                pid_of = by_email.get(email.strip().lower())
+                if pid_of is None:
+                    loose |= {v for v in (email, name) if v}
+                else:
+                    strings[pid_of] |= {v for v in (email, name) if v}
+        return cls(rows, dict(strings), dict(emails), loose, pseudonymizer)
+
+    @property
+    def pseudonymized(self) -> bool:
+        return self.pseudonymizer is not None
+
+    def ref(self, person_id: int) -> str:
+        """How the export names a person: their stable key, or its pseudonym."""
+        key = self.rows[person_id].key
+        return self.pseudonymizer.person(key) if self.pseudonymizer else key
+
+    def named(self, name: str | None) -> int | None:
+        """The one person called `name` (rules name people by name), or None."""
+        matches = self._by_name.get(name.casefold(), set()) if name else set()
+        return next(iter(matches)) if len(matches) == 1 else None
+
+    def subject(self, subject: str | None) -> str | None:
+        """A finding or waiver subject; a person's name becomes their pseudonym."""
+        if subject is None or self.pseudonymizer is None:
+            return subject
+        person_id = self.named(subject)
+        return self.ref(person_id) if person_id is not None else self.scrub(subject)
+
+    def person_email(self, email: str) -> str:
+        """An e-mail (e.g. a waiver approver): its person's pseudonym, or a keyed one of its own."""
+        if self.pseudonymizer is None:
+            return email
+        normal = email.strip().lower()
+        pid = self._by_email.get(normal)
+        return self.ref(pid) if pid is not None else self.pseudonymizer.person(normal)
+
+    def scrub(self, text: str) -> str:
+        """Free text with every known name, e-mail and identity replaced (when pseudonymizing)."""
+        if self.pseudonymizer is None:
+            return text
+        if self._pattern is not None:
+            by_string = self._by_string
+            text = self._pattern.sub(lambda m: by_string.get(m.group(0).casefold(), REDACTED), text)
+        # E-mail addresses the store does not know (e.g. in a waiver reason) go too.
+        return _EMAIL.sub(lambda m: self.person_email(m.group(0)), text)
