@@ -18,14 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, and_, case, distinct, false, func, or_, select
 from sqlalchemy.engine import Connection
 
-from auditor import models
+from auditor import models, waivers
 from auditor.attribution import ComponentAttribution, component_attribution
-from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig, WaiverConfig
 from auditor.locations.index import LocationIndex
 from auditor.store import table
 
@@ -298,6 +298,7 @@ class FindingRow:
     status: str
     evidence: tuple[Evidence, ...]
     numbers: tuple[tuple[str, str], ...]  # (name, value) from the finding's data
+    waiver: str = ""  # the live waiver that applies: reason, approver, ticket, expiry
 
 
 def _numbers(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -408,10 +409,13 @@ def findings(
             stmt = stmt.where(_finding.c.component == component)
         rows = conn.execute(stmt).mappings().all()
         described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
+    live = [w for w in ctx.config.waivers if w.expires >= ctx.as_of]
     out = []
     for row in rows:
         data = dict(row["data"] or {})
-        row_status = str(data.get("status") or ("waived" if data.get("waiver") else "open"))
+        # duck-typed: waivers match on fingerprint, rule, component and subject
+        waiver = next((w for w in live if waivers.matches(w, cast(Any, _Subject(row)))), None)
+        row_status = "waived" if waiver else str(data.get("status") or "open")
         if status and row_status != status:
             continue
         out.append(
@@ -429,10 +433,29 @@ def findings(
                     described.get((e.kind, e.ref), e) for e in _evidence_refs(row["evidence"])
                 ),
                 numbers=_numbers(data),
+                waiver=_describe_waiver(waiver) if waiver else "",
             )
         )
     out.sort(key=lambda f: (_rank(SEVERITY_ORDER, f.severity), f.rule, f.component or "", f.id))
     return out
+
+
+class _Subject:
+    """The fields of a stored finding that waivers match on."""
+
+    def __init__(self, row: Any):
+        self.fingerprint = row["fingerprint"]
+        self.rule = row["rule"]
+        self.component = row["component"]
+        self.subject = row["subject"]
+
+
+def _describe_waiver(waiver: WaiverConfig) -> str:
+    ticket = f", ticket {waiver.ticket}" if waiver.ticket else ""
+    return (
+        f"{waiver.reason} (approved by {waiver.approved_by}{ticket}, "
+        f"expires {waiver.expires.isoformat()})"
+    )
 
 
 def _rank(order: Sequence[str], value: str) -> int:

@@ -41,6 +41,22 @@ CONFIG_TOML = {
         {"name": "Docs", "sensitivity": "low", "paths": ["collab-server:docs/**"]},
     ],
     "policy": {"window_days": 180},
+    "waivers": [
+        {
+            "fingerprint": "fp0003",
+            "reason": "HR confirms the move to Shanghai",
+            "approved_by": "ciso@example.com",
+            "ticket": "SEC-7",
+            "expires": "2027-03-31",
+        },
+        {  # expired before as_of: no longer applies
+            "rule": "PV101",
+            "component": "Collab OnPrem",
+            "reason": "transfer under way",
+            "approved_by": "ciso@example.com",
+            "expires": "2026-09-01",
+        },
+    ],
 }
 
 
@@ -378,7 +394,7 @@ def populate(engine: Engine) -> None:
                     MARKUP_NAME,
                     f"Ambiguous location of {MARKUP_NAME} \x1b[31m",
                     [{"kind": "commit", "ref": "d4" * 20}],
-                    {"share_max": 1.0, "waiver": "W-1", "status": "waived"},
+                    {"share_max": 1.0},
                 ),
             ],
         )

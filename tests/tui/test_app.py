@@ -185,7 +185,8 @@ def test_findings_filters_detail_and_links(store: Engine) -> None:
         screen.query_one("#filter-severity", Select).clear()
         screen.query_one("#filter-status", Select).value = "waived"
         await pilot.pause()
-        assert [r[1] for r in cells(table)] == ["PV103"]
+        assert [r[1] for r in cells(table)] == ["PV107"]
+        assert "HR confirms the move" in static_text(app, "#why")
         screen.query_one("#filter-status", Select).clear()
         await pilot.pause()
         table.focus()

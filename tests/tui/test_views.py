@@ -100,8 +100,12 @@ def test_findings_filters(ctx: ViewContext) -> None:
     assert [f.rule for f in everything] == ["PV101", "PV102", "PV107", "PV103"]
     assert [f.rule for f in views.findings(ctx, severity="high")] == ["PV101", "PV102"]
     assert [f.rule for f in views.findings(ctx, rule="PV107")] == ["PV107"]
-    assert [f.rule for f in views.findings(ctx, status="waived")] == ["PV103"]
-    assert [f.status for f in everything] == ["open", "open", "open", "waived"]
+    assert [f.rule for f in views.findings(ctx, status="waived")] == ["PV107"]
+    assert [f.status for f in everything] == ["open", "open", "waived", "open"]
+    assert everything[2].waiver == (
+        "HR confirms the move to Shanghai (approved by ciso@example.com, ticket SEC-7, "
+        "expires 2027-03-31)"
+    )
     pv101 = everything[0]
     assert ("share_min", "0.520") in pv101.numbers
     assert [e.kind for e in pv101.evidence] == ["commit", "commit"]

@@ -152,6 +152,9 @@ class FindingsScreen(DataScreen[FindingsData]):
         why.append_text(
             fmt.safe_block(self.data.rule_texts.get(f.rule) or "(rule text not available)")
         )
+        if f.waiver:
+            why.append("\n\nWaived\n", style="bold underline")
+            why.append_text(fmt.safe(f.waiver))
         if f.numbers:
             why.append("\n\nNumbers\n", style="bold underline")
             for key, value in f.numbers:
