@@ -87,6 +87,7 @@ class TopMaintainerHighRisk(Rule):
                 ),
                 evidence=[*commit_evidence(mine), *location_evidence([where])],
                 data={
+                    "person": top,
                     "churn": churn,
                     "total": total,
                     "commits": len(mine),

@@ -94,5 +94,10 @@ class WorkItemsHighRisk(Rule):
                     *(Evidence("work_item", key) for key in keys[:50]),
                     *location_evidence(locations),
                 ],
-                data={"items": len(keys), "total": len(totals[name]), "countries": countries},
+                data={
+                    "person": person,
+                    "items": len(keys),
+                    "total": len(totals[name]),
+                    "countries": countries,
+                },
             )

@@ -95,6 +95,7 @@ class UnreviewedHighRiskChanges(Rule):
                     ),
                     evidence=commit_evidence(bare),
                     data={
+                        "person": person,
                         "unreviewed": len(bare),
                         "changes": len(risky[person]),
                         "churn": churn,

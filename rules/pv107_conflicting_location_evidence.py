@@ -69,5 +69,9 @@ class ConflictingLocationEvidence(Rule):
                     f"{', '.join(countries)}: {descriptions}"
                 ),
                 evidence=[Evidence("location_evidence", str(i)) for i in ids[:20]],
-                data={"countries": countries, "conflicts": len(person.conflicts)},
+                data={
+                    "person": person.id,
+                    "countries": countries,
+                    "conflicts": len(person.conflicts),
+                },
             )

@@ -83,6 +83,7 @@ class FirstChangeHighRisk(Rule):
                         *location_evidence([first.author_location]),
                     ],
                     data={
+                        "person": person,
                         "first": first.sha,
                         "day": first.day.isoformat(),
                         "changes": len(changes),
