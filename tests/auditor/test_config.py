@@ -213,7 +213,7 @@ def test_init_writes_an_example_that_validates(tmp_path: Path) -> None:
 def test_cli_reports_config_errors_in_one_line_with_status_2(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace('sensitivity = "critical"', 'sensitivity = "top"'))
     result = subprocess.run(
-        [sys.executable, "-m", "auditor", "collect", "--config", str(path)],
+        [sys.executable, "-m", "auditor", "people", "--config", str(path)],
         capture_output=True,
         text=True,
         check=False,
