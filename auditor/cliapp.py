@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 # Text from repositories is never markup: print it with markup=False or as rich.text.Text.
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
 
 ConfigOption = Annotated[
     Path,
