@@ -69,7 +69,6 @@ class SarifExporter(Exporter):
                         "driver": {
                             "name": "provenance-auditor",
                             "semanticVersion": __version__,
-                            "informationUri": "https://example.invalid/provenance-auditor",
                             "rules": descriptors,
                         }
                     },
