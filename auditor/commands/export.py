@@ -95,4 +95,5 @@ def export(
         f"{len(findings)} findings ({counts['new']} new, {counts['persisting']} persisting, "
         f"{counts['resolved']} resolved), sha256 {document['integrity']['sha256']}",
         markup=False,
+        soft_wrap=True,
     )

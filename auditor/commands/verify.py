@@ -22,11 +22,12 @@ def verify(
     problems = verify_document(document)
     if problems:
         for problem in problems:
-            err.print(f"{visible(file)}: FAILED: {visible(problem)}", markup=False)
+            err.print(f"{visible(file)}: FAILED: {visible(problem)}", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     period = document["period"]
     out.print(
         f"{visible(file)}: OK: schema version {document['schema_version']}, "
         f"{period['start']} – {period['end']}, sha256 {document['integrity']['sha256']}",
         markup=False,
+        soft_wrap=True,
     )
