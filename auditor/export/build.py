@@ -344,6 +344,23 @@ def _findings(
         rows = list(conn.execute(select(finding).where(finding.c.run_id == run_id)))
     out = []
     for row in rows:
+        data = dict(row.data or {})
+        # Rules record the person a finding is about as a store id; the export names them
+        # the way it names everyone (key or pseudonym). Older rows: match the subject's name.
+        person_id = data.get("person")
+        if (
+            isinstance(person_id, int)
+            and not isinstance(person_id, bool)
+            and person_id in people.rows
+        ):
+            data["person"] = people.ref(person_id)
+        else:
+            person_id = people.named(row.subject)
+        subject = row.subject
+        if person_id is not None and subject == people.rows[person_id].name:
+            subject = people.ref(person_id) if people.pseudonymized else subject
+        else:
+            subject = people.subject(subject)
         out.append(
             {
                 "fingerprint": (
@@ -353,13 +370,13 @@ def _findings(
                 "severity": row.severity,
                 "confidence": row.confidence,
                 "component": row.component,
-                "subject": people.subject(row.subject),
+                "subject": subject,
                 "message": people.scrub(row.message),
                 "evidence": [
                     {"kind": str(e.get("kind", "")), "ref": people.scrub(str(e.get("ref", "")))}
                     for e in (row.evidence or [])
                 ],
-                "data": _scrub_value(row.data or {}, people),
+                "data": _scrub_value(data, people),
                 "status": "new",
                 "waiver": None,
                 # internal, dropped before sealing: for waiver matching and the people list
@@ -371,7 +388,7 @@ def _findings(
                     subject=row.subject or "",
                     message=row.message,
                 ),
-                "_person": people.named(row.subject),
+                "_person": person_id,
             }
         )
     return out

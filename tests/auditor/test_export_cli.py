@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,12 @@ def test_pseudonymize_with_key_from_environment_or_file(
     data = by_env.read_bytes().decode("utf-8").casefold()
     for name, email in PEOPLE.items():
         assert name.casefold() not in data and email.casefold() not in data
+    document = load_document(by_env)
+    # Rules record the person a finding is about; the export names them by pseudonym.
+    about = [f["data"]["person"] for f in document["findings"] if "person" in f["data"]]
+    assert about and all(re.fullmatch(r"P-[0-9a-f]{16}", p) for p in about)
+    assert set(about) <= {p["id"] for p in document["people"]["entries"]}
+    assert {f["subject"] for f in document["findings"] if "person" in f["data"]} == set(about)
 
 
 def test_usage_errors_name_the_option(workspace: LoadedConfig, tmp_path: Path) -> None:
