@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +244,32 @@ def test_summary_has_headline_top_findings_and_changes(
     assert "- Resolved: 1\n  - PV102 OnPrem · Dora Fischer (medium)" in text
     assert "| +52.4 pts | Chen Wei (CN, 66.7%) |" in text
     assert json.dumps(q3["integrity"]["sha256"]).strip('"') in text
+
+
+def _documented_snippet() -> str:
+    text = (Path(__file__).parents[2] / "docs" / "export.md").read_text("utf-8")
+    match = re.search(r"```python\n(.*?)```", text, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_documented_hand_verification_works(
+    engine: Engine, loaded: LoadedConfig, tmp_path: Path
+) -> None:
+    """The Python snippet and jq recipe of docs/export.md, on a real export and a tampered one."""
+    good, bad = tmp_path / "q3.json", tmp_path / "bad.json"
+    data = render(export(engine, loaded, pseudonymizer=Pseudonymizer(KEY)))
+    good.write_bytes(data)
+    bad.write_bytes(data.replace(b'"churn": 120', b'"churn": 121', 1))
+    script = tmp_path / "check.py"
+    script.write_text(_documented_snippet(), encoding="utf-8")
+    for path, expected in ((good, "True"), (bad, "False")):
+        result = subprocess.run(
+            [sys.executable, str(script), str(path)], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == expected
+    if shutil.which("jq"):
+        body = subprocess.run(
+            ["jq", "-cjS", "del(.integrity)", str(good)], capture_output=True, check=True
+        ).stdout
+        assert hashlib.sha256(body).hexdigest() == parse_document(data)["integrity"]["sha256"]
