@@ -61,7 +61,8 @@ class People:
         for value in loose:
             self._by_string.setdefault(value.casefold(), REDACTED)
         candidates = sorted(
-            (s for s in self._by_string if len(s) >= MIN_SCRUB_LENGTH), key=lambda s: (-len(s), s)
+            (s for s in self._by_string if len(s.strip()) >= MIN_SCRUB_LENGTH),
+            key=lambda s: (-len(s), s),
         )
         self._pattern = (
             re.compile(
