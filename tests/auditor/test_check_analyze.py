@@ -194,3 +194,22 @@ def test_window_moves_with_as_of(engine: Engine, store) -> None:  # type: ignore
 )
 def test_main_path(globs, expected) -> None:  # type: ignore[no-untyped-def]
     assert main_path(globs) == expected
+
+
+def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
+    tmp_path: Path, engine: Engine, sqlite_url: str, store
+) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    config = tmp_path / "auditor.toml"
+    config.write_text(f'[store]\nurl = "{sqlite_url}"\n' + CONFIG, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["analyze", "--config", str(config), "--as-of", AS_OF.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert "PV106" in result.output and "Li Wei" in result.output
+    with engine.connect() as conn:
+        kinds = [r.kind for r in conn.execute(select(table(models.Run)))]
+    assert kinds == ["analyze"]
