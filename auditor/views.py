@@ -175,11 +175,12 @@ def _component_activity(
         )
         .group_by(_path_component.c.component_id, _person_identity.c.person_id, day)
     )
-    if component_id is not None:
-        stmt = stmt.where(_path_component.c.component_id == component_id)
+    # Filtering on the component in SQL lets SQLite's planner (parameters unseen) start
+    # from path_component and nest commits inside: 100x slower than scanning changes once.
     return [
         _Activity(cid, pid, _day(d), int(churn or 0), int(commits or 0))
         for cid, pid, d, churn, commits in conn.execute(stmt)
+        if component_id is None or cid == component_id
     ]
 
 
