@@ -29,6 +29,7 @@ SEVERITY_STYLE = {
     "low": "yellow",
     "info": "grey50",
 }
+CANDIDATES_SHOWN = 4
 SENSITIVITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "low": "grey50"}
 
 
@@ -78,7 +79,10 @@ def location(country: str | None, candidates: tuple[str, ...]) -> Text:
     if country:
         return Text(visible(country))
     if candidates:
-        return Text("?" + "/".join(visible(c) for c in candidates), style="italic")
+        # offsets alone allow dozens of countries: show a few and count the rest
+        shown = "/".join(visible(c) for c in candidates[:CANDIDATES_SHOWN])
+        more = len(candidates) - CANDIDATES_SHOWN
+        return Text(f"?{shown}" + (f" +{more}" if more > 0 else ""), style="italic")
     return Text("unknown", style="grey50")
 
 

@@ -17,6 +17,7 @@ from tui.screens.base import DataScreen
 from tui.widgets.tables import SafeTable
 
 FILTERS = ("severity", "rule", "status", "component")
+EVIDENCE_SHOWN = 12  # the rest are counted; the export and `check --format json` list all
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class FindingsScreen(DataScreen[FindingsData]):
                     yield Static("", id="why")
                     yield Label("Links (Enter opens)", classes="panel-title")
                     yield OptionList(id="links")
+                    yield Static("", id="rule")
         yield Footer()
 
     def fetch(self) -> FindingsData:
@@ -105,6 +107,7 @@ class FindingsScreen(DataScreen[FindingsData]):
             self.show_detail(rows[0])
         else:
             self.query_one("#why", Static).update(Text("no findings match", style="grey50"))
+            self.query_one("#rule", Static).update("")
             self.query_one("#links", OptionList).clear_options()
 
     def select_finding(self, finding_id: int) -> None:
@@ -148,10 +151,6 @@ class FindingsScreen(DataScreen[FindingsData]):
         why.append(f" {f.rule} ", style="bold")
         why.append(f"confidence {f.confidence} · {f.status}\n", style="grey50")
         why.append_text(fmt.safe(f.message, "bold"))
-        why.append("\n\nWhy\n", style="bold underline")
-        why.append_text(
-            fmt.safe_block(self.data.rule_texts.get(f.rule) or "(rule text not available)")
-        )
         if f.waiver:
             why.append("\n\nWaived\n", style="bold underline")
             why.append_text(fmt.safe(f.waiver))
@@ -159,8 +158,8 @@ class FindingsScreen(DataScreen[FindingsData]):
             why.append("\n\nNumbers\n", style="bold underline")
             for key, value in f.numbers:
                 why.append_text(fmt.join(fmt.safe(key, "grey50"), " = ", fmt.safe(value), "\n"))
-        why.append("\nEvidence\n", style="bold underline")
-        for item in f.evidence or ():
+        why.append(f"\nEvidence ({len(f.evidence)})\n", style="bold underline")
+        for item in f.evidence[:EVIDENCE_SHOWN]:
             ref = item.ref[:12] if item.kind == "commit" else item.ref
             why.append_text(
                 fmt.join("• ", fmt.safe(item.kind, "grey50"), " ", fmt.safe(ref, "cyan"))
@@ -168,10 +167,17 @@ class FindingsScreen(DataScreen[FindingsData]):
             if item.detail:
                 why.append_text(fmt.join(" ", fmt.safe(item.detail)))
             why.append("\n")
+        if len(f.evidence) > EVIDENCE_SHOWN:
+            why.append(f"… and {len(f.evidence) - EVIDENCE_SHOWN} more\n", style="grey50")
         if not f.evidence:
             why.append("none recorded\n", style="grey50")
         why.append_text(Text(f"fingerprint {f.fingerprint}", style="grey50"))
         self.query_one("#why", Static).update(why)
+        rule = Text("Why this rule flags\n", style="bold underline")
+        rule.append_text(
+            fmt.safe_block(self.data.rule_texts.get(f.rule) or "(rule text not available)")
+        )
+        self.query_one("#rule", Static).update(rule)
         links = self.query_one("#links", OptionList)
         links.clear_options()
         if f.component:
