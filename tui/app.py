@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from sqlalchemy import Engine
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.pilot import Pilot
 
 from auditor.config import AuditorConfig, LoadedConfig
 from auditor.views import SearchHit, ViewContext
@@ -92,6 +94,24 @@ class AuditorApp(App[None]):
             self.pop_screen()
         elif self.current_mode != "overview":
             self.switch_mode("overview")
+
+
+def save_screenshot(app: AuditorApp, path: Path, *, size: tuple[int, int] = (140, 45)) -> None:
+    """Run `app` headless until the overview has loaded, write it as SVG to `path`, quit."""
+
+    async def shoot(pilot: Pilot[object]) -> None:
+        screen = app.screen
+        while not (
+            isinstance(screen, OverviewScreen) and screen.loaded and screen.attribution_loaded
+        ):
+            await pilot.pause(0.05)
+            screen = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        path.write_text(app.export_screenshot(), encoding="utf-8")
+        app.exit()
+
+    app.run(headless=True, size=size, auto_pilot=shoot)
 
 
 def make_app(
