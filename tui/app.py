@@ -86,7 +86,7 @@ class AuditorApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_escape(self) -> None:
         """Escape: close the drill-down on top, else return to the overview."""

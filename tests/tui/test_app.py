@@ -103,6 +103,11 @@ def test_components_filter_sort_and_open(store: Engine) -> None:
         assert [r[2] for r in cells(table)] == ["240", "40", "10"]
         await pilot.press("r")
         assert [r[2] for r in cells(table)] == ["10", "40", "240"]
+        await pilot.press("question_mark")
+        console = Console(width=120, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        assert "Sort by next column" in console.file.getvalue()  # type: ignore[attr-defined]
+        await pilot.press("escape")
         await pilot.press("ctrl+f", *"gate")
         assert [r[0] for r in cells(table)] == [storedata.HOSTILE_COMPONENT]
         await pilot.press("enter")  # submits the filter, focuses the table
@@ -270,6 +275,7 @@ def test_help_palette_theme_and_loading(store: Engine) -> None:
         rendered = console.file.getvalue()  # type: ignore[attr-defined]
         assert "command palette" in rendered and "dark / light" in rendered
         assert "quit" in rendered and "search components" in rendered
+        assert "Sort by next column" not in rendered  # the overview has no sorting
         await pilot.press("escape")
         assert app.current_mode == "overview" and len(app.screen_stack) == 1
         before = app.theme

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 GLOBAL_KEYS = (
@@ -30,6 +30,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "dismiss", "Close"),
     ]
 
+    def __init__(self, below: Screen[object] | None = None) -> None:
+        super().__init__(name="help")
+        # the screen underneath may add its own keys (sorting, filters)
+        self.extra = [
+            (b.key, b.description)
+            for b in getattr(below, "BINDINGS", [])
+            if isinstance(b, Binding) and b.show
+        ]
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(self._keys(), id="help-keys")
@@ -38,14 +47,8 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title="Keys", show_header=False, box=None, padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for key, text in GLOBAL_KEYS:
+        for key, text in (*GLOBAL_KEYS, *self.extra):
             table.add_row(Text(key), Text(text))
-        # the screen underneath may add its own (sorting, filters)
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
-        if below is not None and below is not self:
-            for binding in getattr(below, "BINDINGS", []):
-                if isinstance(binding, Binding) and binding.show:
-                    table.add_row(Text(binding.key), Text(binding.description))
         return table
 
     async def action_dismiss(self, result: None = None) -> None:
