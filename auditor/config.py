@@ -67,6 +67,7 @@ class _Strict(BaseModel):
 
 class StoreConfig(_Strict):
     url: str = "sqlite:///.auditor/audit.db"
+    mirrors: str = ".auditor/mirrors"  # sanitized bare copies of the repositories we mine
 
 
 class GitSource(_Strict):

@@ -1,0 +1,157 @@
+"""`auditor collect`: every configured source into the store.
+
+Git repositories are mined first (in parallel processes with `jobs > 1`, each
+with its own engine: SQLite serialises the writers, PostgreSQL takes them
+concurrently), then tracker exports and rosters, then commits are linked to
+work items. Each step is idempotent, so a re-run after any failure completes
+the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Collection
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from sqlalchemy import Engine
+
+from auditor.config import GitSource, LoadedConfig
+from auditor.errors import UsageError
+from auditor.ingest_git import GitCollectResult, Progress, collect_repository
+from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
+from auditor.links import LinkSummary, link_commits
+from auditor.store import make_engine
+
+
+@dataclass(frozen=True, slots=True)
+class CollectSummary:
+    git: list[GitCollectResult] = field(default_factory=list)
+    trackers: list[ImportResult] = field(default_factory=list)
+    rosters: list[ImportResult] = field(default_factory=list)
+    links: LinkSummary | None = None
+
+
+def collect_all(
+    loaded: LoadedConfig,
+    engine: Engine,
+    *,
+    only: Collection[str] | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> CollectSummary:
+    """Collect every source (or only those named); link commits to work items at the end."""
+    config = loaded.config
+    known = {g.name for g in config.git} | {tracker_name(t) for t in config.tracker}
+    known |= {tracker_name(r) for r in config.roster}
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        raise UsageError(f"--only names unknown sources {unknown}; known: {sorted(known)}")
+    repos = [g for g in config.git if only is None or g.name in only]
+    git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress)
+    trackers = import_trackers(loaded, engine, only=only)
+    rosters = import_rosters(loaded, engine, only=only)
+    links = link_commits(engine, loaded)
+    return CollectSummary(git=git, trackers=trackers, rosters=rosters, links=links)
+
+
+def mirrors_dir(loaded: LoadedConfig) -> Path:
+    return loaded.resolve(loaded.config.store.mirrors)
+
+
+def collect_git(
+    loaded: LoadedConfig,
+    engine: Engine,
+    repos: list[GitSource],
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[GitCollectResult]:
+    mirrors = mirrors_dir(loaded)
+    if jobs <= 1 or len(repos) <= 1:
+        return [
+            collect_repository(
+                engine,
+                name=repo.name,
+                location=loaded.git_location(repo),
+                branch=repo.branch,
+                mirrors=mirrors,
+                progress=progress,
+            )
+            for repo in repos
+        ]
+    return _collect_parallel(loaded, repos, mirrors, jobs, progress)
+
+
+def _collect_parallel(
+    loaded: LoadedConfig,
+    repos: list[GitSource],
+    mirrors: Path,
+    jobs: int,
+    progress: Progress | None,
+) -> list[GitCollectResult]:
+    context = multiprocessing.get_context("spawn")  # no inherited engines or locks
+    with context.Manager() as manager:
+        queue = manager.Queue()
+        results: dict[str, GitCollectResult] = {}
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {
+                pool.submit(
+                    _collect_one,
+                    loaded.store_url,
+                    repo.name,
+                    loaded.git_location(repo),
+                    repo.branch,
+                    str(mirrors),
+                    queue,
+                ): repo.name
+                for repo in repos
+            }
+            pending = set(futures)
+            while pending:
+                _wait(queue, progress)
+                _drain(queue, progress)
+                for future in [f for f in pending if f.done()]:
+                    pending.discard(future)
+                    results[futures[future]] = future.result()  # re-raises a worker's error
+    return [results[repo.name] for repo in repos]
+
+
+def _wait(queue: Any, progress: Progress | None) -> None:
+    """Block briefly for the next progress message."""
+    try:
+        name, count = queue.get(timeout=0.2)
+    except Empty:
+        return
+    if progress:
+        progress(name, count)
+
+
+def _drain(queue: Any, progress: Progress | None) -> None:
+    while True:
+        try:
+            name, count = queue.get_nowait()
+        except Empty:
+            return
+        if progress:
+            progress(name, count)
+
+
+def _collect_one(
+    url: str, name: str, location: str, branch: str | None, mirrors: str, queue: Any
+) -> GitCollectResult:
+    engine = make_engine(url)
+    try:
+        return collect_repository(
+            engine,
+            name=name,
+            location=location,
+            branch=branch,
+            mirrors=Path(mirrors),
+            progress=lambda n, c: queue.put((n, c)),
+        )
+    finally:
+        engine.dispose()

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from auditor.cliapp import DEFAULT_CONFIG, ConfigOption, app, err, load, out
+
+
+@app.command()
+def collect(
+    config: ConfigOption = DEFAULT_CONFIG,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", help="Collect only this source (repeatable): a [[git]] name or export."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Repositories mined in parallel.")
+    ] = 1,
+) -> None:
+    """Mine every configured source into the store (incremental, idempotent)."""
+    import time
+
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from auditor.collect import collect_all
+    from auditor.safe_text import plain
+    from auditor.store import make_engine
+
+    loaded = load(config)
+    engine = make_engine(loaded.store_url)
+    started: dict[str, float] = {}
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:>9,.0f} commits"),
+        TextColumn("{task.fields[rate]:>8} commits/s"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    ) as bars:
+
+        def progress(name: str, count: int) -> None:
+            if name not in tasks:
+                started[name] = time.perf_counter()
+                tasks[name] = bars.add_task(name, total=None, rate="")
+            elapsed = max(time.perf_counter() - started[name], 1e-6)
+            bars.update(tasks[name], completed=count, rate=f"{count / elapsed:,.0f}")
+
+        summary = collect_all(loaded, engine, only=only, jobs=jobs, progress=progress)
+
+    table = Table(title="Collected", title_justify="left")
+    for column in ("source", "kind", "new", "total", "note"):
+        table.add_column(column, justify="right" if column in ("new", "total") else "left")
+    for result in summary.git:
+        note = (
+            "up to date"
+            if result.up_to_date
+            else (
+                f"history rewritten, {result.removed} commits removed"
+                if result.rewritten
+                else f"head {result.head[:12]}"
+                if result.head
+                else "empty"
+            )
+        )
+        table.add_row(
+            plain(result.name), "git", f"{result.new_commits:,}", f"{result.total_commits:,}", note
+        )
+    for imported in [*summary.trackers, *summary.rosters]:
+        note = (
+            "unchanged file"
+            if imported.skipped
+            else f"{imported.added} added, {imported.updated} updated"
+        )
+        table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", note)
+    out.print(table)
+    if summary.links is not None:
+        out.print(
+            f"linked {summary.links.commits_linked:,} commits to "
+            f"{summary.links.work_items_linked:,} work items ({summary.links.links:,} links)"
+        )

@@ -1,0 +1,242 @@
+"""The git collector: streams commits of a (sanitized, bare) repository as records.
+
+One `git log -z --numstat` process streams shas and per-file line counts; a
+`git cat-file --batch` process beside it returns each raw commit object, which
+`git_objects` parses faithfully. Nothing holds the history in memory: records
+are yielded as git prints them (newest first). Merges get no file changes, so
+their churn is not counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, ClassVar
+
+from auditor.errors import CollectorError
+from collectors.git_objects import RawIdent, decode, parse_commit, parse_trailers
+from collectors.git_safety import DIFF_FLAGS, popen_git, run_git
+from collectors.interface import Collector, CommitRecord, FileChangeRecord, Signature
+
+_SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
+_HEADER_MARK = b"\x02"
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Revisions:
+    """What to walk: `include` minus everything reachable from `exclude`."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    def args(self) -> list[str]:
+        return [*self.include, *(f"^{sha}" for sha in self.exclude)]
+
+
+class MailMap:
+    """`.mailmap` applied exactly as git applies it (`git check-mailmap`), cached per identity."""
+
+    def __init__(self, git_dir: Path, ref: str):
+        self.git_dir = git_dir
+        # A bare repository has no work tree .mailmap; read the one committed on the mined ref.
+        self.config = (("mailmap.blob", f"{ref}:.mailmap"), ("mailmap.file", ""))
+        self.cache: dict[tuple[str, str], tuple[str, str]] = {}
+        self.available = (
+            run_git(git_dir, "cat-file", "-e", f"{ref}:.mailmap", check=False).returncode == 0
+        )
+
+    def resolve(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Look up the pairs not yet cached, in batches of command-line arguments."""
+        missing = [p for p in dict.fromkeys(pairs) if p not in self.cache]
+        if not self.available:
+            self.cache.update({p: p for p in missing})
+            return
+        for start in range(0, len(missing), 200):
+            batch = missing[start : start + 200]
+            contacts = []
+            for name, email in batch:
+                # check-mailmap wants "Name <email>"; characters it cannot parse map to themselves
+                if "<" in name or ">" in name or "<" in email or ">" in email or "\n" in name:
+                    self.cache[(name, email)] = (name, email)
+                    continue
+                contacts.append((name, email))
+            if not contacts:
+                continue
+            args = [f"{n} <{e}>" for n, e in contacts]
+            result = run_git(
+                self.git_dir, "check-mailmap", "--", *args, extra_config=self.config, check=False
+            )
+            lines = result.stdout.decode("utf-8", "replace").splitlines()
+            if result.returncode != 0 or len(lines) != len(contacts):
+                self.cache.update({p: p for p in contacts})
+                continue
+            for pair, line in zip(contacts, lines, strict=True):
+                mapped = re.match(r"^(.*?) ?<([^<>]*)>$", line)
+                self.cache[pair] = (mapped.group(1), mapped.group(2)) if mapped else pair
+
+    def map(self, name: str, email: str) -> tuple[str, str]:
+        if (name, email) not in self.cache:
+            self.resolve([(name, email)])
+        return self.cache[(name, email)]
+
+
+class GitCollector(Collector):
+    """Yields `CommitRecord`s for `revisions` of the bare repository at `git_dir`."""
+
+    kind: ClassVar[str] = "git"
+
+    def __init__(self, git_dir: Path, revisions: Revisions, *, mailmap_ref: str = "HEAD"):
+        self.git_dir = git_dir
+        self.revisions = revisions
+        self.mailmap = MailMap(git_dir, mailmap_ref)
+
+    def collect(self) -> Iterator[CommitRecord]:
+        log = popen_git(
+            self.git_dir,
+            "log",
+            "-z",
+            "--numstat",
+            "-M",
+            *DIFF_FLAGS,
+            "--no-mailmap",
+            "--no-show-signature",
+            f"--format={_HEADER_MARK.decode()}%H",
+            "--end-of-options",
+            *self.revisions.args(),
+            "--",
+        )
+        objects = popen_git(self.git_dir, "cat-file", "--batch")
+        try:
+            for sha, changes, path_flags in _parse_log(log):
+                yield self._record(objects, sha, changes, path_flags)
+            assert log.stderr is not None
+            stderr = log.stderr.read()
+            if log.wait() != 0:
+                detail = stderr.decode("utf-8", "replace").strip().splitlines()
+                raise CollectorError(f"git log failed: {detail[-1] if detail else log.returncode}")
+        finally:
+            for proc in (log, objects):
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+                for stream in (proc.stdin, proc.stdout, proc.stderr):
+                    if stream is not None:
+                        stream.close()
+
+    def _record(
+        self,
+        objects: subprocess.Popen[bytes],
+        sha: str,
+        changes: list[FileChangeRecord],
+        path_flags: tuple[str, ...],
+    ) -> CommitRecord:
+        raw = parse_commit(_read_object(objects, sha))
+        author = self._signature(raw.author)
+        committer = self._signature(raw.committer)
+        is_merge = len(raw.parents) > 1
+        return CommitRecord(
+            sha=sha,
+            parents=raw.parents,
+            author=author,
+            committer=committer,
+            message=raw.message,
+            encoding=raw.encoding,
+            trailers=parse_trailers(raw.message),
+            changes=() if is_merge else tuple(changes),
+            flags=raw.flags + path_flags,
+        )
+
+    def _signature(self, ident: RawIdent) -> Signature:
+        mapped_name, mapped_email = self.mailmap.map(ident.name, ident.email)
+        return Signature(
+            name=ident.name,
+            email=ident.email,
+            mapped_name=mapped_name,
+            mapped_email=mapped_email,
+            timestamp=ident.timestamp,
+            offset_minutes=ident.offset_minutes,
+        )
+
+
+def _read_object(objects: subprocess.Popen[bytes], sha: str) -> bytes:
+    assert objects.stdin is not None and objects.stdout is not None
+    objects.stdin.write(sha.encode("ascii") + b"\n")
+    objects.stdin.flush()
+    header = objects.stdout.readline()
+    parts = header.split()
+    if len(parts) != 3 or parts[1] != b"commit":
+        raise CollectorError(
+            f"cannot read commit {sha}: {header.decode('ascii', 'replace').strip()}"
+        )
+    size = int(parts[2])
+    data = objects.stdout.read(size + 1)  # object plus its terminating newline
+    return data[:size]
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-separated tokens of a byte stream, read in chunks."""
+    rest = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _parse_log(
+    proc: subprocess.Popen[bytes],
+) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...]]]:
+    """(sha, file changes, flags) per commit from `git log -z --numstat --format=\\x02%H`."""
+    assert proc.stdout is not None
+    tokens = _tokens(proc.stdout)
+    sha: str | None = None
+    changes: list[FileChangeRecord] = []
+    lossy_path = False
+
+    def path(raw: bytes) -> str:
+        nonlocal lossy_path
+        text, lossless = decode(raw, "utf-8")
+        lossy_path = lossy_path or not lossless
+        return text
+
+    def flags() -> tuple[str, ...]:
+        return ("non-utf8-path",) if lossy_path else ()
+
+    for token in tokens:
+        token = token.lstrip(b"\n")
+        if token.startswith(_HEADER_MARK):
+            if sha is not None:
+                yield sha, changes, flags()
+            candidate = token[1:]
+            if not _SHA.match(candidate):
+                raise CollectorError(f"unexpected git log output: {candidate[:60]!r}")
+            sha, changes, lossy_path = candidate.decode("ascii"), [], False
+            continue
+        if not token:
+            continue
+        added, _, rest = token.partition(b"\t")
+        deleted, _, new = rest.partition(b"\t")
+        binary = added == b"-"
+        old = None
+        if not new:  # rename or copy: the next two tokens are the old and new paths
+            old = path(next(tokens))
+            new = next(tokens)
+        changes.append(
+            FileChangeRecord(
+                path=path(new),
+                old_path=old,
+                added=None if binary else int(added),
+                deleted=None if binary else int(deleted),
+                binary=binary,
+            )
+        )
+    if sha is not None:
+        yield sha, changes, flags()

@@ -1,0 +1,147 @@
+"""Parsing raw commit objects (as `git cat-file --batch` prints them).
+
+We read the object itself rather than `git log`'s formatted output because
+only the raw object keeps everything faithfully: offsets as written (including
+bogus ones such as `+9999`), the `encoding` header, and NUL bytes in messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TRAILER_KEYS = {
+    "reviewed-by": "Reviewed-by",
+    "approved-by": "Approved-by",
+    "signed-off-by": "Signed-off-by",
+    "co-authored-by": "Co-authored-by",
+    "acked-by": "Acked-by",
+}
+
+# "Name <email> 1700000000 +0800"; the name may be empty, the e-mail too ("<>").
+_IDENT = re.compile(
+    rb"^(?P<name>.*?) ?<(?P<email>[^<>]*)> ?(?P<time>-?\d+)? ?(?P<tz>[+-]?\d+)?\s*$", re.S
+)
+_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.+?)\s*$")
+# Offsets that exist on Earth: -12:00 .. +14:00, in quarter hours.
+MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60
+# git itself cannot represent dates past year 9999 in most commands.
+MAX_TIMESTAMP = 253402300799
+
+
+@dataclass(frozen=True, slots=True)
+class RawIdent:
+    name: str
+    email: str
+    timestamp: int
+    offset_minutes: int | None
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RawCommit:
+    parents: tuple[str, ...]
+    author: RawIdent
+    committer: RawIdent
+    encoding: str | None
+    message: str
+    flags: tuple[str, ...]
+
+
+def decode(data: bytes, encoding: str | None) -> tuple[str, bool]:
+    """Decode per the commit's `encoding` header (default UTF-8); (text, lossless)."""
+    codec = encoding or "utf-8"
+    try:
+        return data.decode(codec), True
+    except LookupError:
+        codec = "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(codec), True
+    except UnicodeDecodeError:
+        # Undecodable bytes stay visible as \xNN rather than disappearing.
+        return data.decode(codec, "backslashreplace"), False
+
+
+def parse_offset(raw: bytes | None) -> int | None:
+    """'+0530' -> 330; None when absent or not a real UTC offset."""
+    if raw is None or not re.fullmatch(rb"[+-]\d{4}", raw):
+        return None
+    sign = -1 if raw[:1] == b"-" else 1
+    hours, minutes = int(raw[1:3]), int(raw[3:5])
+    if minutes >= 60:
+        return None
+    value = sign * (hours * 60 + minutes)
+    return value if MIN_OFFSET <= value <= MAX_OFFSET else None
+
+
+def parse_ident(line: bytes, encoding: str | None, role: str) -> RawIdent:
+    flags: list[str] = []
+    match = _IDENT.match(line)
+    if not match:
+        text, _ = decode(line, encoding)
+        return RawIdent(text.strip(), "", 0, None, (f"malformed-{role}",))
+    name, ok_name = decode(match.group("name"), encoding)
+    email, ok_email = decode(match.group("email"), encoding)
+    if not (ok_name and ok_email):
+        flags.append(f"undecodable-{role}")
+    if not email:
+        flags.append(f"missing-{role}-email")
+    raw_time = match.group("time")
+    timestamp = int(raw_time) if raw_time is not None else 0
+    if raw_time is None or abs(timestamp) > MAX_TIMESTAMP:
+        flags.append(f"bogus-{role}-date")
+        timestamp = 0 if raw_time is None else max(-MAX_TIMESTAMP, min(timestamp, MAX_TIMESTAMP))
+    offset = parse_offset(match.group("tz"))
+    if offset is None:
+        flags.append(f"bogus-{role}-offset")
+    return RawIdent(name.strip(), email.strip(), timestamp, offset, tuple(flags))
+
+
+def parse_commit(data: bytes) -> RawCommit:
+    """Parse the bytes of a commit object."""
+    header, sep, body = data.partition(b"\n\n")
+    if not sep:
+        header, body = data, b""
+    fields: dict[bytes, list[bytes]] = {}
+    last_key: bytes | None = None
+    for line in header.split(b"\n"):
+        if line.startswith(b" ") and last_key is not None:
+            continue  # continuation of a multi-line header (gpgsig, mergetag)
+        key, _, value = line.partition(b" ")
+        fields.setdefault(key, []).append(value)
+        last_key = key
+    encoding = None
+    if b"encoding" in fields:
+        encoding = fields[b"encoding"][0].decode("ascii", "replace").strip() or None
+    flags: list[str] = []
+    author = parse_ident(fields.get(b"author", [b""])[0], encoding, "author")
+    committer = parse_ident(fields.get(b"committer", [b""])[0], encoding, "committer")
+    message, lossless = decode(body, encoding)
+    if not lossless:
+        flags.append("undecodable-message")
+    if "\x00" in message:
+        flags.append("nul-in-message")
+    parents = tuple(p.decode("ascii") for p in fields.get(b"parent", []))
+    return RawCommit(
+        parents=parents,
+        author=author,
+        committer=committer,
+        encoding=encoding,
+        message=message,
+        flags=tuple(flags) + author.flags + committer.flags,
+    )
+
+
+def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
+    """Known trailers from the message's last paragraph, in order: ((key, value), ...)."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return ()
+    found = []
+    for line in paragraphs[-1].splitlines():
+        match = _TRAILER.match(line)
+        if match and match.group(1).lower() in TRAILER_KEYS:
+            found.append((TRAILER_KEYS[match.group(1).lower()], match.group(2)))
+    return tuple(found)

@@ -1,0 +1,207 @@
+"""Running git on repositories from strangers without executing anything they contain.
+
+Two layers:
+1. We never mine a repository in place. `mirror()` makes a bare copy with
+   `git clone --bare --no-local` into a cache we own: the copy has our config,
+   no hooks, no work tree, no filters, no `include.path`, no `core.worktree`.
+   Later runs `git fetch` into it.
+2. Every git process runs with system and global config disabled, no prompts,
+   and the keys that make git run a program neutralised on the command line
+   (`GIT_CONFIG_COUNT`), which outranks any repository config; only the
+   https, ssh, git and file protocols are allowed (never `ext::`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from auditor.errors import CollectorError
+
+ALLOWED_PROTOCOLS = ("https", "ssh", "git", "file")
+
+# Keys that can make git execute something, set to harmless values.
+NEUTRALISED: tuple[tuple[str, str], ...] = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("core.pager", "cat"),
+    ("core.askPass", "true"),
+    ("core.editor", "true"),
+    ("core.sshCommand", "ssh -o BatchMode=yes"),
+    ("core.gitProxy", ""),
+    ("core.untrackedCache", "false"),
+    ("diff.external", ""),
+    ("credential.helper", ""),
+    ("gpg.program", "true"),
+    ("log.showSignature", "false"),
+    ("uploadpack.packObjectsHook", ""),
+    ("protocol.allow", "never"),
+    *((f"protocol.{name}.allow", "always") for name in ALLOWED_PROTOCOLS),
+    ("safe.directory", "*"),
+    ("transfer.fsckObjects", "false"),
+    ("submodule.recurse", "false"),
+    ("fetch.recurseSubmodules", "false"),
+    ("maintenance.auto", "false"),
+    ("gc.auto", "0"),
+)
+
+# Flags for every command that can produce diffs.
+DIFF_FLAGS = ("--no-ext-diff", "--no-textconv", "--no-color")
+
+
+def git_env(extra_config: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+    """The environment for a git process: no system/global config, no prompts, safe keys."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") and key not in ("EDITOR", "VISUAL", "PAGER", "SSH_ASKPASS")
+    }
+    pairs = [*NEUTRALISED, *extra_config]
+    env.update(
+        {
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_ASKPASS": "true",
+            "SSH_ASKPASS": "true",
+            "GIT_PAGER": "cat",
+            "GIT_EDITOR": "true",
+            "GIT_PROTOCOL_FROM_USER": "0",
+            "GIT_ALLOW_PROTOCOL": ":".join(ALLOWED_PROTOCOLS),
+            "GIT_OPTIONAL_LOCKS": "0",
+            "GIT_NO_REPLACE_OBJECTS": "1",
+            "GIT_LFS_SKIP_SMUDGE": "1",
+            "LC_ALL": "C",
+            "GIT_CONFIG_COUNT": str(len(pairs)),
+        }
+    )
+    for index, (key, value) in enumerate(pairs):
+        env[f"GIT_CONFIG_KEY_{index}"] = key
+        env[f"GIT_CONFIG_VALUE_{index}"] = value
+    return env
+
+
+def run_git(
+    git_dir: Path | None,
+    *args: str,
+    input: bytes | None = None,
+    check: bool = True,
+    extra_config: Sequence[tuple[str, str]] = (),
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git (optionally on a bare `git_dir`) with the safe environment; bytes in and out."""
+    command = ["git"]
+    if git_dir is not None:
+        command += ["--git-dir", str(git_dir)]
+    command += list(args)
+    result = subprocess.run(
+        command,
+        env=git_env(extra_config),
+        input=input,
+        capture_output=True,
+        check=False,
+        timeout=timeout,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {result.returncode}"
+        raise CollectorError(f"git {args[0]} failed: {detail}")
+    return result
+
+
+def popen_git(
+    git_dir: Path, *args: str, extra_config: Sequence[tuple[str, str]] = ()
+) -> subprocess.Popen[bytes]:
+    """Start a streaming git process on a bare repository."""
+    return subprocess.Popen(
+        ["git", "--git-dir", str(git_dir), *args],
+        env=git_env(extra_config),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+:")
+
+
+def check_url(url: str) -> None:
+    """Refuse transports outside the allow-list before git sees the URL."""
+    if "::" in url.split("/", 1)[0]:
+        raise CollectorError(f"transport helper URLs are not allowed: {url!r}")
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    if match:
+        scheme = match.group(1).lower()
+        if scheme not in ALLOWED_PROTOCOLS:
+            raise CollectorError(
+                f"protocol {scheme!r} is not allowed (allowed: {', '.join(ALLOWED_PROTOCOLS)})"
+            )
+    elif not _SCP_LIKE.match(url) and not Path(url).exists():
+        raise CollectorError(f"repository not found: {url!r}")
+
+
+def mirror(source: str, cache_dir: Path) -> Path:
+    """Create or update a sanitized bare copy of `source` in `cache_dir`; return its path.
+
+    `--no-local` forces the ordinary transport even for local paths, so the
+    copy is made from objects only: nothing of the source's config, hooks,
+    info/ or work tree comes along.
+    """
+    check_url(source)
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    template = cache_dir.parent / ".empty-template"
+    template.mkdir(exist_ok=True)
+    if not (cache_dir / "HEAD").exists():
+        partial = cache_dir.with_name(cache_dir.name + ".partial")
+        if partial.exists():
+            _remove_tree(partial)
+        run_git(
+            None,
+            "clone",
+            "--bare",
+            "--no-local",
+            "--no-hardlinks",
+            f"--template={template}",
+            "--quiet",
+            "--end-of-options",
+            source,
+            str(partial),
+        )
+        partial.rename(cache_dir)
+    else:
+        run_git(
+            cache_dir,
+            "fetch",
+            "--quiet",
+            "--prune",
+            "--force",
+            "--no-recurse-submodules",
+            "--end-of-options",
+            source,
+            "+refs/heads/*:refs/heads/*",
+            "+refs/tags/*:refs/tags/*",
+        )
+        _sync_head(cache_dir, source)
+    return cache_dir
+
+
+def _sync_head(cache_dir: Path, source: str) -> None:
+    """Point the mirror's HEAD where the source's HEAD points (its default branch)."""
+    result = run_git(
+        cache_dir, "ls-remote", "--symref", "--end-of-options", source, "HEAD", check=False
+    )
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            ref = line[len("ref: ") : -len("\tHEAD")]
+            run_git(cache_dir, "symbolic-ref", "HEAD", ref, check=False)
+            return
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
