@@ -77,7 +77,8 @@ class GitSource(_Strict):
 
     @property
     def is_remote(self) -> bool:
-        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", self.path)) or (
+        # URLs, transport-helper syntax ("ext::..."; refused later) and scp-like "user@host:path"
+        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*(://|::)", self.path)) or (
             ":" in self.path and "@" in self.path.split(":", 1)[0]
         )
 

@@ -64,6 +64,13 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, bool]:
         return data.decode(codec, "backslashreplace"), False
 
 
+def _decode_ident(data: bytes, encoding: str | None) -> tuple[str, bool]:
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return decode(data, encoding)
+
+
 def parse_offset(raw: bytes | None) -> int | None:
     """'+0530' -> 330; None when absent or not a real UTC offset."""
     if raw is None or not re.fullmatch(rb"[+-]\d{4}", raw):
@@ -82,8 +89,10 @@ def parse_ident(line: bytes, encoding: str | None, role: str) -> RawIdent:
     if not match:
         text, _ = decode(line, encoding)
         return RawIdent(text.strip(), "", 0, None, (f"malformed-{role}",))
-    name, ok_name = decode(match.group("name"), encoding)
-    email, ok_email = decode(match.group("email"), encoding)
+    # Tools write identities in UTF-8 even when the message is in another encoding
+    # (git takes GIT_AUTHOR_NAME verbatim), so UTF-8 first, then the header's encoding.
+    name, ok_name = _decode_ident(match.group("name"), encoding)
+    email, ok_email = _decode_ident(match.group("email"), encoding)
     if not (ok_name and ok_email):
         flags.append(f"undecodable-{role}")
     if not email:

@@ -1,0 +1,187 @@
+"""Incremental, idempotent git collection into the store, and `auditor collect` on the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from auditor import models
+from auditor.ingest_git import collect_repository
+from auditor.store import make_engine
+from tests.gitrepo import GitRepo, Who, git
+
+WEI = Who("Wei Zhang", "wei@contoso.cn")
+
+
+def commits(engine: Engine) -> dict[str, models.Commit]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(models.Commit)).all()
+    return {row.sha: row for row in rows}
+
+
+def count(engine: Engine, model: type) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def build(repo: GitRepo, start: int, end: int) -> None:
+    for day in range(start, end):
+        repo.commit(
+            f"change {day}",
+            author=WEI,
+            date=f"2025-01-{day:02d}T10:00:00+0800",
+            files={f"src/f{day % 3}.py": f"{day}\n" * day},
+        )
+
+
+def test_incremental_idempotent_and_force_push(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, engine: Engine
+) -> None:
+    repo = make_repo()
+    build(repo, 1, 11)
+    mirrors = tmp_path / "mirrors"
+
+    def run():  # type: ignore[no-untyped-def]
+        return collect_repository(
+            engine, name="r", location=str(repo.path), branch="main", mirrors=mirrors
+        )
+
+    first = run()
+    assert (first.new_commits, first.total_commits) == (10, repo.rev_list_count())
+    changes_before = count(engine, models.FileChange)
+
+    again = run()
+    assert again.up_to_date and again.new_commits == 0 and again.total_commits == 10
+    assert count(engine, models.FileChange) == changes_before
+
+    build(repo, 11, 14)
+    more = run()
+    assert (more.new_commits, more.total_commits, more.rewritten) == (3, 13, False)
+
+    # force push: drop the last two commits and write two others
+    git(repo.path, "reset", "-q", "--hard", "HEAD~2")
+    build(repo, 20, 22)
+    rewritten = run()
+    assert rewritten.rewritten and rewritten.removed == 2 and rewritten.new_commits == 2
+    stored = set(commits(engine))
+    expected = set(git(repo.path, "rev-list", "HEAD").split())
+    assert stored == expected and len(stored) == 13
+    # nothing dangling: every change belongs to a stored commit
+    with engine.connect() as conn:
+        orphans = conn.execute(
+            select(func.count())
+            .select_from(models.FileChange)
+            .where(models.FileChange.commit_id.not_in(select(models.Commit.id)))  # type: ignore[attr-defined]
+        ).scalar_one()
+    assert orphans == 0
+
+
+def test_interrupted_batches_are_completed_without_duplicates(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, engine: Engine
+) -> None:
+    """A run that died after writing some batches (head not moved) is completed by the next."""
+    from auditor.ingest_git import _ensure_source, write_commits
+    from collectors.git import GitCollector, Revisions
+    from collectors.git_safety import mirror
+
+    repo = make_repo()
+    build(repo, 1, 9)
+    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "r.git")
+    head = git(git_dir, "rev-parse", "HEAD").strip()
+    records = list(GitCollector(git_dir, Revisions((head,))).collect())
+    source_id, old_head = _ensure_source(engine, "r", str(repo.path), None)
+    assert old_head is None
+    write_commits(engine, source_id, records[:5])  # ... and then the process was killed
+    result = collect_repository(
+        engine, name="r", location=str(repo.path), branch=None, mirrors=tmp_path / "mirrors"
+    )
+    assert (result.new_commits, result.total_commits) == (3, 8)
+    assert count(engine, models.Commit) == 8
+    assert count(engine, models.FileChange) == sum(len(r.changes) for r in records)
+
+
+def test_cli_collect_counts_match_git_and_second_run_adds_nothing(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = make_repo("collab-server")
+    build(repo, 1, 8)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "auditor.toml").write_text(
+        f'[[git]]\nname = "collab-server"\npath = "{repo.path}"\n', encoding="utf-8"
+    )
+
+    def collect(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "auditor",
+                "collect",
+                "-c",
+                str(workspace / "auditor.toml"),
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    first = collect()
+    assert first.returncode == 0, first.stderr
+    assert "collab-server" in first.stdout and "7" in first.stdout
+    second = collect()
+    assert second.returncode == 0 and "up to date" in second.stdout
+    engine = make_engine(f"sqlite:///{workspace / '.auditor' / 'audit.db'}")
+    assert count(engine, models.Commit) == repo.rev_list_count() == 7
+
+    unknown = collect("--only", "nope")
+    assert unknown.returncode == 2 and "unknown sources ['nope']" in unknown.stderr
+
+
+def test_cli_refuses_ext_transport_with_status_2(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (tmp_path / "auditor.toml").write_text(
+        f'[[git]]\nname = "evil"\npath = "ext::sh -c touch% {marker}"\n', encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "collect", "-c", str(tmp_path / "auditor.toml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "transport helper URLs are not allowed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not marker.exists()
+
+
+def test_parallel_jobs_give_the_same_store_as_sequential(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    from auditor.collect import collect_all
+    from auditor.config import load_config
+
+    for name in ("a", "b", "c"):
+        build(make_repo(name), 1, 6)
+    results = {}
+    for jobs in (1, 2):
+        workspace = tmp_path / f"ws{jobs}"
+        workspace.mkdir()
+        (workspace / "auditor.toml").write_text(
+            "".join(f'[[git]]\nname = "{n}"\npath = "{tmp_path / n}"\n' for n in ("a", "b", "c"))
+        )
+        loaded = load_config(workspace / "auditor.toml")
+        engine = make_engine(loaded.store_url)
+        seen: list[tuple[str, int]] = []
+        summary = collect_all(
+            loaded, engine, jobs=jobs, progress=lambda n, c, seen=seen: seen.append((n, c))
+        )
+        assert [r.new_commits for r in summary.git] == [5, 5, 5]
+        assert {n for n, _ in seen} == {"a", "b", "c"}
+        results[jobs] = sorted((c.sha, c.source_id) for c in commits(engine).values())
+    assert results[1] == results[2]
