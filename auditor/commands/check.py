@@ -125,16 +125,51 @@ def _parse_range(value: str) -> tuple[str, str]:
     from auditor.errors import UsageError
 
     base, sep, head = value.partition("..")
-    if not sep or not base or not head or head.startswith("."):
+    if (
+        not sep
+        or not base
+        or not head
+        or head.startswith(".")
+        or base.startswith("-")
+        or head.startswith("-")
+    ):
         raise UsageError(f"--range wants BASE..HEAD, got {value!r}", field="--range")
     return base, head
 
 
 def _range_commits(loaded: LoadedConfig, engine: Engine, base: str, head: str) -> set[str]:
-    """Commits reachable from HEAD but not BASE, in every configured repository that has both."""
-    from auditor.collect import commits_in_range
+    """Commits in HEAD but not in BASE, from every configured repository that knows both.
 
-    return set(commits_in_range(loaded, base, head))
+    Local repositories are asked directly (the PR checkout has the refs a CI job
+    names, e.g. `origin/main`); remote ones through the collector's sanitized
+    mirror. git runs through `collectors.git_safety.run_git`: no repository
+    config that executes, no prompts.
+    """
+    from auditor.collect import mirrors_dir
+    from auditor.errors import UsageError
+    from collectors.git_safety import run_git
+
+    found: set[str] = set()
+    known = 0
+    for repo in loaded.config.git:
+        if repo.is_remote:
+            git_dir = mirrors_dir(loaded) / f"{repo.name}.git"
+        else:
+            path = loaded.resolve(repo.path)
+            git_dir = path / ".git" if (path / ".git").is_dir() else path
+        result = run_git(
+            git_dir, "rev-list", "--no-merges", "--end-of-options", f"{base}..{head}", check=False
+        )
+        if result.returncode != 0:
+            continue
+        known += 1
+        found |= set(result.stdout.decode("ascii", "replace").split())
+    if not known:
+        raise UsageError(
+            f"--range {base}..{head}: no configured repository knows both revisions",
+            field="--range",
+        )
+    return found
 
 
 def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:

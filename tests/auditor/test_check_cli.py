@@ -1,0 +1,199 @@
+"""`auditor check` end to end on real git repositories: CI semantics, waivers, formats, ranges.
+
+First run exits 1 (violations), `--update-baseline` accepts them (exit 0), a newly
+planted violation (a new commit by a high-risk person to the critical component)
+exits 1 again; a live waiver silences it, an expired one does not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.errors import UsageError
+from tests.gitrepo import GitRepo, Who
+
+AS_OF = "2026-10-01"
+ALICE = Who("Alice Dunne", "alice@corp.example")
+LI = Who("Li Wei", "li@corp.example")
+IVAN = Who("Ivan Petrov", "ivan@corp.example")
+
+CONFIG = """
+[store]
+url = "sqlite:///.auditor/audit.db"
+
+[[git]]
+name = "server"
+path = "repos/server"
+
+[[roster]]
+path = "exports/roster.csv"
+
+[jurisdictions]
+high = ["CN", "RU"]
+
+[[components]]
+name = "OnPrem"
+sensitivity = "critical"
+paths = ["server:src/onprem/**"]
+
+[[components]]
+name = "Docs"
+sensitivity = "low"
+paths = ["server:docs/**"]
+
+[policy]
+window_days = 180
+fail_on = "high"
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, GitRepo]:
+    repo = GitRepo(tmp_path / "repos" / "server")
+    repo.commit(
+        "start",
+        author=ALICE,
+        date="2026-02-02T10:00:00+0100",
+        files={"src/onprem/core.c": "a\n" * 40, "docs/readme.md": "x\n"},
+    )
+    repo.commit(
+        "onprem: parser",
+        author=LI,
+        date="2026-08-03T10:00:00+0800",
+        files={"src/onprem/parser.c": "p\n" * 60},
+    )
+    repo.commit(
+        "onprem: fix\n\nReviewed-by: Alice Dunne <alice@corp.example>",
+        author=LI,
+        date="2026-08-04T10:00:00+0800",
+        files={"src/onprem/parser.c": "q\n" * 60},
+    )
+    repo.commit(
+        "onprem: docs",
+        author=ALICE,
+        date="2026-08-05T10:00:00+0100",
+        files={"src/onprem/core.c": "b\n" * 40},
+    )
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "roster.csv").write_text(
+        "email,name,country\nalice@corp.example,Alice Dunne,IE\nli@corp.example,Li Wei,CN\n"
+        "ivan@corp.example,Ivan Petrov,RU\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "auditor.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path, repo
+
+
+def check(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app, ["check", "--config", str(root / "auditor.toml"), "--as-of", AS_OF, *args]
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout
+
+
+def rules_of(output: str) -> set[tuple[str, str]]:
+    data = json.loads(output)
+    return {(f["rule"], f["subject"]) for f in data["findings"] if f["status"] == "new"}
+
+
+def test_ci_semantics_baseline_then_new_violation(workspace: tuple[Path, GitRepo]) -> None:
+    root, repo = workspace
+    baseline = root / "ci" / "baseline.json"
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    assert code == 1
+    assert {
+        ("PV101", "high-risk jurisdictions"),
+        ("PV102", "Li Wei"),
+        ("PV106", "Li Wei"),
+        ("PV109", "Li Wei"),
+    } <= rules_of(output)
+    pv106 = next(f for f in json.loads(output)["findings"] if f["rule"] == "PV106")
+    assert "1 of 2 changes" in pv106["message"]  # the Reviewed-by: trailer counts
+
+    code, _ = check(root, "--baseline", str(baseline), "--update-baseline")
+    assert code == 0 and baseline.exists()
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["summary"]["new"] == 0 and data["summary"]["baselined"] >= 4
+
+    base = repo.head()
+    repo.commit(
+        "onprem: tweak",
+        author=IVAN,
+        date="2026-09-01T10:00:00+0300",
+        files={"src/onprem/net.c": "n\n" * 30},
+    )
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    assert code == 1
+    assert rules_of(output) == {("PV106", "Ivan Petrov"), ("PV109", "Ivan Petrov")}
+
+    # PR mode: only Ivan's commit is judged; Li's old violations are not in the range.
+    code, output = check(root, "--range", f"{base}..HEAD", "--format", "json")
+    assert code == 1
+    found = {(f["rule"], f["subject"]) for f in json.loads(output)["findings"]}
+    assert ("PV106", "Ivan Petrov") in found and ("PV106", "Li Wei") not in found
+
+
+def test_live_and_expired_waivers(workspace: tuple[Path, GitRepo]) -> None:
+    root, _ = workspace
+    baseline = root / "baseline.json"
+    config = root / "auditor.toml"
+    waivers = "".join(
+        f'\n[[waivers]]\nrule = "{rule}"\ncomponent = "OnPrem"\nreason = "transfer to Dublin"\n'
+        f'approved_by = "ciso@example.com"\nexpires = "{{expires}}"\n'
+        for rule in ("PV101", "PV102", "PV106", "PV108", "PV109")
+    )
+    config.write_text(CONFIG + waivers.format(expires="2027-03-31"), encoding="utf-8")
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    data = json.loads(output)
+    assert code == 0
+    assert data["summary"]["waived"] == 5 and data["summary"]["expired_waivers"] == []
+
+    config.write_text(CONFIG + waivers.format(expires="2026-09-30"), encoding="utf-8")
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    data = json.loads(output)
+    assert code == 1
+    assert data["summary"]["waived"] == 0
+    assert sorted(w["rule"] for w in data["summary"]["expired_waivers"]) == [
+        "PV101",
+        "PV102",
+        "PV106",
+        "PV108",
+        "PV109",
+    ]
+
+
+def test_formats_and_output_file(workspace: tuple[Path, GitRepo]) -> None:
+    root, _ = workspace
+    target = root / "out" / "auditor.sarif"
+    code, _ = check(root, "--format", "sarif", "-o", str(target))
+    assert code == 1
+    sarif = json.loads(target.read_text("utf-8"))
+    locations = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert locations == {"src/onprem"}
+    code, output = check(root, "--format", "github", "--fail-on", "critical")
+    assert code == 1  # PV101 on a critical component is critical
+    assert output.startswith("::error title=PV10")
+    code, output = check(root, "--format", "text")
+    assert code == 1 and "PV106" in output and "Li Wei" in output
+
+
+def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:
+    root, _ = workspace
+    with pytest.raises(UsageError, match="--update-baseline needs --baseline"):
+        check(root, "--update-baseline")
+    with pytest.raises(UsageError, match=r"BASE\.\.HEAD"):
+        check(root, "--range", "main")
+    code, _ = check(root, "--format", "xml")
+    assert code == 2
