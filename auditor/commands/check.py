@@ -80,6 +80,9 @@ def check(
     day = parse_as_of(as_of)
     if update_baseline and baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE", field="--update-baseline")
+    if update_baseline and commit_range is not None:
+        # A range sees only its own commits: its findings are not the whole baseline.
+        raise UsageError("--update-baseline cannot be combined with --range", field="--range")
     span = _parse_range(commit_range) if commit_range is not None else None
     loaded = load(config)
     threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on

@@ -195,5 +195,9 @@ def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:
         check(root, "--update-baseline")
     with pytest.raises(UsageError, match=r"BASE\.\.HEAD"):
         check(root, "--range", "main")
+    with pytest.raises(UsageError, match="cannot be combined"):
+        check(root, "--baseline", "b.json", "--update-baseline", "--range", "a..b")
+    with pytest.raises(UsageError, match="no configured repository knows both"):
+        check(root, "--range", "nosuch..HEAD")
     code, _ = check(root, "--format", "xml")
     assert code == 2
