@@ -57,7 +57,6 @@ class ConflictingLocationEvidence(Rule):
             countries = sorted({c for conflict in person.conflicts for c in conflict.countries})
             tier = "high" if any(ctx.policy.tier(c) == "high" for c in countries) else None
             descriptions = "; ".join(c.description for c in person.conflicts[:3])
-            shown = ", ".join(countries[:8]) + (", …" if len(countries) > 8 else "")
             ids = sorted({i for c in person.conflicts for i in c.evidence_ids})
             yield self.finding(
                 ctx,
@@ -66,8 +65,7 @@ class ConflictingLocationEvidence(Rule):
                 tier=tier or "trusted",
                 confidence="medium",
                 message=(
-                    f"{person.name}: {len(person.conflicts)} location conflict(s) between "
-                    f"{shown}: {descriptions}"
+                    f"{person.name}: {len(person.conflicts)} location conflict(s): {descriptions}"
                 ),
                 evidence=[Evidence("location_evidence", str(i)) for i in ids[:20]],
                 data={

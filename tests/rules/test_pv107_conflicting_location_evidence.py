@@ -13,7 +13,10 @@ def test_flags_conflict_on_the_component_the_person_changes_most() -> None:
     ctx = context([change("a1", 2, 10, at("IE"))], conflicts={2: [ROSTER_VS_ZONE]})
     findings, _ = run(ConflictingLocationEvidence, ctx)
     assert summary(findings) == [("PV107", "Gateway OnPrem", "Alice Dunne", "high")]
-    assert "1 location conflict(s) between CN, IE" in findings[0].message
+    assert findings[0].message == (
+        "Alice Dunne: 1 location conflict(s): "
+        "roster says IE, tracker time zone Asia/Shanghai says CN"
+    )
     assert [e.ref for e in findings[0].evidence] == ["3", "9"]
 
 
