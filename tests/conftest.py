@@ -30,3 +30,13 @@ def make_repo(tmp_path: Path):  # type: ignore[no-untyped-def]
         return GitRepo(tmp_path / name, branch=branch)
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample organisation, built once per test process (about 2 s)."""
+    from sample_repos.build import build_organisation
+
+    workspace = tmp_path_factory.mktemp("sample-org")
+    build_organisation(workspace)
+    return workspace

@@ -1,0 +1,1 @@
+"""A fictional organisation (Contoso) and the builder of its repositories and exports."""

@@ -1,0 +1,34 @@
+"""`auditor demo` without a terminal: builds, audits and prints the report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_runs_end_to_end_without_a_terminal(tmp_path: Path) -> None:
+    workspace = tmp_path / "demo"
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "demo", "--workspace", str(workspace)],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "commits in collab-server" in out and "1,621" in out
+    assert "commits linked to work items" in out
+    for rule in ("PV101", "PV102", "PV105", "PV106"):
+        assert rule in out
+    assert (workspace / ".auditor" / "audit.db").is_file()
+    # a second demo rebuilds into the same workspace without duplicating anything
+    again = subprocess.run(
+        [sys.executable, "-m", "auditor", "demo", "--workspace", str(workspace), "--no-tui"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("1,621") == 1
