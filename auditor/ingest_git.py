@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import JSON, Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from auditor import models
@@ -97,17 +98,18 @@ def collect_repository(
                 revisions = Revisions((new_head,), (old_head,))
 
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
+    writer = CommitWriter(engine, source_id)
     written = 0
     batch: list[CommitRecord] = []
     for record in collector.collect():
         batch.append(record)
         if len(batch) >= BATCH:
-            written += write_commits(engine, source_id, batch)
+            written += writer.write(batch)
             batch = []
             if progress:
                 progress(name, written)
     if batch:
-        written += write_commits(engine, source_id, batch)
+        written += writer.write(batch)
     if progress:
         progress(name, written)
     return finish(written, rewritten=rewritten, removed=removed)
@@ -221,124 +223,176 @@ def _trailer_identity(value: str) -> dict[str, Any] | None:
     return {"kind": "git", "key": identity_key(name, email), "name": name, "email": email}
 
 
+_COMMIT_COLUMNS = (
+    "source_id", "sha", "parents", "author_id", "committer_id", "authored_at", "author_offset",
+    "committed_at", "committer_offset", "message", "encoding", "is_merge", "added", "deleted",
+    "files", "flags",
+)  # fmt: skip
+_CHANGE_COLUMNS = ("commit_id", "path_id", "old_path_id", "added", "deleted", "binary")
+_TRAILER_COLUMNS = ("commit_id", "key", "value", "identity_id")
+
+
+class CommitWriter:
+    """Writes batches of one source's commits, one transaction per batch.
+
+    Identity and path ids are remembered between batches (they are never
+    deleted), so a batch only upserts the identities and paths it is the first
+    to see. On SQLite rows go straight to the driver's `executemany`: building
+    SQLAlchemy parameters per row cost more than SQLite itself.
+    """
+
+    def __init__(self, engine: Engine, source_id: int):
+        self.engine = engine
+        self.source_id = source_id
+        self.identities: dict[str, int] = {}
+        self.paths: dict[str, int] = {}
+
+    def write(self, records: Sequence[CommitRecord]) -> int:
+        """Write one batch, skipping commits already stored; returns how many were new."""
+        com = table(models.Commit)
+        with transaction(self.engine) as conn:
+            existing = set(
+                conn.execute(
+                    select(com.c.sha).where(
+                        com.c.source_id == self.source_id, com.c.sha.in_([r.sha for r in records])
+                    )
+                ).scalars()
+            )
+            fresh = [r for r in records if r.sha not in existing]
+            if not fresh:
+                return 0
+            self._identities(conn, fresh)
+            self._paths(conn, fresh)
+            _insert(conn, com, _COMMIT_COLUMNS, [self._commit_row(r) for r in fresh])
+            ids = dict(
+                conn.execute(
+                    select(com.c.sha, com.c.id).where(
+                        com.c.source_id == self.source_id, com.c.sha.in_([r.sha for r in fresh])
+                    )
+                ).all()
+            )
+            paths = self.paths
+            changes = [
+                (
+                    ids[r.sha],
+                    paths[c.path],
+                    None if c.old_path is None else paths[c.old_path],
+                    c.added,
+                    c.deleted,
+                    c.binary,
+                )
+                for r in fresh
+                for c in r.changes
+            ]
+            _insert(conn, table(models.FileChange), _CHANGE_COLUMNS, changes)
+            trailers = []
+            for r in fresh:
+                for key, value in r.trailers:
+                    ident = _trailer_identity(value)
+                    who = self.identities.get(ident["key"]) if ident else None
+                    trailers.append((ids[r.sha], key.lower(), value, who))
+            _insert(conn, table(models.Trailer), _TRAILER_COLUMNS, trailers)
+        return len(fresh)
+
+    def _identities(self, conn: Connection, records: Sequence[CommitRecord]) -> None:
+        known = self.identities
+        signers: dict[str, dict[str, Any]] = {}
+        for r in records:
+            for sig in (r.author, r.committer):
+                key = identity_key(sig.name, sig.email)
+                if key not in known and key not in signers:
+                    signers[key] = _identity_row(sig)
+        mentioned = {
+            row["key"]: row
+            for r in records
+            for _, value in r.trailers
+            if (row := _trailer_identity(value)) is not None
+            and row["key"] not in known
+            and row["key"] not in signers
+        }
+        if not (signers or mentioned):
+            return
+        ident = table(models.Identity)
+        # Trailer-only people first (no mailmap known), then signers with their mailmap result.
+        upsert(conn, ident, list(mentioned.values()), key=["kind", "key"])
+        upsert(
+            conn,
+            ident,
+            list(signers.values()),
+            key=["kind", "key"],
+            update=["mapped_name", "mapped_email"],
+        )
+        keys = [*signers, *mentioned]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            known.update(
+                conn.execute(
+                    select(ident.c.key, ident.c.id).where(
+                        ident.c.kind == "git", ident.c.key.in_(chunk)
+                    )
+                ).all()
+            )
+
+    def _paths(self, conn: Connection, records: Sequence[CommitRecord]) -> None:
+        known = self.paths
+        wanted = {
+            p
+            for r in records
+            for c in r.changes
+            for p in (c.path, c.old_path)
+            if p is not None and p not in known
+        }
+        if wanted:
+            tbl = table(models.Path)
+            upsert(conn, tbl, [{"path": p} for p in wanted], key=["path"])
+            known.update(id_map(conn, tbl, "path", wanted))
+
+    def _commit_row(self, record: CommitRecord) -> tuple[Any, ...]:
+        added = deleted = 0
+        for change in record.changes:
+            if not change.binary:
+                added += change.added or 0
+                deleted += change.deleted or 0
+        author, committer = record.author, record.committer
+        return (
+            self.source_id,
+            record.sha,
+            " ".join(record.parents),
+            self.identities[identity_key(author.name, author.email)],
+            self.identities[identity_key(committer.name, committer.email)],
+            author.timestamp,
+            author.offset_minutes,
+            committer.timestamp,
+            committer.offset_minutes,
+            record.message,
+            record.encoding,
+            len(record.parents) > 1,
+            added,
+            deleted,
+            len(record.changes),
+            list(record.flags),
+        )
+
+
 def write_commits(engine: Engine, source_id: int, records: Sequence[CommitRecord]) -> int:
     """Write one batch in one transaction, skipping stored commits; returns how many were new."""
-    com = table(models.Commit)
-    with transaction(engine) as conn:
-        shas = [r.sha for r in records]
-        existing = set(
-            conn.execute(
-                select(com.c.sha).where(com.c.source_id == source_id, com.c.sha.in_(shas))
-            ).scalars()
-        )
-        fresh = [r for r in records if r.sha not in existing]
-        if not fresh:
-            return 0
-        identities = _write_identities(conn, fresh)
-        paths = _write_paths(
-            conn,
-            (c.path for r in fresh for c in r.changes),
-            (c.old_path for r in fresh for c in r.changes),
-        )
-        conn.execute(com.insert(), [_commit_row(source_id, r, identities) for r in fresh])
-        ids = dict(
-            conn.execute(
-                select(com.c.sha, com.c.id).where(
-                    com.c.source_id == source_id, com.c.sha.in_([r.sha for r in fresh])
-                )
-            ).all()
-        )
-        changes = [
-            {
-                "commit_id": ids[r.sha],
-                "path_id": paths[c.path],
-                "old_path_id": paths[c.old_path] if c.old_path is not None else None,
-                "added": c.added,
-                "deleted": c.deleted,
-                "binary": c.binary,
-            }
-            for r in fresh
-            for c in r.changes
+    return CommitWriter(engine, source_id).write(records)
+
+
+def _insert(
+    conn: Connection, tbl: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Plain inserts of tuples; JSON columns hold Python lists."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(tbl.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    json_at = [i for i, c in enumerate(columns) if isinstance(tbl.c[c].type, JSON)]
+    if json_at:
+        rows = [
+            tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in rows
         ]
-        if changes:
-            conn.execute(table(models.FileChange).insert(), changes)
-        trailers = []
-        for r in fresh:
-            for key, value in r.trailers:
-                ident = _trailer_identity(value)
-                trailers.append(
-                    {
-                        "commit_id": ids[r.sha],
-                        "key": key.lower(),
-                        "value": value,
-                        "identity_id": identities.get(ident["key"]) if ident else None,
-                    }
-                )
-        if trailers:
-            conn.execute(table(models.Trailer).insert(), trailers)
-    return len(fresh)
-
-
-def _write_identities(conn: Connection, records: Sequence[CommitRecord]) -> dict[str, int]:
-    ident = table(models.Identity)
-    signers = {
-        row["key"]: row
-        for r in records
-        for row in (_identity_row(r.author), _identity_row(r.committer))
-    }
-    mentioned = {
-        row["key"]: row
-        for r in records
-        for _, value in r.trailers
-        if (row := _trailer_identity(value)) is not None and row["key"] not in signers
-    }
-    # Trailer-only people first (no mailmap known), then signers with their mailmap result.
-    upsert(conn, ident, list(mentioned.values()), key=["kind", "key"])
-    upsert(
-        conn,
-        ident,
-        list(signers.values()),
-        key=["kind", "key"],
-        update=["mapped_name", "mapped_email"],
-    )
-    keys = list(signers) + list(mentioned)
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.update(
-            conn.execute(
-                select(ident.c.key, ident.c.id).where(ident.c.kind == "git", ident.c.key.in_(chunk))
-            ).all()
-        )
-    return found
-
-
-def _write_paths(conn: Connection, *groups: Iterable[str | None]) -> dict[str, int]:
-    wanted = {p for group in groups for p in group if p is not None}
-    if not wanted:
-        return {}
-    tbl = table(models.Path)
-    upsert(conn, tbl, [{"path": p} for p in wanted], key=["path"])
-    return id_map(conn, tbl, "path", wanted)
-
-
-def _commit_row(source_id: int, record: CommitRecord, identities: dict[str, int]) -> dict[str, Any]:
-    text_changes = [c for c in record.changes if not c.binary]
-    return {
-        "source_id": source_id,
-        "sha": record.sha,
-        "parents": " ".join(record.parents),
-        "author_id": identities[identity_key(record.author.name, record.author.email)],
-        "committer_id": identities[identity_key(record.committer.name, record.committer.email)],
-        "authored_at": record.author.timestamp,
-        "author_offset": record.author.offset_minutes,
-        "committed_at": record.committer.timestamp,
-        "committer_offset": record.committer.offset_minutes,
-        "message": record.message,
-        "encoding": record.encoding,
-        "is_merge": record.is_merge,
-        "added": sum(c.added or 0 for c in text_changes),
-        "deleted": sum(c.deleted or 0 for c in text_changes),
-        "files": len(record.changes),
-        "flags": list(record.flags),
-    }
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{tbl.name}" ({names}) VALUES ({marks})', list(rows))

@@ -9,8 +9,10 @@ their churn is not counted twice.
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from collectors.interface import Collector, CommitRecord, FileChangeRecord, Sign
 _SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _HEADER_MARK = b"\x02"
 _CHUNK = 1 << 20
+_QUEUED_CHUNKS = 64  # bounded: git may run this far ahead of the parser
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class GitCollector(Collector):
         self.mailmap = MailMap(git_dir, mailmap_ref)
 
     def collect(self) -> Iterator[CommitRecord]:
+        revisions = ["--end-of-options", *self.revisions.args(), "--"]
         log = popen_git(
             self.git_dir,
             "log",
@@ -105,21 +109,28 @@ class GitCollector(Collector):
             "--no-mailmap",
             "--no-show-signature",
             f"--format={_HEADER_MARK.decode()}%H",
-            "--end-of-options",
-            *self.revisions.args(),
-            "--",
+            *revisions,
         )
-        objects = popen_git(self.git_dir, "cat-file", "--batch")
+        # rev-list walks the same commits in the same order as log and feeds them to
+        # cat-file directly: no round trip per commit, the three processes run ahead.
+        walk = popen_git(self.git_dir, "rev-list", *revisions)
+        assert walk.stdout is not None
+        objects = popen_git(self.git_dir, "cat-file", "--batch", stdin=walk.stdout)
+        walk.stdout.close()
+        assert objects.stdout is not None
         try:
             for sha, changes, path_flags in _parse_log(log):
-                yield self._record(objects, sha, changes, path_flags)
-            assert log.stderr is not None
-            stderr = log.stderr.read()
-            if log.wait() != 0:
-                detail = stderr.decode("utf-8", "replace").strip().splitlines()
-                raise CollectorError(f"git log failed: {detail[-1] if detail else log.returncode}")
+                yield self._record(_read_object(objects.stdout, sha), sha, changes, path_flags)
+            for proc, what in ((log, "log"), (walk, "rev-list")):
+                assert proc.stderr is not None
+                stderr = proc.stderr.read()
+                if proc.wait() != 0:
+                    detail = stderr.decode("utf-8", "replace").strip().splitlines()
+                    raise CollectorError(
+                        f"git {what} failed: {detail[-1] if detail else proc.returncode}"
+                    )
         finally:
-            for proc in (log, objects):
+            for proc in (log, walk, objects):
                 if proc.poll() is None:
                     proc.kill()
                 proc.wait()
@@ -129,12 +140,12 @@ class GitCollector(Collector):
 
     def _record(
         self,
-        objects: subprocess.Popen[bytes],
+        data: bytes,
         sha: str,
         changes: list[FileChangeRecord],
         path_flags: tuple[str, ...],
     ) -> CommitRecord:
-        raw = parse_commit(_read_object(objects, sha))
+        raw = parse_commit(data)
         author = self._signature(raw.author)
         committer = self._signature(raw.committer)
         is_merge = len(raw.parents) > 1
@@ -162,28 +173,64 @@ class GitCollector(Collector):
         )
 
 
-def _read_object(objects: subprocess.Popen[bytes], sha: str) -> bytes:
-    assert objects.stdin is not None and objects.stdout is not None
-    objects.stdin.write(sha.encode("ascii") + b"\n")
-    objects.stdin.flush()
-    header = objects.stdout.readline()
+def _read_object(stream: IO[bytes], sha: str) -> bytes:
+    """The next object `git cat-file --batch` prints, which must be commit `sha`."""
+    header = stream.readline()
     parts = header.split()
-    if len(parts) != 3 or parts[1] != b"commit":
+    if len(parts) != 3 or parts[1] != b"commit" or parts[0] != sha.encode("ascii"):
         raise CollectorError(
             f"cannot read commit {sha}: {header.decode('ascii', 'replace').strip()}"
         )
     size = int(parts[2])
-    data = objects.stdout.read(size + 1)  # object plus its terminating newline
+    data = stream.read(size + 1)  # object plus its terminating newline
     return data[:size]
 
 
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """The bytes of `stream` as they arrive, drained by a thread into a bounded queue.
+
+    Without the thread git stalls whenever its pipe is full while we parse,
+    and parsing waits for git: the two would take turns instead of running
+    side by side.
+    """
+    chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=_QUEUED_CHUNKS)
+    stop = threading.Event()
+
+    def put(item: bytes | BaseException) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def pump() -> None:
+        try:
+            read = getattr(stream, "read1", stream.read)
+            while chunk := read(_CHUNK):
+                put(chunk)
+            put(b"")
+        except BaseException as exc:  # reported to the consumer, which re-raises it
+            put(exc)
+
+    thread = threading.Thread(target=pump, name="git-log-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = chunks.get()
+            if isinstance(item, BaseException):
+                raise CollectorError(f"reading git log output failed: {item}") from item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
-    """NUL-separated tokens of a byte stream, read in chunks."""
+    """NUL-separated tokens of a byte stream."""
     rest = b""
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            break
+    for chunk in _chunks(stream):
         parts = (rest + chunk).split(b"\0")
         rest = parts.pop()
         yield from parts

@@ -18,6 +18,7 @@ import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from auditor.errors import CollectorError
 
@@ -114,13 +115,16 @@ def run_git(
 
 
 def popen_git(
-    git_dir: Path, *args: str, extra_config: Sequence[tuple[str, str]] = ()
+    git_dir: Path,
+    *args: str,
+    extra_config: Sequence[tuple[str, str]] = (),
+    stdin: IO[bytes] | int = subprocess.DEVNULL,
 ) -> subprocess.Popen[bytes]:
-    """Start a streaming git process on a bare repository."""
+    """Start a streaming git process on a bare repository (stdin: another's stdout)."""
     return subprocess.Popen(
         ["git", "--git-dir", str(git_dir), *args],
         env=git_env(extra_config),
-        stdin=subprocess.PIPE,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

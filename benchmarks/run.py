@@ -1,0 +1,149 @@
+"""Run the benchmarks and record their figures in docs/benchmarks.md.
+
+    python -m benchmarks.run                 # every benchmarks/bench_*.py
+    python -m benchmarks.run --only git      # benchmarks/bench_git.py only
+    python -m benchmarks.run --quick         # smaller inputs, figures not recorded
+
+Each benchmark's section in docs/benchmarks.md sits between
+`<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` and is rewritten
+whole by a full run; everything outside the markers is left as written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import benchmarks
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+WORK = ROOT / "bench-work"
+
+
+def discover() -> list[str]:
+    """Names of the benchmark modules: `bench_git.py` -> "git"."""
+    return sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules(benchmarks.__path__)
+        if m.name.startswith("bench_")
+    )
+
+
+def machine() -> str:
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {git}"
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "**no**"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value).replace("|", "\\|")
+
+
+def table(rows: list[dict[str, Any]]) -> list[str]:
+    """A Markdown table: measurement, seconds, target, met, then the other keys as details."""
+    lines = [
+        "| measurement | seconds | target | met | details |",
+        "| --- | ---: | --- | --- | --- |",
+    ]
+    for row in rows:
+        details = ", ".join(
+            f"{key} {_cell(value)}"
+            for key, value in row.items()
+            if key not in ("name", "seconds", "target", "target_seconds", "ok")
+        )
+        target = row.get("target") or (
+            f"≤ {_cell(row['target_seconds'])} s" if "target_seconds" in row else ""
+        )
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    _cell(row.get("name", "")),
+                    _cell(row["seconds"]) if "seconds" in row else "",
+                    _cell(target),
+                    _cell(row["ok"]) if "ok" in row else "",
+                    details,
+                ]
+            )
+            + " |"
+        )
+    return lines
+
+
+def section(name: str, rows: list[dict[str, Any]], seconds: float) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = [
+        f"<!-- bench:{name}:start -->",
+        f"### {name}",
+        "",
+        f"`python -m benchmarks.run --only {name}` on {when} ({machine()}); "
+        f"the whole benchmark took {seconds:,.0f} s.",
+        "",
+        *table(rows),
+        f"<!-- bench:{name}:end -->",
+    ]
+    return "\n".join(body)
+
+
+def record(name: str, text: str, doc: Path = DOC) -> None:
+    """Replace the benchmark's marked section in `doc`, or append it."""
+    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    if start in current and end in current:
+        before, _, rest = current.partition(start)
+        _, _, after = rest.partition(end)
+        updated = before + text + after
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(updated, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--only", action="append", help="benchmark name (repeatable), e.g. git")
+    parser.add_argument("--quick", action="store_true", help="small inputs; docs not updated")
+    parser.add_argument("--workdir", type=Path, default=WORK, help="cache folder (bench-work/)")
+    parser.add_argument("--no-record", action="store_true", help="do not touch docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    names = discover()
+    unknown = sorted(set(args.only or ()) - set(names))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; known: {names}")
+    failed = False
+    for name in args.only or names:
+        module = importlib.import_module(f"benchmarks.bench_{name}")
+        workdir = args.workdir.resolve() / name
+        workdir.mkdir(parents=True, exist_ok=True)
+        print(f"== {name} ==", flush=True)
+        started = time.perf_counter()
+        rows: list[dict[str, Any]] = module.run(workdir, args.quick)
+        elapsed = time.perf_counter() - started
+        for line in table(rows):
+            print(line)
+        failed = failed or any(row.get("ok") is False for row in rows)
+        if not (args.quick or args.no_record):
+            record(name, section(name, rows, elapsed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
