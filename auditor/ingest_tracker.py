@@ -13,6 +13,10 @@ transaction, so a malformed export leaves the store as it was. Re-importing:
 
 Identities are upserted on (kind, key); a later file never blanks a value an
 earlier one knew (e.g. a Jira CSV without e-mails after a Jira JSON with them).
+
+Concurrent imports of one source (PostgreSQL, several collectors) serialise on
+the source row: its upsert is the transaction's first statement and locks it,
+and the changed items are computed after that, from committed data.
 """
 
 from __future__ import annotations

@@ -26,12 +26,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.config import LoadedConfig
 from auditor.errors import ConfigError
-from auditor.store import bulk_insert, table, transaction
+from auditor.store import table, transaction, upsert
 
 _VIA_RANK = {"merge_commit": 0, "head_commit": 1, "message": 2}
 _ADO = re.compile(r"^AB#(\d+)$", re.IGNORECASE)
@@ -82,7 +83,6 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
     """Rebuild every commit ↔ work-item link; returns what was linked."""
     patterns = [re.compile(p) for p in loaded.config.links.patterns]
     src, wi, commit = table(models.Source), table(models.WorkItem), table(models.Commit)
-    link_tbl = table(models.CommitWorkItem)
     with transaction(engine) as conn:
         sources: list[tuple[int, str, str, str | None]] = [
             (r.id, r.name, r.kind, r.ref)
@@ -136,17 +136,39 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
                 for text in _matches(patterns, message or ""):
                     for item_id in _resolve(text, repo, jira, ado, gh_by_repo, gh_by_full):
                         add(commit_id, item_id, "message")
-        conn.execute(delete(link_tbl))
-        bulk_insert(
-            conn,
-            link_tbl,
-            ({"commit_id": c, "work_item_id": w, "via": v} for (c, w), v in sorted(links.items())),
-        )
+        _replace_links(conn, links)
     return LinkSummary(
         links=len(links),
         commits_linked=len({c for c, _ in links}),
         work_items_linked=len({w for _, w in links}),
         by_via=dict(Counter(links.values())),
+    )
+
+
+def _replace_links(conn: Connection, links: dict[tuple[int, int], str]) -> None:
+    """Make the table equal `links` by difference, not delete-all + insert.
+
+    Concurrent collectors on PostgreSQL may link at the same time: upserts wait
+    for each other instead of failing on a duplicate key.
+    """
+    link_tbl = table(models.CommitWorkItem)
+    pair = tuple_(link_tbl.c.commit_id, link_tbl.c.work_item_id)
+    stored = {
+        (c, w): v
+        for c, w, v in conn.execute(
+            select(link_tbl.c.commit_id, link_tbl.c.work_item_id, link_tbl.c.via)
+        )
+    }
+    stale = sorted(set(stored) - set(links))
+    for start in range(0, len(stale), 500):
+        conn.execute(delete(link_tbl).where(pair.in_(stale[start : start + 500])))
+    changed = sorted(key for key, via in links.items() if stored.get(key) != via)
+    upsert(
+        conn,
+        link_tbl,
+        [{"commit_id": c, "work_item_id": w, "via": links[(c, w)]} for c, w in changed],
+        key=["commit_id", "work_item_id"],
+        update=["via"],
     )
 
 

@@ -163,3 +163,21 @@ def test_no_work_items_no_links(engine: Engine, tmp_path: Path) -> None:
     loaded = _setup(engine, tmp_path, trackers=[])
     assert link_commits(engine, loaded).links == 0
     assert count(engine, "commit_work_item") == 0
+
+
+def test_relinking_with_other_patterns_removes_stale_links(engine: Engine, tmp_path: Path) -> None:
+    loaded = _setup(engine, tmp_path)
+    link_commits(engine, loaded)
+    narrower = workspace(
+        tmp_path / "narrower",
+        trackers=TRACKERS,
+        git=GIT,
+        extra='[links]\npatterns = ["AB#\\\\d+"]\n',
+    )
+    summary = link_commits(engine, narrower)
+    assert _links(engine) == {
+        ("a", "contoso/collab-server#14", "merge_commit"),
+        ("b", "contoso/collab-server#14", "head_commit"),
+        ("4", "4411", "message"),
+    }
+    assert summary.links == 3
