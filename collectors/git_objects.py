@@ -18,10 +18,6 @@ TRAILER_KEYS = {
     "acked-by": "Acked-by",
 }
 
-# "Name <email> 1700000000 +0800"; the name may be empty, the e-mail too ("<>").
-_IDENT = re.compile(
-    rb"^(?P<name>.*?) ?<(?P<email>[^<>]*)> ?(?P<time>-?\d+)? ?(?P<tz>[+-]?\d+)?\s*$", re.S
-)
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.+?)\s*$")
 # Offsets that exist on Earth: -12:00 .. +14:00, in quarter hours.
 MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60
@@ -71,41 +67,52 @@ def _decode_ident(data: bytes, encoding: str | None) -> tuple[str, bool]:
         return decode(data, encoding)
 
 
+_DIGITS = frozenset(b"0123456789")
+
+
 def parse_offset(raw: bytes | None) -> int | None:
     """'+0530' -> 330; None when absent or not a real UTC offset."""
-    if raw is None or not re.fullmatch(rb"[+-]\d{4}", raw):
+    if raw is None or len(raw) != 5 or raw[0] not in b"+-" or not _DIGITS.issuperset(raw[1:]):
         return None
-    sign = -1 if raw[:1] == b"-" else 1
     hours, minutes = int(raw[1:3]), int(raw[3:5])
     if minutes >= 60:
         return None
-    value = sign * (hours * 60 + minutes)
+    value = hours * 60 + minutes
+    if raw[0] == 0x2D:  # "-"
+        value = -value
     return value if MIN_OFFSET <= value <= MAX_OFFSET else None
 
 
 def parse_ident(line: bytes, encoding: str | None, role: str) -> RawIdent:
+    """'Name <email> 1700000000 +0800' as git splits it: up to the first '<', to the next '>'."""
     flags: list[str] = []
-    match = _IDENT.match(line)
-    if not match:
+    lt = line.find(b"<")
+    gt = line.find(b">", lt + 1) if lt >= 0 else -1
+    if gt < 0:
         text, _ = decode(line, encoding)
         return RawIdent(text.strip(), "", 0, None, (f"malformed-{role}",))
     # Tools write identities in UTF-8 even when the message is in another encoding
     # (git takes GIT_AUTHOR_NAME verbatim), so UTF-8 first, then the header's encoding.
-    name, ok_name = _decode_ident(match.group("name"), encoding)
-    email, ok_email = _decode_ident(match.group("email"), encoding)
+    name, ok_name = _decode_ident(line[:lt], encoding)
+    email, ok_email = _decode_ident(line[lt + 1 : gt], encoding)
     if not (ok_name and ok_email):
         flags.append(f"undecodable-{role}")
+    email = email.strip()
     if not email:
         flags.append(f"missing-{role}-email")
-    raw_time = match.group("time")
-    timestamp = int(raw_time) if raw_time is not None else 0
-    if raw_time is None or abs(timestamp) > MAX_TIMESTAMP:
+    rest = line[gt + 1 :].split()
+    raw_time = rest[0] if rest else None
+    try:
+        timestamp = int(raw_time) if raw_time is not None else None
+    except ValueError:
+        timestamp = None
+    if timestamp is None or abs(timestamp) > MAX_TIMESTAMP:
         flags.append(f"bogus-{role}-date")
-        timestamp = 0 if raw_time is None else max(-MAX_TIMESTAMP, min(timestamp, MAX_TIMESTAMP))
-    offset = parse_offset(match.group("tz"))
+        timestamp = 0 if timestamp is None else max(-MAX_TIMESTAMP, min(timestamp, MAX_TIMESTAMP))
+    offset = parse_offset(rest[1]) if len(rest) == 2 else None
     if offset is None:
         flags.append(f"bogus-{role}-offset")
-    return RawIdent(name.strip(), email.strip(), timestamp, offset, tuple(flags))
+    return RawIdent(name.strip(), email, timestamp, offset, tuple(flags))
 
 
 def parse_commit(data: bytes) -> RawCommit:
@@ -145,6 +152,8 @@ def parse_commit(data: bytes) -> RawCommit:
 
 def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
     """Known trailers from the message's last paragraph, in order: ((key, value), ...)."""
+    if "-by" not in message.lower():  # every key we keep ends in "-by": most messages stop here
+        return ()
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
     if len(paragraphs) < 2:
         return ()
