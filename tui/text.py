@@ -43,6 +43,11 @@ def safe_block(value: object, style: str = "") -> Text:
     return Text(visible("" if value is None else value, keep_newlines=True), style=style)
 
 
+def clip(value: str, width: int) -> str:
+    """At most `width` characters, an ellipsis marking the cut (the detail shows it all)."""
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
 def number(value: int) -> Text:
     return Text(f"{value:,}", justify="right")
 

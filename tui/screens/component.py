@@ -91,7 +91,7 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                     fmt.number(j.churn),
                     fmt.number(j.churn_max),
                     fmt.interval(j.share_min, j.share_max),
-                    fmt.safe(j.reason),
+                    fmt.safe(fmt.clip(j.reason, 40)),
                 ],
             )
             for j in data.jurisdictions

@@ -48,6 +48,7 @@ class FindingsScreen(DataScreen[FindingsData]):
                     yield Static("", id="why")
                     yield Label("Links (Enter opens)", classes="panel-title")
                     yield OptionList(id="links")
+                    yield Static("", id="evidence")
                     yield Static("", id="rule")
         yield Footer()
 
@@ -96,8 +97,8 @@ class FindingsScreen(DataScreen[FindingsData]):
                     fmt.severity(f.severity),
                     f.rule,
                     Text(f.status, style="grey50" if f.status != "open" else ""),
-                    fmt.safe(f.component or "-"),
-                    fmt.safe(f.subject or "-"),
+                    fmt.safe(fmt.clip(f.component or "-", 18)),
+                    fmt.safe(fmt.clip(f.subject or "-", 18)),
                     fmt.safe(f.message),
                 ],
             )
@@ -108,6 +109,7 @@ class FindingsScreen(DataScreen[FindingsData]):
         else:
             self.query_one("#why", Static).update(Text("no findings match", style="grey50"))
             self.query_one("#rule", Static).update("")
+            self.query_one("#evidence", Static).update("")
             self.query_one("#links", OptionList).clear_options()
 
     def select_finding(self, finding_id: int) -> None:
@@ -158,21 +160,22 @@ class FindingsScreen(DataScreen[FindingsData]):
             why.append("\n\nNumbers\n", style="bold underline")
             for key, value in f.numbers:
                 why.append_text(fmt.join(fmt.safe(key, "grey50"), " = ", fmt.safe(value), "\n"))
-        why.append(f"\nEvidence ({len(f.evidence)})\n", style="bold underline")
+        why.append_text(Text(f"\nfingerprint {f.fingerprint}", style="grey50"))
+        self.query_one("#why", Static).update(why)
+        evidence = Text(f"Evidence ({len(f.evidence)})\n", style="bold underline")
         for item in f.evidence[:EVIDENCE_SHOWN]:
             ref = item.ref[:12] if item.kind == "commit" else item.ref
-            why.append_text(
+            evidence.append_text(
                 fmt.join("• ", fmt.safe(item.kind, "grey50"), " ", fmt.safe(ref, "cyan"))
             )
             if item.detail:
-                why.append_text(fmt.join(" ", fmt.safe(item.detail)))
-            why.append("\n")
+                evidence.append_text(fmt.join(" ", fmt.safe(item.detail)))
+            evidence.append("\n")
         if len(f.evidence) > EVIDENCE_SHOWN:
-            why.append(f"… and {len(f.evidence) - EVIDENCE_SHOWN} more\n", style="grey50")
+            evidence.append(f"… and {len(f.evidence) - EVIDENCE_SHOWN} more\n", style="grey50")
         if not f.evidence:
-            why.append("none recorded\n", style="grey50")
-        why.append_text(Text(f"fingerprint {f.fingerprint}", style="grey50"))
-        self.query_one("#why", Static).update(why)
+            evidence.append("none recorded\n", style="grey50")
+        self.query_one("#evidence", Static).update(evidence)
         rule = Text("Why this rule flags\n", style="bold underline")
         rule.append_text(
             fmt.safe_block(self.data.rule_texts.get(f.rule) or "(rule text not available)")
