@@ -28,7 +28,7 @@ from auditor import models
 from auditor.errors import CollectorError
 from auditor.store import id_map, table, transaction, upsert
 from collectors.git import GitCollector, Revisions
-from collectors.git_safety import mirror, run_git
+from collectors.git_safety import check_url, mirror, remote_head, run_git
 from collectors.interface import CommitRecord, Signature
 
 BATCH = 1000
@@ -63,12 +63,19 @@ def collect_repository(
     progress: Progress | None = None,
 ) -> GitCollectResult:
     started = time.perf_counter()
-    git_dir = mirror(location, mirrors / f"{name}.git")
     ref = f"refs/heads/{branch}" if branch else "HEAD"
+    check_url(location)  # before anything is written
+    source_id, old_head = _ensure_source(engine, name, location, branch)
+    if old_head is not None and remote_head(location, ref) == old_head:
+        # The ref has not moved: one ls-remote, no fetch, no history walked.
+        total = _set_head(engine, source_id, old_head)
+        return GitCollectResult(
+            name, old_head, 0, total, up_to_date=True, seconds=time.perf_counter() - started
+        )
+    git_dir = mirror(location, mirrors / f"{name}.git")
     new_head = _resolve(git_dir, ref)
     if branch and new_head is None:
         raise CollectorError(f"branch {branch!r} not found", location=location, field="branch")
-    source_id, old_head = _ensure_source(engine, name, location, branch)
 
     def finish(
         new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False

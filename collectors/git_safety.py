@@ -193,6 +193,19 @@ def mirror(source: str, cache_dir: Path) -> Path:
     return cache_dir
 
 
+def remote_head(source: str, ref: str) -> str | None:
+    """The sha `ref` ("HEAD" or "refs/heads/x") points to in `source`, asked without fetching."""
+    check_url(source)
+    result = run_git(None, "ls-remote", "--end-of-options", source, ref, check=False)
+    if result.returncode != 0:
+        return None
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        sha, _, name = line.partition("\t")
+        if name == ref:
+            return sha
+    return None
+
+
 def _sync_head(cache_dir: Path, source: str) -> None:
     """Point the mirror's HEAD where the source's HEAD points (its default branch)."""
     result = run_git(

@@ -57,6 +57,10 @@ def test_incremental_idempotent_and_force_push(
     again = run()
     assert again.up_to_date and again.new_commits == 0 and again.total_commits == 10
     assert count(engine, models.FileChange) == changes_before
+    # an unmoved ref is settled by ls-remote alone: the mirror is not even fetched
+    mirror_head = mirrors / "r.git" / "FETCH_HEAD"
+    mirror_head.unlink(missing_ok=True)
+    assert run().up_to_date and not mirror_head.exists()
 
     build(repo, 11, 14)
     more = run()
