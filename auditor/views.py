@@ -550,6 +550,7 @@ class Overview:
     totals: Totals
     churn_by_tier: tuple[tuple[str, int], ...]  # over every component, in TIERS order
     top_risky: tuple[ComponentRow, ...]
+    top_findings: tuple[FindingRow, ...] = ()  # most severe open findings first
 
 
 def components(ctx: ViewContext, *, index: LocationIndex | None = None) -> list[ComponentRow]:
@@ -578,7 +579,7 @@ def components(ctx: ViewContext, *, index: LocationIndex | None = None) -> list[
     return rows
 
 
-def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
+def overview(ctx: ViewContext, *, top: int = 5, top_findings: int = 8) -> Overview:
     index = LocationIndex.load(ctx.engine)
     rows = components(ctx, index=index)
     with ctx.engine.connect() as conn:
@@ -588,7 +589,13 @@ def overview(ctx: ViewContext, *, top: int = 5) -> Overview:
         # certain high-risk churn (lower bound) outranks merely possible (upper bound)
         key=lambda r: (-r.share_min, -r.share_max, -r.findings, r.name),
     )[:top]
-    return Overview(totals=totals(ctx), churn_by_tier=tier_churn, top_risky=tuple(risky))
+    severe = [f for f in findings(ctx) if f.status == "open"][:top_findings]
+    return Overview(
+        totals=totals(ctx),
+        churn_by_tier=tier_churn,
+        top_risky=tuple(risky),
+        top_findings=tuple(severe),
+    )
 
 
 def _churn_by_tier(

@@ -71,6 +71,16 @@ def test_overview_shows_totals_tiers_and_risky(store: Engine) -> None:
         risky = cells(app.screen.query_one("#top-risky", DataTable))
         assert [r[0] for r in risky] == ["Collab OnPrem", storedata.HOSTILE_COMPONENT]
         assert risky[0][5] == "67%–75%"
+        severe = cells(app.screen.query_one("#top-findings", DataTable))
+        assert [r[1] for r in severe] == ["PV101", "PV102", "PV103"]  # PV107 is waived
+        table = app.screen.query_one("#top-findings", DataTable)
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_mode == "findings"
+        findings = app.screen.query_one("#findings", DataTable)
+        assert cells(findings)[findings.cursor_row][1] == "PV102"
 
     drive(store, scenario)
 

@@ -6,13 +6,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from auditor import views
 from tui import text as fmt
 from tui.screens.base import DataScreen
 from tui.widgets.charts import BarChart, bars
-from tui.widgets.tables import ComponentTable
+from tui.widgets.tables import ComponentTable, SafeTable
 
 
 class OverviewScreen(DataScreen[views.Totals]):
@@ -35,6 +35,10 @@ class OverviewScreen(DataScreen[views.Totals]):
                     yield BarChart("", id="tiers")
             yield Label("Top risky sensitive components (Enter opens)", classes="panel-title")
             yield ComponentTable(id="top-risky")
+            yield Label("Most severe open findings (Enter opens)", classes="panel-title")
+            yield SafeTable(
+                ("Severity", "Rule", "Component", "Subject", "Message"), id="top-findings"
+            )
             yield Static("", id="last-run")
         yield Footer()
 
@@ -85,7 +89,25 @@ class OverviewScreen(DataScreen[views.Totals]):
             [(fmt.tier(t), churn, fmt.TIER_STYLE[t]) for t, churn in data.churn_by_tier]
         )
         self.query_one("#top-risky", ComponentTable).show(data.top_risky)
+        self.query_one("#top-findings", SafeTable).fill(
+            (
+                str(f.id),
+                [
+                    fmt.severity(f.severity),
+                    f.rule,
+                    fmt.safe(fmt.clip(f.component or "-", 24)),
+                    fmt.safe(fmt.clip(f.subject or "-", 24)),
+                    fmt.safe(f.message),
+                ],
+            )
+            for f in data.top_findings
+        )
         self.attribution_loaded = True
+
+    @on(DataTable.RowSelected, "#top-findings")
+    def _open_finding(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.auditor.open_finding(int(event.row_key.value))
 
     @on(ComponentTable.Selected)
     def _open(self, event: ComponentTable.Selected) -> None:
