@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
@@ -120,11 +121,11 @@ def build_context(
     return RuleContext(
         as_of=as_of,
         policy=policy,
-        components=components,
-        people=people,
+        components=MappingProxyType(components),
+        people=MappingProxyType(people),
         changes=tuple(changes),
         work_items=tuple(work_items),
-        earlier_authors=earlier,
+        earlier_authors=MappingProxyType(earlier),
         has_locations=bool(index.people()),
         has_work_items=any_items,
         range_mode=commit_shas is not None,

@@ -86,6 +86,10 @@ class SarifExporter(Exporter):
         directory = main.partition(":")[2].strip("/")
         return directory or "."
 
+    def _repository(self, component: str | None, report: Report) -> str | None:
+        main = report.main_paths.get(component) if component else None
+        return main.partition(":")[0] if main else None
+
     def _result(
         self, item: ReportedFinding, report: Report, index: dict[str, int]
     ) -> dict[str, Any]:
@@ -114,6 +118,7 @@ class SarifExporter(Exporter):
                 "severity": f.severity,
                 "confidence": f.confidence,
                 "component": f.component,
+                "repository": self._repository(f.component, report),
                 "subject": f.subject,
                 "status": item.status,
                 "evidence": [{"kind": e.kind, "ref": e.ref} for e in f.evidence],

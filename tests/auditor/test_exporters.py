@@ -109,6 +109,7 @@ def test_sarif_shape() -> None:
         assert location["region"]["startLine"] == 1
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert uris == ["src/onprem", "src/onprem", "auditor.toml"]
+    assert results[0]["properties"]["repository"] == "gateway"
     assert results[1]["baselineState"] == "unchanged"
     assert results[2]["suppressions"][0]["kind"] == "external"
     assert "\x1b" not in json.dumps(doc, ensure_ascii=False)
