@@ -88,14 +88,19 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def section(name: str, rows: list[dict[str, Any]], seconds: float) -> str:
+def load() -> str:
+    """The 1-minute load average: how busy the machine was (others' work skews wall times)."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "n/a"
+
+
+def section(name: str, rows: list[dict[str, Any]], seconds: float, loads: str) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         f"<!-- bench:{name}:start -->",
         f"### {name}",
         "",
         f"`python -m benchmarks.run --only {name}` on {when} ({machine()}); "
-        f"the whole benchmark took {seconds:,.0f} s.",
+        f"the whole benchmark took {seconds:,.0f} s; load average {loads}.",
         "",
         *table(rows),
         f"<!-- bench:{name}:end -->",
@@ -134,14 +139,15 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir.resolve() / name
         workdir.mkdir(parents=True, exist_ok=True)
         print(f"== {name} ==", flush=True)
-        started = time.perf_counter()
+        started, load_before = time.perf_counter(), load()
         rows: list[dict[str, Any]] = module.run(workdir, args.quick)
         elapsed = time.perf_counter() - started
+        loads = f"{load_before} at the start, {load()} at the end"
         for line in table(rows):
             print(line)
         failed = failed or any(row.get("ok") is False for row in rows)
         if not (args.quick or args.no_record):
-            record(name, section(name, rows, elapsed))
+            record(name, section(name, rows, elapsed, loads))
     return 1 if failed else 0
 
 
