@@ -91,6 +91,8 @@ def check(
     try:
         collect_all(loaded, engine)
         shas = _range_commits(loaded, engine, *span) if span else None
+        if shas:
+            _require_collected(engine, shas, commit_range or "")
         result = analyze(engine, loaded, day, commit_shas=shas, kind="check")
     finally:
         engine.dispose()
@@ -173,6 +175,33 @@ def _range_commits(loaded: LoadedConfig, engine: Engine, base: str, head: str) -
             field="--range",
         )
     return found
+
+
+def _require_collected(engine: Engine, shas: set[str], spec: str) -> None:
+    """A range whose commits were never mined would pass silently: refuse it instead."""
+    from sqlalchemy import select
+
+    from auditor import models
+    from auditor.errors import UsageError
+    from auditor.store import table
+
+    commit = table(models.Commit)
+    wanted = sorted(shas)
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found |= set(
+                conn.execute(select(commit.c.sha).where(commit.c.sha.in_(chunk))).scalars()
+            )
+    missing = len(shas) - len(found)
+    if missing:
+        raise UsageError(
+            f"--range {spec}: {missing} of {len(shas)} commits were not collected; the [[git]] "
+            "entry must mine the pull request's head (leave out `branch`, and check out a "
+            "local branch at the head commit)",
+            field="--range",
+        )
 
 
 def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import UsageError
-from tests.gitrepo import GitRepo, Who
+from tests.gitrepo import GitRepo, Who, git
 
 AS_OF = "2026-10-01"
 ALICE = Who("Alice Dunne", "alice@corp.example")
@@ -190,7 +190,7 @@ def test_formats_and_output_file(workspace: tuple[Path, GitRepo]) -> None:
 
 
 def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:
-    root, _ = workspace
+    root, repo = workspace
     with pytest.raises(UsageError, match="--update-baseline needs --baseline"):
         check(root, "--update-baseline")
     with pytest.raises(UsageError, match=r"BASE\.\.HEAD"):
@@ -199,5 +199,13 @@ def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:
         check(root, "--baseline", "b.json", "--update-baseline", "--range", "a..b")
     with pytest.raises(UsageError, match="no configured repository knows both"):
         check(root, "--range", "nosuch..HEAD")
+    # A branch the collector does not mine: judging it would silently find nothing.
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    repo.commit(
+        "side", author=IVAN, date="2026-09-01T10:00:00+0300", files={"src/onprem/x.c": "x\n"}
+    )
+    git(repo.path, "checkout", "-q", "main")
+    with pytest.raises(UsageError, match="1 of 1 commits were not collected"):
+        check(root, "--range", "main..feature")
     code, _ = check(root, "--format", "xml")
     assert code == 2
