@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check auditor collectors rules tui tests sample_repos
+	$(BIN)/ruff check auditor collectors rules tui tests sample_repos benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)
