@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from auditor import models
 from auditor.errors import StoreError
+from auditor.textsafe_db import install as install_text_safety
 
 BATCH_SIZE = 2000
 
@@ -36,6 +37,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         engine = _sqlite_engine(url, parsed.database)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+        install_text_safety(engine)  # PostgreSQL cannot hold NUL or lone surrogates
     if create:
         ensure_schema(engine)
     return engine
