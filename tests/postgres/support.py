@@ -23,7 +23,9 @@ COLLECTED = (
 
 def counts(engine: Engine, tables: tuple[str, ...] = COLLECTED) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()) for t in tables}
+        return {
+            t: int(conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()) for t in tables
+        }
 
 
 def commit_shas(engine: Engine) -> dict[str, list[str]]:
@@ -31,7 +33,10 @@ def commit_shas(engine: Engine) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     with engine.connect() as conn:
         rows = conn.execute(
-            text('SELECT s.name, c.sha FROM "commit" c JOIN source s ON s.id = c.source_id ORDER BY 1, 2')
+            text(
+                'SELECT s.name, c.sha FROM "commit" c JOIN source s ON s.id = c.source_id '
+                "ORDER BY 1, 2"
+            )
         )
         for name, sha in rows:
             out.setdefault(name, []).append(sha)
@@ -42,7 +47,10 @@ def duplicate_shas(engine: Engine) -> list[Any]:
     with engine.connect() as conn:
         return list(
             conn.execute(
-                text('SELECT source_id, sha, count(*) FROM "commit" GROUP BY 1, 2 HAVING count(*) > 1')
+                text(
+                    'SELECT source_id, sha, count(*) FROM "commit" '
+                    "GROUP BY 1, 2 HAVING count(*) > 1"
+                )
             )
         )
 
@@ -53,5 +61,8 @@ def latest_fingerprints(engine: Engine) -> list[str]:
             text("SELECT max(id) FROM run WHERE status = 'ok' AND kind = 'analyze'")
         ).scalar_one()
         return sorted(
-            r[0] for r in conn.execute(text("SELECT fingerprint FROM finding WHERE run_id = :r"), {"r": run_id})
+            r[0]
+            for r in conn.execute(
+                text("SELECT fingerprint FROM finding WHERE run_id = :r"), {"r": run_id}
+            )
         )
