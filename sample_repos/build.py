@@ -43,7 +43,10 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_TERMINAL_PROMPT": "0",
+    "HOME": os.devnull,  # nothing from the user's ~/.gitconfig or ~/.config/git
+    "XDG_CONFIG_HOME": os.devnull,
     "LC_ALL": "C",
+    "TZ": "UTC",
 }
 COMPONENT = {c.name: c for c in COMPONENTS}
 BOT_FILES = {"collab-server": "requirements.txt", "collab-gateway": "go.mod"}

@@ -136,8 +136,9 @@ def test_configuration_validates_and_names_every_export(sample_workspace: Path) 
     config = loaded.config
     assert [g.name for g in config.git] == list(REPOS)
     assert {t.kind for t in config.tracker} == {"jira-csv", "jira-json", "ado-csv", "github-json"}
-    for entry in [*config.tracker, *config.roster]:
-        assert loaded.resolve(entry.path).is_file()
+    paths = [t.path for t in config.tracker] + [r.path for r in config.roster]
+    for path in paths:
+        assert loaded.resolve(path).is_file()
     assert [c.name for c in config.components] == [c.name for c in COMPONENTS]
     expires = sorted(w.expires for w in config.waivers)
     assert expires[0] < AS_OF < expires[-1]  # one expired, one live
