@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.interface import Outcome, Rule, RuleContext, Unavailable, commit_evidence, pct
+from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
-from rules.shares import tier_share
+from rules.shares import cannot_judge, tier_share
 
 
 @register
@@ -43,11 +43,8 @@ class SensitiveHighRiskShare(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
-            return
-        if not ctx.has_locations:
-            yield Unavailable(self.id, "no person has a resolved location")
+        if missing := cannot_judge(self.id, ctx):
+            yield missing
             return
         for component in ctx.sensitive_components():
             changes = ctx.window_changes(component.name)

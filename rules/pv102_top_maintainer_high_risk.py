@@ -31,12 +31,12 @@ from rules.interface import (
     Outcome,
     Rule,
     RuleContext,
-    Unavailable,
     commit_evidence,
     location_evidence,
     pct,
 )
 from rules.registry import register
+from rules.shares import cannot_judge
 
 
 @register
@@ -48,11 +48,8 @@ class TopMaintainerHighRisk(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
-            return
-        if not ctx.has_locations:
-            yield Unavailable(self.id, "no person has a resolved location")
+        if missing := cannot_judge(self.id, ctx):
+            yield missing
             return
         for component in ctx.sensitive_components():
             changes = ctx.window_changes(component.name)

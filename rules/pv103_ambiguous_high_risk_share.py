@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.interface import Outcome, Rule, RuleContext, Unavailable, commit_evidence, pct
+from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
-from rules.shares import tier_share
+from rules.shares import cannot_judge, tier_share
 
 
 @register
@@ -40,8 +40,8 @@ class AmbiguousHighRiskShare(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
+        if missing := cannot_judge(self.id, ctx, locations=False):
+            yield missing
             return
         for component in ctx.sensitive_components():
             changes = ctx.window_changes(component.name)

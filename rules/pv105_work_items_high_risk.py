@@ -38,6 +38,7 @@ from rules.interface import (
     weighted_confidence,
 )
 from rules.registry import register
+from rules.shares import cannot_judge
 
 
 @register
@@ -49,8 +50,8 @@ class WorkItemsHighRisk(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
+        if missing := cannot_judge(self.id, ctx, locations=False):
+            yield missing
             return
         if not ctx.has_work_items:
             yield Unavailable(self.id, "no work items were collected (no tracker export)")

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from rules.interface import Outcome, Rule, RuleContext, Unavailable, commit_evidence, pct
 from rules.registry import register
-from rules.shares import tier_share
+from rules.shares import cannot_judge, tier_share
 
 
 @register
@@ -39,14 +39,14 @@ class HighRiskShareRise(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
+        if missing := cannot_judge(self.id, ctx, locations=False):
+            yield missing
             return
         if ctx.range_mode:
             yield Unavailable(self.id, "no previous window for a commit range")
             return
-        if not ctx.has_locations:
-            yield Unavailable(self.id, "no person has a resolved location")
+        if missing := cannot_judge(self.id, ctx):
+            yield missing
             return
         for component in ctx.sensitive_components():
             now = ctx.window_changes(component.name)

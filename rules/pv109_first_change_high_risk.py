@@ -31,11 +31,11 @@ from rules.interface import (
     Outcome,
     Rule,
     RuleContext,
-    Unavailable,
     commit_evidence,
     location_evidence,
 )
 from rules.registry import register
+from rules.shares import cannot_judge
 
 
 @register
@@ -47,11 +47,8 @@ class FirstChangeHighRisk(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        if not policy.risky_tiers:
-            yield Unavailable(self.id, "the policy names no high-risk or elevated jurisdictions")
-            return
-        if not ctx.has_locations:
-            yield Unavailable(self.id, "no person has a resolved location")
+        if missing := cannot_judge(self.id, ctx):
+            yield missing
             return
         for component in ctx.sensitive_components():
             earlier = ctx.earlier_authors.get(component.name, frozenset())

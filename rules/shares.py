@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rules.interface import Change, Policy, weighted_confidence
+from rules.interface import Change, Policy, RuleContext, Unavailable, weighted_confidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,12 @@ def tier_share(changes: Sequence[Change], policy: Policy, tier: str) -> TierShar
 def unknown_churn(changes: Sequence[Change]) -> int:
     """Churn of authors with no resolved country (ambiguous candidates or no evidence at all)."""
     return sum(c.churn for c in changes if c.author_location.country is None)
+
+
+def cannot_judge(rule_id: str, ctx: RuleContext, *, locations: bool = True) -> Unavailable | None:
+    """Why `rule_id` cannot judge `ctx` at all, or None; "not available" is not "clean"."""
+    if not ctx.policy.risky_tiers:
+        return Unavailable(rule_id, "the policy names no high-risk or elevated jurisdictions")
+    if locations and not ctx.has_locations:
+        return Unavailable(rule_id, "no person has a resolved location")
+    return None
