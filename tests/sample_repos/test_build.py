@@ -39,6 +39,7 @@ def log(repo: Path, fmt: str) -> list[list[str]]:
 
 def test_two_builds_are_identical(tmp_path: Path, sample_workspace: Path) -> None:
     other = build_organisation(tmp_path / "again")
+    assert [p.name for p in tmp_path.iterdir()] == ["again"]  # nothing written beside it
     for repo in REPOS:
         first = git(sample_workspace / "repos" / repo, "log", "--format=%H")
         second = git(other.repos[repo], "log", "--format=%H")
@@ -101,6 +102,18 @@ def test_planted_people(sample_workspace: Path) -> None:
     moved = engineer(PLANTED.relocation)
     assert roster_country(moved.key, START) == "RU" and roster_country(moved.key, AS_OF) == "DE"
     assert set(offsets_by(sample_workspace, moved.email)) == {"+0300", "+0100", "+0200"}
+    since = moved.moves[0][0]
+    for repo in REPOS:
+        for mail, iso in log(sample_workspace / "repos" / repo, "%ae\x1f%aI"):
+            if mail == moved.email:
+                moment = datetime.fromisoformat(iso)
+                moscow = moment.date() < since
+                assert (moment.utcoffset() == timedelta(hours=3)) == moscow, iso
+
+    # daylight saving time is in the history: summer and winter offsets for the same person
+    assert set(offsets_by(sample_workspace, engineer("anna").email)) == {"+0100", "+0200"}
+    assert set(offsets_by(sample_workspace, engineer("dana").email)) == {"-0800", "-0700"}
+    assert set(offsets_by(sample_workspace, engineer("jorge").email)) == {"-0300"}  # no DST
 
     bot = offsets_by(sample_workspace, BOT_EMAIL)
     assert sum(bot.values()) > 20 and set(bot) == {"+0000"}
