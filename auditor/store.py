@@ -69,6 +69,29 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
 def ensure_schema(engine: Engine) -> None:
     """Create missing tables; refuse a store written by another schema version."""
+    if engine.dialect.name == "postgresql":
+        # Collectors started together would race on CREATE TABLE (pg_type unique
+        # violation): one at a time under a server-wide advisory lock.
+        try:
+            with engine.connect() as lock:
+                lock.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK})")
+                try:
+                    _ensure_schema(engine)
+                finally:
+                    lock.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK})")
+                    lock.commit()
+        except OperationalError as exc:
+            raise StoreError(
+                f"cannot open store: {_one_line(exc.orig)}", location=_describe(engine)
+            ) from exc
+        return
+    _ensure_schema(engine)
+
+
+_SCHEMA_LOCK = 0x6175_6469  # "audi"
+
+
+def _ensure_schema(engine: Engine) -> None:
     try:
         existing = set(inspect(engine).get_table_names())
         if "store_meta" in existing:
@@ -99,7 +122,13 @@ def ensure_schema(engine: Engine) -> None:
                 update=["value"],
             )
     except OperationalError as exc:
-        raise StoreError(f"cannot open store: {exc.orig}", location=_describe(engine)) from exc
+        raise StoreError(
+            f"cannot open store: {_one_line(exc.orig)}", location=_describe(engine)
+        ) from exc
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())  # psycopg adds hints on lines of their own
 
 
 def _describe(engine: Engine) -> str:
