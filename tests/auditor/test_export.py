@@ -273,3 +273,11 @@ def test_documented_hand_verification_works(
             ["jq", "-cjS", "del(.integrity)", str(good)], capture_output=True, check=True
         ).stdout
         assert hashlib.sha256(body).hexdigest() == parse_document(data)["integrity"]["sha256"]
+
+
+def test_schema_refuses_names_in_a_pseudonymized_file(engine: Engine, loaded: LoadedConfig) -> None:
+    document = export(engine, loaded, pseudonymizer=Pseudonymizer(KEY))
+    document["people"]["entries"][0]["name"] = "Chen Wei"
+    document["integrity"]["sha256"] = body_sha256(document)
+    problems = verify_document(document)
+    assert len(problems) == 1 and problems[0].startswith("schema: $.people.entries[0]:")
