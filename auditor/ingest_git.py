@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Table, delete, func, select, update
+from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from auditor import models
@@ -253,6 +253,8 @@ class CommitWriter:
         self.source_id = source_id
         self.identities: dict[str, int] = {}
         self.paths: dict[str, int] = {}
+        # SQLite rows go to the driver, which wants the JSON column as text.
+        self.flags_as_text = engine.dialect.name == "sqlite"
 
     def write(self, records: Sequence[CommitRecord]) -> int:
         """Write one batch, skipping commits already stored; returns how many were new."""
@@ -377,7 +379,7 @@ class CommitWriter:
             added,
             deleted,
             len(record.changes),
-            list(record.flags),
+            _flags_text(record.flags) if self.flags_as_text else list(record.flags),
         )
 
 
@@ -386,20 +388,19 @@ def write_commits(engine: Engine, source_id: int, records: Sequence[CommitRecord
     return CommitWriter(engine, source_id).write(records)
 
 
+def _flags_text(flags: tuple[str, ...]) -> str:
+    return json.dumps(list(flags)) if flags else "[]"
+
+
 def _insert(
     conn: Connection, tbl: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Plain inserts of tuples; JSON columns hold Python lists."""
+    """Plain inserts of tuples (JSON columns already as text on SQLite)."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
         conn.execute(tbl.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    json_at = [i for i, c in enumerate(columns) if isinstance(tbl.c[c].type, JSON)]
-    if json_at:
-        rows = [
-            tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in rows
-        ]
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     conn.exec_driver_sql(f'INSERT INTO "{tbl.name}" ({names}) VALUES ({marks})', list(rows))

@@ -82,6 +82,8 @@ class MailMap:
                 self.cache[pair] = (mapped.group(1), mapped.group(2)) if mapped else pair
 
     def map(self, name: str, email: str) -> tuple[str, str]:
+        if not self.available:
+            return name, email
         if (name, email) not in self.cache:
             self.resolve([(name, email)])
         return self.cache[(name, email)]

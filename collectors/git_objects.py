@@ -67,12 +67,9 @@ def _decode_ident(data: bytes, encoding: str | None) -> tuple[str, bool]:
         return decode(data, encoding)
 
 
-_DIGITS = frozenset(b"0123456789")
-
-
 def parse_offset(raw: bytes | None) -> int | None:
     """'+0530' -> 330; None when absent or not a real UTC offset."""
-    if raw is None or len(raw) != 5 or raw[0] not in b"+-" or not _DIGITS.issuperset(raw[1:]):
+    if raw is None or len(raw) != 5 or raw[0] not in b"+-" or not raw[1:].isdigit():
         return None
     hours, minutes = int(raw[1:3]), int(raw[3:5])
     if minutes >= 60:
