@@ -194,6 +194,9 @@ def test_unusual_paths(make_repo: Callable[..., GitRepo], tmp_path: Path) -> Non
         (b"No Mail <> 1700000000 +0000", "", 0, 1700000000, {"missing-author-email"}),
         (b"<> 1700000000 +0200", "", 120, 1700000000, {"missing-author-email"}),
         (b"Bogus Zone <b@x> 1700000000 +9999", "b@x", None, 1700000000, {"bogus-author-offset"}),
+        # seen in psf/requests: git log prints +51800 and shifts the date by 52 hours
+        (b"Six Digits <s@x> 1313584730 +051800", "s@x", None, 1313584730, {"bogus-author-offset"}),
+        (b"No Date <d@x>", "d@x", None, 0, {"bogus-author-date", "bogus-author-offset"}),
         (b"Before Epoch <e@x> -86400 -0500", "e@x", -300, -86400, set()),
         (b"Far Future <f@x> 4102444800 +1400", "f@x", 840, 4102444800, set()),
         (b"Absurd <f@x> 99999999999999999999 +0000", "f@x", 0, 253402300799, {"bogus-author-date"}),
