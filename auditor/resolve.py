@@ -15,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import BigInteger, Engine, Integer, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
 from auditor import models
@@ -267,7 +268,7 @@ def _evidence(
     drafts_out += identity_evidence(facts, loaded.config.identity.corporate_domains)
 
     commit = table(models.Commit)
-    local_day = (commit.c.authored_at + commit.c.author_offset * 60) // 86400
+    local_day = _local_month_start_day(conn, commit.c.authored_at + commit.c.author_offset * 60)
     per_author = conn.execute(
         select(commit.c.author_id, commit.c.author_offset, local_day, func.count())
         .where(
@@ -307,6 +308,19 @@ def _evidence(
         ],
     )
     return numbered
+
+
+def _local_month_start_day(conn: Connection, seconds: Any) -> Any:
+    """SQL for the epoch day of the first of the month of `seconds` (local time as UTC).
+
+    Bucketing by month in SQL returns one row per author, offset and month
+    instead of per day; only SQLite and PostgreSQL are supported by the store.
+    """
+    if conn.dialect.name == "postgresql":
+        trunc = func.date_trunc("month", func.to_timestamp(seconds).op("AT TIME ZONE")("UTC"))
+        return cast(func.extract("epoch", trunc) / 86400, BigInteger)
+    start = func.julianday(seconds, "unixepoch", "start of month")
+    return cast(func.round(start - 2440587.5), Integer)
 
 
 _KIND_ORDER = {

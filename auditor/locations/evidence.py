@@ -171,12 +171,15 @@ def identity_evidence(
 def offset_evidence(
     counts: Iterable[tuple[int, int, int, int]],
 ) -> list[EvidenceDraft]:
-    """Per person and local month: one row per author offset seen, from
-    `(person_id, offset_minutes, local epoch day, commits)` tuples.
+    """Commit offsets per person, from `(person_id, offset_minutes, local epoch day, commits)`.
 
-    Weight = 0.3 × the offset's share of the person's commits that month (a
-    tenth of that for +0000); countries = every country with a zone at that
-    offset during that month.
+    The histogram is taken per local month; consecutive months (with commits)
+    that use the same set of offsets form one run, which gets one row per
+    offset (ref `commits:2025-04..2025-10`). A DST country thus gives about
+    four runs a year instead of twelve months, and a relocation or a trip
+    starts a new run. Weight = 0.3 × the offset's share of the run's commits
+    (a tenth of that for +0000); countries = every country with a zone at that
+    offset during some month of the run.
     """
     per_month: dict[tuple[int, int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     month_of: dict[int, tuple[int, int]] = {}
@@ -188,26 +191,39 @@ def offset_evidence(
             d = _EPOCH + timedelta(days=day)
             ym = month_of[day] = (d.year, d.month)
         per_month[(person, *ym)][offset] += commits
-    out = []
+    runs: list[tuple[int, list[tuple[int, int]], dict[int, int]]] = []
     for (person, year, month), offsets in sorted(per_month.items()):
+        last_run = runs[-1] if runs else None
+        if last_run and last_run[0] == person and set(last_run[2]) == set(offsets):
+            last_run[1].append((year, month))
+            for offset, commits in offsets.items():
+                last_run[2][offset] += commits
+        else:
+            runs.append((person, [(year, month)], dict(offsets)))
+    out = []
+    for person, months, offsets in runs:
         total = sum(offsets.values())
-        first = date(year, month, 1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        first = date(*months[0], 1)
+        end_month = date(*months[-1], 1)
+        last = (end_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        span = f"{first:%Y-%m}" + (f"..{end_month:%Y-%m}" if len(months) > 1 else "")
         for offset, commits in sorted(offsets.items()):
             share = commits / total
             weight = OFFSET_WEIGHT * share * (UTC_FACTOR if offset == 0 else 1.0)
             # +0000 keeps its (large) set for the record; resolution never uses it.
-            countries = tuple(sorted(countries_for_offset_in_month(offset, year, month)))
+            countries: set[str] = set()
+            for year, month in months:
+                countries |= countries_for_offset_in_month(offset, year, month)
             out.append(
                 EvidenceDraft(
                     person,
                     "tz_offset",
-                    f"{format_offset(offset)} × {commits} of {total} commits in {first:%Y-%m}",
-                    countries,
+                    f"{format_offset(offset)} × {commits} of {total} commits in {span}",
+                    tuple(sorted(countries)),
                     round(weight, 4),
                     first,
                     last,
-                    f"commits:{first:%Y-%m}",
+                    f"commits:{span}",
                     offset=offset,
                     commits=commits,
                 )

@@ -13,7 +13,7 @@ Evidence kinds, strongest first, and how they count:
 - `tz_offset` (≤ 0.3, per month): a candidate *set*. Alone it resolves a
   country only when the set has exactly one member (+0545 → NP); +0800 stays
   {AU, CN, SG, ...}. `+0000` is uninformative (servers, CI, UTC laptops): it
-  never adds a candidate. A month's offsets are assumed to hold until the next
+  never adds a candidate. A run's offsets (see `offset_evidence`) hold until the next
   month with commits, so relocations show as a change of period.
 
 Confidence, in [0, 1], is the strength of the period's claim: that the person
@@ -37,6 +37,7 @@ so that a relocation is not mistaken for a conflict.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -100,28 +101,31 @@ def noisy_or(weights: Iterable[float]) -> float:
 class _Month:
     start: date
     rows: list[Evidence] = field(default_factory=list)
+    _summary: tuple[frozenset[str], float] | None = None
 
-    @property
-    def total(self) -> int:
-        return sum(r.commits for r in self.rows)
-
-    @property
-    def informative(self) -> list[Evidence]:
-        return [r for r in self.rows if r.offset not in (0, None) and r.countries]
+    def _summarise(self) -> tuple[frozenset[str], float]:
+        if self._summary is None:
+            total = sum(r.commits for r in self.rows)
+            informative = [r for r in self.rows if r.offset not in (0, None) and r.countries]
+            inf_total = sum(r.commits for r in informative)
+            kept = [
+                r for r in informative if inf_total and r.commits / inf_total >= MONTH_SHARE_FLOOR
+            ]
+            cands = frozenset(c for r in kept for c in r.countries)
+            confidence = 0.0
+            if cands and total:
+                inside = sum(r.commits for r in informative if cands.issuperset(r.countries))
+                confidence = OFFSET_WEIGHT * inside / total
+            self._summary = (cands, confidence)
+        return self._summary
 
     def candidates(self) -> frozenset[str]:
-        rows = self.informative
-        inf_total = sum(r.commits for r in rows)
-        kept = [r for r in rows if inf_total and r.commits / inf_total >= MONTH_SHARE_FLOOR]
-        return frozenset(c for r in kept for c in r.countries)
+        """Countries of the offsets holding at least 25% of the month's informative commits."""
+        return self._summarise()[0]
 
     def confidence(self) -> float:
         """0.3 × the share of all the month's commits at offsets within the candidate set."""
-        cands = self.candidates()
-        if not cands or not self.total:
-            return 0.0
-        inside = sum(r.commits for r in self.informative if set(r.countries) <= cands)
-        return OFFSET_WEIGHT * inside / self.total
+        return self._summarise()[1]
 
 
 def _overlaps(ev: Evidence, start: date | None, end: date | None) -> bool:
@@ -180,24 +184,22 @@ def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Con
         intervals.append((first, last))
 
     periods: list[Period] = []
+    month_starts = [m.start for m in month_list]
     for start, end in intervals:
-        month = _month_at(month_list, start)
+        month = _month_at(month_list, month_starts, start)
         period = _decide(start, end, auth, singles, month, conflicted_auth)
         if period is not None:
             periods.append(period)
     return _merge(periods), conflicts
 
 
-def _month_at(months: list[_Month], start: date | None) -> _Month | None:
+def _month_at(months: list[_Month], starts: list[date], start: date | None) -> _Month | None:
+    """The month whose offsets hold at `start`: the last one begun by then, else the first."""
     if not months:
         return None
-    current = months[0]
-    for month in months:
-        if start is not None and month.start <= start:
-            current = month
-        else:
-            break
-    return current
+    if start is None:
+        return months[0]
+    return months[max(bisect_right(starts, start) - 1, 0)]
 
 
 def _decide(
@@ -275,10 +277,10 @@ def _decide(
 
 
 def _merge(periods: list[Period]) -> list[Period]:
-    merged: list[Period] = []
+    groups: list[list[Period]] = []
     for period in periods:
-        if merged:
-            last = merged[-1]
+        if groups:
+            last = groups[-1][-1]
             adjacent = (
                 last.valid_to is not None
                 and period.valid_from is not None
@@ -290,17 +292,23 @@ def _merge(periods: list[Period]) -> list[Period]:
                 period.basis,
             )
             if adjacent and same:
-                merged[-1] = Period(
-                    last.country,
-                    last.candidates,
-                    min(last.confidence, period.confidence),
-                    last.valid_from,
-                    period.valid_to,
-                    tuple(sorted(set(last.evidence_ids) | set(period.evidence_ids))),
-                    last.basis,
-                )
+                groups[-1].append(period)
                 continue
-        merged.append(period)
+        groups.append([period])
+    merged = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        merged.append(
+            Period(
+                first.country,
+                first.candidates,
+                min(p.confidence for p in group),
+                first.valid_from,
+                last.valid_to,
+                tuple(sorted({i for p in group for i in p.evidence_ids})),
+                first.basis,
+            )
+        )
     return merged
 
 

@@ -109,10 +109,14 @@ def _month_table(year: int, month: int) -> dict[int, frozenset[str]]:
     last = calendar.monthrange(year, month)[1]
     days = sorted({d for d in _MONTH_SAMPLE_DAYS if d <= last} | {last})
     instants = [datetime(year, month, d, 12, tzinfo=UTC) for d in days]
+    probes = (instants[0], instants[len(instants) // 2], instants[-1])
     by_offset: dict[int, set[str]] = defaultdict(set)
     for zone, country in _zones():
-        for instant in instants:
-            by_offset[_offset_minutes(zone, instant)].add(country)
+        seen = {_offset_minutes(zone, instant) for instant in probes}
+        if len(seen) > 1:  # a switch this month: look at every sample day
+            seen |= {_offset_minutes(zone, instant) for instant in instants}
+        for offset in seen:
+            by_offset[offset].add(country)
     return {offset: frozenset(countries) for offset, countries in by_offset.items()}
 
 
