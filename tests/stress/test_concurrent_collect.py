@@ -10,7 +10,7 @@ from auditor.store import make_engine
 from tests.postgres.support import commit_shas, counts, duplicate_shas
 from tests.stress.support import collect, finish, repos, workspace
 
-COMMITS = 1500
+COMMITS = 1000
 
 
 @pytest.fixture(scope="module")
