@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import signal
 import sqlite3
@@ -68,6 +69,10 @@ def _commits(db: Path, source: str | None = None) -> int:
     return _peek(db, f'SELECT count(*) FROM "commit"{where}')
 
 
+def _any_commit(db: Path) -> bool:
+    return _commits(db) > 0
+
+
 @pytest.mark.parametrize("point", ["mid-first-batch", "mid-repository", "between-repositories"])
 def test_killed_collect_recovers(
     point: str, tmp_path: Path, repo_paths: list[Path], clean: tuple[object, ...]
@@ -108,7 +113,7 @@ def test_killed_sample_collect_gives_same_findings(sample_workspace: Path, tmp_p
         db = root / ".auditor" / "audit.db"
         if kill:
             proc = collect(root / "auditor.toml")
-            assert _kill_when(proc, lambda db=db: _commits(db) > 0)
+            assert _kill_when(proc, functools.partial(_any_commit, db))
         finish(collect(root / "auditor.toml"))
         loaded = load_config(root / "auditor.toml")
         engine = make_engine(loaded.store_url)
