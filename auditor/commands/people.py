@@ -79,7 +79,7 @@ def people_table(report: dict[str, Any]) -> Table:
             locations.append_text(plain(conflict["description"]))
         table.add_row(
             name,
-            plain("\n".join(person["emails"])),
+            Text("\n").join(plain(e) for e in person["emails"]),
             str(person["commits"]),
             str(person["churn"]),
             locations,

@@ -34,6 +34,7 @@ def _workspace(tmp_path: Path) -> Path:
     s.roster(roster, 2, "mia@corp.example", "Mia [bold]Mover", "DE", None, date(2025, 6, 30))
     s.roster(roster, 3, "mia@corp.example", "Mia [bold]Mover", "CN", date(2025, 7, 1), None)
     s.commit(repo, mia, "2025-03-03T10:00:00+01:00", {"a.c": (10, 2)})
+    s.git_identity("mm", "MM@qq.com", mapped=("Mia Mover", "mia@corp.example"))  # .mailmap alias
     s.commit(repo, mia, "2025-08-04T10:00:00+08:00", {"a.c": (5, 0)})
     s.commit(repo, mia, "2026-02-04T10:00:00+08:00", {"a.c": (50, 0)})  # after --as-of
     uma = s.git_identity("Uma", "uma@example.com")
@@ -63,7 +64,7 @@ def test_people_json_follows_the_contract(tmp_path: Path) -> None:
     }
     assert mia["id"] == "mia@corp.example"
     assert mia["name"] == "Mia [bold]Mover"  # the roster name, as data
-    assert mia["emails"] == ["mia@corp.example"]
+    assert mia["emails"] == ["mia@corp.example", "mm@qq.com"]
     assert (mia["commits"], mia["churn"]) == (2, 17)  # the 2026 commit is after --as-of
     assert [(loc["country"], loc["from"], loc["to"]) for loc in mia["locations"]] == [
         ("DE", None, "2025-06-30"),
@@ -94,6 +95,7 @@ def test_people_text_shows_untrusted_text_literally(tmp_path: Path) -> None:
     assert "Mia [bold]Mover" in result.output
     assert "\x1b[31m" not in result.output
     assert "DE 1.00" in result.output
+    assert "\\x0a" not in result.output  # one e-mail per line, not an escaped newline
 
 
 def test_people_report_before_relocation(tmp_path: Path) -> None:
