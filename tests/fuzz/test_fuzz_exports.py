@@ -1,4 +1,4 @@
-"""Any bytes in a tracker export or roster either import or fail with an AuditorError, atomically."""
+"""Any bytes in a tracker export or roster import or fail with an AuditorError, atomically."""
 
 from __future__ import annotations
 
