@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from auditor.errors import AuditorError
 from auditor.ingest_tracker import TRACKER_COLLECTORS, import_file
 from auditor.store import make_engine
+from collectors.files import FileCollector
 from collectors.roster_csv import RosterCsvCollector
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -81,6 +82,7 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
 def _import(engine: Engine, kind: str, data: bytes) -> None:
     name = f"fuzz-{next(_names)}"
     path = SEEDS[kind]
+    collector: FileCollector
     if kind == "roster":
         collector = RosterCsvCollector(path, name=name, data=data)
     else:
