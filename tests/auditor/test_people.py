@@ -6,8 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from auditor import cliapp
 from auditor.cli import app
 from auditor.people_report import people_report
 from auditor.resolve import resolve_all
@@ -86,11 +88,12 @@ def test_people_json_follows_the_contract(tmp_path: Path) -> None:
     assert uma["locations"][0]["sources"][0]["kind"] == "tz_offset"
 
 
-def test_people_text_shows_untrusted_text_literally(tmp_path: Path) -> None:
+def test_people_text_shows_untrusted_text_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = _workspace(tmp_path)
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(
-        app, ["people", "--config", str(config), "--as-of", "2025-12-31"]
-    )
+    monkeypatch.setattr(cliapp.out, "width", 200)  # a wide terminal: no wrapping inside names
+    result = CliRunner().invoke(app, ["people", "--config", str(config), "--as-of", "2025-12-31"])
     assert result.exit_code == 0, result.output
     assert "Mia [bold]Mover" in result.output
     assert "\x1b[31m" not in result.output
