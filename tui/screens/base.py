@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import work
@@ -27,6 +28,7 @@ class DataScreen(Screen[None], Generic[T]):
 
     BINDINGS: ClassVar[list[BindingType]] = []
     loaded: bool = False
+    painted_at: float | None = None  # perf_counter() after the first refresh showing the data
 
     @property
     def auditor(self) -> AuditorApp:
@@ -69,6 +71,11 @@ class DataScreen(Screen[None], Generic[T]):
         self.query_one("#body").loading = False
         self.loaded = True
         self.show(data)
+        if self.painted_at is None:
+            self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.painted_at = time.perf_counter()
 
     def _failed(self, exc: Exception) -> None:
         self.query_one("#body").loading = False

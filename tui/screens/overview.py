@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +21,7 @@ class OverviewScreen(DataScreen[views.Totals]):
     """Totals paint first (cheap counts); the attribution fills in from a second worker."""
 
     attribution_loaded = False
+    attribution_painted_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,6 +106,10 @@ class OverviewScreen(DataScreen[views.Totals]):
             for f in data.top_findings
         )
         self.attribution_loaded = True
+        self.call_after_refresh(self._attribution_painted)
+
+    def _attribution_painted(self) -> None:
+        self.attribution_painted_at = time.perf_counter()
 
     @on(DataTable.RowSelected, "#top-findings")
     def _open_finding(self, event: DataTable.RowSelected) -> None:
