@@ -18,8 +18,16 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> Iterator[Engine]:
-    eng = make_engine(sqlite_url)
+def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    # AUDITOR_TEST_BACKEND=postgresql runs every store test on a fresh PostgreSQL database
+    # (tests/postgres/test_suites_on_postgres.py does that for the collector, resolution
+    # and rule suites).
+    import os
+
+    url = sqlite_url
+    if os.environ.get("AUDITOR_TEST_BACKEND") == "postgresql":
+        url = str(request.getfixturevalue("pg_url"))
+    eng = make_engine(url)
     yield eng
     eng.dispose()
 
