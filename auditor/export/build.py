@@ -35,6 +35,7 @@ SCHEMA_VERSION = 1
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
 STATUSES = ("new", "persisting", "resolved")
+EXPORT_RUN_KIND = "export"  # the analysis an export runs; not a user-facing "latest analysis"
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,15 @@ class ExportOptions:
 
 
 def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) -> dict[str, Any]:
-    """Analyse as of the period's end, then assemble and seal the export."""
+    """Analyse as of the period's end, then assemble and seal the export.
+
+    The run is stored with kind `export`: views and the TUI show the newest
+    `analyze`/`check` run, which must stay the user's own analysis, not the
+    quarter-end one an export needs.
+    """
     from auditor.analyze import analyze
 
-    result = analyze(engine, loaded, options.period.end)
+    result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND)
     return assemble(engine, loaded, options, result.run_id)
 
 

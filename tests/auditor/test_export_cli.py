@@ -154,3 +154,33 @@ def test_verify_exit_statuses(workspace: LoadedConfig, tmp_path: Path) -> None:
     assert "garbage.json:1: not JSON" in unreadable.stderr
     missing = auditor("verify", str(tmp_path / "missing.json"))
     assert missing.returncode == 2
+
+
+def test_export_does_not_replace_the_latest_analysis(
+    workspace: LoadedConfig, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from auditor import models
+    from auditor.store import table
+    from auditor.views import latest_run_id
+
+    result = CliRunner().invoke(
+        app, ["analyze", "--config", str(workspace.path), "--as-of", "2026-11-15"]
+    )
+    assert result.exit_code in (0, 1), result.output
+    engine = make_engine(workspace.store_url)
+    try:
+        with engine.connect() as conn:
+            before = latest_run_id(conn)
+        assert before is not None
+        out = tmp_path / "q3.json"
+        assert run_export(workspace, "--period", "2026-Q3", "-o", str(out)).exit_code == 0
+        runs = table(models.Run)
+        with engine.connect() as conn:
+            assert latest_run_id(conn) == before
+            kinds = conn.execute(select(runs.c.kind, runs.c.as_of).order_by(runs.c.id)).all()
+    finally:
+        engine.dispose()
+    # The export's quarter-end analysis is kept, under its own kind.
+    assert [(str(k), str(d)) for k, d in kinds][-1] == ("export", "2026-09-30")
