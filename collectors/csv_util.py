@@ -192,7 +192,8 @@ def _explain(
     finally:
         csv.field_size_limit(previous_limit)
     long = [i for i, cell in enumerate(cells) if len(cell) > FIELD_LIMIT]
-    index = long[0] if long else max(len(cells) - 1, 0)
+    broken = _broken_field(rest)
+    index = long[0] if long else broken if broken is not None else max(len(cells) - 1, 0)
     names: Iterable[str] = header or ()
     field = list(names)[index] if header and index < len(header) else f"column {index + 1}"
     reason = str(exc)
@@ -203,3 +204,35 @@ def _explain(
     else:
         message = f"malformed CSV record: {reason}"
     return bad_input(display, start, message, field)
+
+
+def _broken_field(record: str, delimiter: str = ",", quote: str = '"') -> int | None:
+    """Index of the field where strict CSV parsing of `record` fails, or None.
+
+    The csv module says *what* went wrong but not where; walking the quoting
+    rules once finds the field: a closing quote followed by anything but a
+    delimiter or line end, or a quoted field that never closes.
+    """
+    index, at_start, in_quotes, i = 0, True, False, 0
+    while i < len(record):
+        char = record[i]
+        if in_quotes:
+            if char == quote:
+                if record[i + 1 : i + 2] == quote:  # an escaped quote
+                    i += 2
+                    continue
+                in_quotes = False
+                if record[i + 1 : i + 2] not in ("", delimiter, "\r", "\n"):
+                    return index
+        elif char == quote and at_start:
+            in_quotes = True
+        elif char == delimiter:
+            index += 1
+            at_start = True
+            i += 1
+            continue
+        elif char in "\r\n":
+            return None
+        at_start = False
+        i += 1
+    return index if in_quotes else None

@@ -145,3 +145,17 @@ def test_error_text_stays_one_line_without_control_characters(tmp_path: Path) ->
     message = str(caught.value)
     assert message.startswith("evil.csv:2: field 'Created Date': not an ISO 8601 date: ")
     assert not any(ch in message for ch in "\x1b\n\r")
+
+
+def test_stray_quote_names_the_broken_column_not_the_last(tmp_path: Path) -> None:
+    path = tmp_path / "inner_quote.csv"
+    path.write_text(
+        '"ID","Work Item Type","Title","Assigned To","State","Tags"\r\n'
+        '"4411","Bug","Title with "inner" quote","Ana <ana@x.com>","Closed","auth"\r\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFormatError) as caught:
+        list(AdoCsvCollector(path, display="inner_quote.csv").collect())
+    assert str(caught.value) == (
+        "inner_quote.csv:2: field 'Title': malformed CSV record: ',' expected after '\"'"
+    )
