@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from auditor import models
 from auditor.ingest_git import collect_repository
@@ -187,5 +187,42 @@ def test_parallel_jobs_give_the_same_store_as_sequential(
         )
         assert [r.new_commits for r in summary.git] == [5, 5, 5]
         assert {n for n, _ in seen} == {"a", "b", "c"}
-        results[jobs] = sorted((c.sha, c.source_id) for c in commits(engine).values())
-    assert results[1] == results[2]
+        # parallel workers create their sources in any order: compare by name, not id
+        with engine.connect() as conn:
+            results[jobs] = sorted(
+                (sha, name)
+                for sha, name in conn.execute(
+                    text('SELECT c.sha, s.name FROM "commit" c JOIN source s ON s.id = c.source_id')
+                )
+            )
+    assert results[1] == results[2] and len(results[1]) == 15
+
+
+def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
+    """A new user's first `collect` after `init`: which entry, which line, which resolved path."""
+    config = tmp_path / "auditor.toml"
+    base = '[[git]]\nname = "r"\npath = "repos/r"\n'
+    config.write_text(base, encoding="utf-8")
+
+    def collect() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "auditor", "collect", "-c", str(config)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    result = collect()
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {config}:3: field 'git[0].path': repository not found: {tmp_path / 'repos' / 'r'}"
+    )
+    (tmp_path / "repos" / "r").mkdir(parents=True)
+    config.write_text(base + '\n[[tracker]]\nkind = "jira-csv"\npath = "exports/jira.csv"\n')
+    result = collect()
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {config}:7: field 'tracker[0].path': export file not found: "
+        f"{tmp_path / 'exports' / 'jira.csv'}"
+    )
+    assert not (tmp_path / ".auditor" / "mirrors" / "r.git").exists()  # failed before any work
