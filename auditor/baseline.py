@@ -10,13 +10,12 @@ leaves half a baseline.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import InputFormatError, UsageError
+from auditor.export.files import write_atomically
 from rules.interface import Finding
 
 BASELINE_VERSION = 1
@@ -70,15 +69,5 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
         "findings": [entries[k] for k in sorted(entries)],
     }
     text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
     return len(entries)

@@ -220,8 +220,10 @@ def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: st
             label = waiver.fingerprint or f"{waiver.rule} {waiver.component}"
             err.print(f"expired waiver: {visible(label)} ({waiver.expires})", markup=False)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered, encoding="utf-8")
+        from auditor.export.files import write_atomically
+
+        # Atomic, and an unwritable path is exit 2 with one line, never exit 1.
+        write_atomically(output, rendered.encode("utf-8"))
         return
     if format is CheckFormat.text:
         out.print(report_renderable(report))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from auditor.baseline import load_baseline, write_baseline
-from auditor.errors import InputFormatError
+from auditor.errors import ExportError, InputFormatError
 from rules.interface import Finding
 
 
@@ -41,3 +41,14 @@ def test_bad_baseline_names_file_and_field(tmp_path: Path, body: str, expected: 
     with pytest.raises(InputFormatError) as info:
         load_baseline(path)
     assert expected in str(info.value) and str(path) in str(info.value)
+
+
+def test_unwritable_path_is_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    path = blocker / "baseline.json"
+    finding = Finding("PV101", "high", "high", "OnPrem", "x", "first")
+    with pytest.raises(ExportError, match="cannot write") as caught:
+        write_baseline(path, [finding])
+    assert str(caught.value).startswith(f"{path}: cannot write: ")
+    assert list(tmp_path.iterdir()) == [blocker]

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.errors import UsageError
+from auditor.errors import ExportError, UsageError
 from tests.gitrepo import GitRepo, Who, git
 
 AS_OF = "2026-10-01"
@@ -209,3 +209,22 @@ def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:
         check(root, "--range", "main..feature")
     code, _ = check(root, "--format", "xml")
     assert code == 2
+
+
+def test_unwritable_output_and_baseline_are_usage_errors(
+    workspace: tuple[Path, GitRepo],
+) -> None:
+    # A traceback exits 1, which CI reads as "new finding": it must be one line and exit 2.
+    root, _ = workspace
+    blocker = root / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    target = blocker / "x.sarif"
+    with pytest.raises(ExportError, match="cannot write") as caught:
+        check(root, "--format", "sarif", "-o", str(target))
+    assert str(caught.value).startswith(f"{target}: cannot write: ")
+    # Readable as "missing" (an empty baseline) but not writable: the QA case.
+    baseline = Path("/proc/auditor-baseline.json")
+    with pytest.raises(ExportError, match="cannot write") as caught:
+        check(root, "--baseline", str(baseline), "--update-baseline")
+    assert str(caught.value).startswith(f"{baseline}: cannot write: ")
+    assert list(blocker.parent.glob(".x.sarif.*")) == []
