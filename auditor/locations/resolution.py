@@ -16,6 +16,10 @@ Evidence kinds, strongest first, and how they count:
   never adds a candidate. A run's offsets (see `offset_evidence`) hold until the next
   month with commits, so relocations show as a change of period.
 
+Periods start at the earliest dated evidence (a roster/override row's start,
+the first month with commits): nothing is claimed for the time before it, and
+offsets are never carried back before the month they were seen in.
+
 Confidence, in [0, 1], is the strength of the period's claim: that the person
 was in `country`, or, when `country` is None, somewhere in `candidates`.
 - 1.0 for an authoritative row with nothing contradicting it; 0.8 when a
@@ -175,10 +179,14 @@ def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Con
             bounds.add(row.valid_from)
         if row.valid_to and row.valid_to < date.max:
             bounds.add(row.valid_to + timedelta(days=1))
-    bounds |= {m.start for m in month_list[1:]}
-    edges = sorted(bounds)
+    bounds |= {m.start for m in month_list if m.start > date.min}
+    # Periods begin at the earliest dated evidence: nothing is claimed for the years
+    # before a roster row or a first commit. Undated rows (tracker zone, profile,
+    # e-mail domain) open an unbounded start only when nothing is dated.
+    origin = _origin(auth, month_list)
+    edges = sorted(b for b in bounds if origin is None or b > origin)
     intervals: list[tuple[date | None, date | None]] = []
-    starts: list[date | None] = [None, *edges]
+    starts: list[date | None] = [origin, *edges]
     for index, first in enumerate(starts):
         last = edges[index] - timedelta(days=1) if index < len(edges) else None
         intervals.append((first, last))
@@ -193,13 +201,25 @@ def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Con
     return _merge(periods), conflicts
 
 
+def _origin(auth: list[Evidence], months: list[_Month]) -> date | None:
+    """The first day any dated evidence speaks for; None when some of it is open-ended."""
+    if any(e.valid_from is None for e in auth):
+        return None
+    if months and months[0].start == date.min:  # an undated offset row
+        return None
+    dated = [e.valid_from for e in auth if e.valid_from] + [m.start for m in months[:1]]
+    return min(dated, default=None)
+
+
 def _month_at(months: list[_Month], starts: list[date], start: date | None) -> _Month | None:
-    """The month whose offsets hold at `start`: the last one begun by then, else the first."""
+    """The month whose offsets hold at `start`: the last one begun by then. None before
+    the first month: offsets are never projected back to before the commits behind them."""
     if not months:
         return None
     if start is None:
-        return months[0]
-    return months[max(bisect_right(starts, start) - 1, 0)]
+        return months[0] if months[0].start == date.min else None
+    index = bisect_right(starts, start) - 1
+    return months[index] if index >= 0 else None
 
 
 def _decide(

@@ -59,12 +59,12 @@ def test_roster_gap_falls_back_to_weaker_evidence() -> None:
             single(2, "email_domain", "DE", 0.4),
         ]
     )
+    # Nothing before the roster row: the e-mail domain is undated, the roster row is not.
     assert [(p.country, p.valid_from, p.valid_to, p.confidence) for p in periods] == [
-        ("DE", None, date(2024, 12, 31), 0.4),
         ("DE", date(2025, 1, 1), date(2025, 3, 31), 1.0),
         ("DE", date(2025, 4, 1), None, 0.4),
     ]
-    assert periods[1].evidence_ids == (1, 2)
+    assert periods[0].evidence_ids == (1, 2)
 
 
 def test_consecutive_roster_rows_for_one_country_merge() -> None:
@@ -122,7 +122,7 @@ def test_offsets_show_relocation_as_periods() -> None:
         offsets(10, ("2025-01", 60, 5), ("2025-02", 60, 5), ("2025-05", 345, 5))
     )
     assert [(p.valid_from, p.valid_to) for p in periods] == [
-        (None, date(2025, 4, 30)),
+        (date(2025, 1, 1), date(2025, 4, 30)),
         (date(2025, 5, 1), None),
     ]
     assert periods[1].country == "NP"
@@ -205,3 +205,42 @@ def test_tracker_zone_is_compared_with_recent_offsets_only() -> None:
     periods, conflicts = resolve_person([zone, *moved])
     assert conflicts == []
     assert periods[-1].country == "CN"
+
+
+def test_no_period_before_the_earliest_dated_evidence() -> None:
+    # A roster row from 2019, commits (and a tracker zone snapshot) only from 2024-10:
+    # the 2024 offsets must not be projected back to before the roster row.
+    rows = [
+        roster(1, "CN", date(2019, 3, 1)),
+        single(2, "tracker_tz", "CN", 0.7),
+        *offsets(10, ("2024-10", 480, 8), ("2024-11", 480, 6)),
+    ]
+    periods, _ = resolve_person(rows)
+    assert [(p.country, p.valid_from, p.valid_to) for p in periods] == [
+        ("CN", date(2019, 3, 1), None)
+    ]
+    assert periods[0].confidence == 1.0
+
+
+def test_offsets_before_a_roster_row_start_at_their_month() -> None:
+    # Commits from 2024-10 at +0000 (uninformative), roster row from 2025-01: no
+    # "unknown" period reaching back before the first commit.
+    rows = [roster(1, "IN", date(2025, 1, 1)), *offsets(10, ("2024-10", 0, 5))]
+    periods, _ = resolve_person(rows)
+    assert [(p.country, p.candidates, p.valid_from, p.valid_to) for p in periods] == [
+        (None, (), date(2024, 10, 1), date(2024, 12, 31)),
+        ("IN", ("IN",), date(2025, 1, 1), None),
+    ]
+
+
+def test_a_roster_gap_before_the_first_commits_borrows_no_offsets() -> None:
+    rows = [
+        roster(1, "DE", date(2020, 1, 1), date(2020, 12, 31)),
+        *offsets(10, ("2024-10", 480, 5)),
+    ]
+    periods, _ = resolve_person(rows)
+    assert [(p.country, p.valid_from, p.valid_to) for p in periods] == [
+        ("DE", date(2020, 1, 1), date(2020, 12, 31)),
+        (None, date(2024, 10, 1), None),
+    ]
+    assert periods[0].evidence_ids == (1,)
