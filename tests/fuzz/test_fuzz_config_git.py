@@ -15,6 +15,7 @@ from collectors.git_objects import parse_commit, parse_trailers
 
 FUZZ = settings(
     max_examples=60,
+    database=None,  # no .hypothesis/ folder in the checkout
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -27,6 +27,7 @@ SEEDS = {
 }
 FUZZ = settings(
     max_examples=40,
+    database=None,  # no .hypothesis/ folder in the checkout
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
