@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from auditor.config import GitSource, LoadedConfig
-from auditor.errors import UsageError
+from auditor.errors import CollectorError, UsageError
 from auditor.ingest_git import GitCollectResult, Progress, collect_repository
 from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.links import LinkSummary, link_commits
@@ -50,12 +50,39 @@ def collect_all(
     unknown = sorted(set(only or ()) - known)
     if unknown:
         raise UsageError(f"--only names unknown sources {unknown}; known: {sorted(known)}")
+    check_sources_exist(loaded, only)
     repos = [g for g in config.git if only is None or g.name in only]
     git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress)
     trackers = import_trackers(loaded, engine, only=only)
     rosters = import_rosters(loaded, engine, only=only)
     links = link_commits(engine, loaded)
     return CollectSummary(git=git, trackers=trackers, rosters=rosters, links=links)
+
+
+def check_sources_exist(loaded: LoadedConfig, only: Collection[str] | None = None) -> None:
+    """Fail before any work when a configured local repository or file is missing.
+
+    The message names the configuration entry (file, line, key) and the resolved path,
+    which is what a user needs to fix it.
+    """
+    config = loaded.config
+    entries: list[tuple[str, int, str, str, bool]] = [
+        ("git", i, g.name, g.path, False) for i, g in enumerate(config.git) if not g.is_remote
+    ]
+    entries += [("tracker", i, tracker_name(t), t.path, True) for i, t in enumerate(config.tracker)]
+    entries += [("roster", i, tracker_name(r), r.path, True) for i, r in enumerate(config.roster)]
+    for section, index, name, relative, is_file in entries:
+        if only is not None and name not in only:
+            continue
+        path = loaded.resolve(relative)
+        if not (path.is_file() if is_file else path.exists()):
+            what = "export file" if section == "tracker" else f"{section} file"
+            kind = "repository" if section == "git" else what
+            raise CollectorError(
+                f"{kind} not found: {path}",
+                location=loaded.where(section, index, "path"),
+                field=f"{section}[{index}].path",
+            )
 
 
 def mirrors_dir(loaded: LoadedConfig) -> Path:

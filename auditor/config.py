@@ -266,7 +266,7 @@ class LoadedConfig:
     def __init__(self, config: AuditorConfig, path: Path, raw_bytes: bytes):
         self.config = config
         self.path = path
-        self.base = path.parent
+        self.base = path.parent.absolute()  # messages and mirrors need absolute paths
         self.raw_bytes = raw_bytes
 
     def resolve(self, relative: str) -> Path:
@@ -283,6 +283,11 @@ class LoadedConfig:
             if rest and rest != ":memory:":
                 return prefix + str(self.resolve(rest).resolve())
         return url
+
+    def where(self, *loc: str | int) -> str:
+        """'auditor.toml:12' for the key at `loc` (e.g. "tracker", 0, "path"), for messages."""
+        line = _find_line(self.raw_bytes.decode("utf-8"), loc)
+        return f"{self.path}:{line}" if line else str(self.path)
 
     def git_location(self, source: GitSource) -> str:
         return source.path if source.is_remote else str(self.resolve(source.path))
@@ -320,7 +325,9 @@ def parse_config(
     try:
         return AuditorConfig.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
+        errors = exc.errors()
+        # A typo ("knd") yields both "unknown key" and "Field required": name the typo.
+        error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(error["loc"])
         key = _dotted(loc)
         line = _find_line(text, loc)
