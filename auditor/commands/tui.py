@@ -8,7 +8,6 @@ import typer
 
 from auditor.cliapp import (
     DEFAULT_CONFIG,
-    AsOfOption,
     ConfigOption,
     app,
     load,
@@ -21,7 +20,14 @@ from auditor.errors import UsageError
 @app.command()
 def tui(
     config: ConfigOption = DEFAULT_CONFIG,
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="End of the policy window, YYYY-MM-DD (default: where the latest analysis "
+            "ended, else today). A date other than the stored analysis's is analyzed first.",
+        ),
+    ] = None,
     screenshot: Annotated[
         Path | None,
         typer.Option(help="Write the overview as SVG to this file instead (no terminal needed)."),
@@ -29,8 +35,10 @@ def tui(
 ) -> None:
     """Browse components, findings and people in the terminal (Textual).
 
-    The window ends at --as-of, by default where the latest analysis ended, so the
-    figures match its findings.
+    The window ends at --as-of, by default where the latest analysis ended (today
+    when there is none), so the figures match its findings. With --as-of for a
+    date the stored analysis is not for, that date is analyzed first: the screen
+    never mixes one date's figures with another date's findings.
     """
     if screenshot is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("auditor tui needs a terminal; use `auditor check` or `auditor people`")
@@ -40,7 +48,14 @@ def tui(
 
     loaded = load(config)
     engine = make_engine(loaded.store_url)
-    day = parse_as_of(as_of) if as_of else (views.latest_as_of(engine) or parse_as_of(None))
+    latest = views.latest_as_of(engine)
+    day = parse_as_of(as_of) if as_of else (latest or parse_as_of(None))
+    if as_of and latest != day:
+        from auditor.analyze import analyze
+
+        stored = f"the stored analysis is as of {latest}" if latest else "no stored analysis"
+        out.print(f"analyzing as of {day} first ({stored})", markup=False)
+        analyze(engine, loaded, day)
     app = make_app(engine, as_of=day, config=loaded)
     if screenshot is not None:
         save_screenshot(app, screenshot)

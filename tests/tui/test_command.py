@@ -66,3 +66,35 @@ def test_bad_as_of_is_a_usage_error(store: Engine, tmp_path: Path) -> None:
     result = _auditor("tui", "--config", str(config), "--as-of", "yesterday", "--screenshot", "x")
     assert result.returncode == 2
     assert "--as-of wants YYYY-MM-DD" in result.stderr
+
+
+def test_as_of_another_date_is_analyzed_first(store: Engine, tmp_path: Path) -> None:
+    # The stored analysis is for 2026-10-01; the screen for 2025-01-01 must not show
+    # 2026 findings under 2025 figures, so that date is analyzed before the app opens.
+    from auditor.views import latest_as_of
+
+    config = _workspace(store, tmp_path)
+    target = tmp_path / "overview.svg"
+    result = _auditor(
+        "tui", "--config", str(config), "--as-of", "2025-01-01", "--screenshot", str(target)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "analyzing as of 2025-01-01 first (the stored analysis is as of 2026-10-01)" in (
+        result.stdout
+    )
+    assert str(latest_as_of(store)) == "2025-01-01"
+    assert "as&#160;of&#160;2025-01-01" in target.read_text(encoding="utf-8")
+    # the same date again: nothing to analyze
+    again = _auditor(
+        "tui", "--config", str(config), "--as-of", "2025-01-01", "--screenshot", str(target)
+    )
+    assert again.returncode == 0, again.stderr
+    assert "analyzing" not in again.stdout
+
+
+def test_help_states_the_real_default(store: Engine, tmp_path: Path) -> None:
+    result = _auditor("tui", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "default: today" not in text
+    assert "latest analysis ended" in text
