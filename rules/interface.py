@@ -351,11 +351,14 @@ def pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def commit_evidence(changes: Iterable[Change], limit: int = 50) -> list[Evidence]:
+def commit_evidence(changes: Iterable[Change]) -> list[Evidence]:
+    """Every commit behind a finding's numbers, sorted by sha: a claim is only as
+    traceable as its shortest evidence list, so nothing is cut."""
     shas = sorted({c.sha for c in changes})
-    return [Evidence("commit", sha) for sha in shas[:limit]]
+    return [Evidence("commit", sha) for sha in shas]
 
 
-def location_evidence(locations: Iterable[Location], limit: int = 20) -> list[Evidence]:
+def location_evidence(locations: Iterable[Location]) -> list[Evidence]:
+    """Every location-evidence row behind the locations used, in id order."""
     ids = sorted({i for loc in locations for i in loc.evidence_ids})
-    return [Evidence("location_evidence", str(i)) for i in ids[:limit]]
+    return [Evidence("location_evidence", str(i)) for i in ids]

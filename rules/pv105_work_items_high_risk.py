@@ -92,7 +92,7 @@ class WorkItemsHighRisk(Rule):
                     f"{shown}"
                 ),
                 evidence=[
-                    *(Evidence("work_item", key) for key in keys[:50]),
+                    *(Evidence("work_item", key) for key in keys),
                     *location_evidence(locations),
                 ],
                 data={

@@ -67,7 +67,7 @@ class ConflictingLocationEvidence(Rule):
                 message=(
                     f"{person.name}: {len(person.conflicts)} location conflict(s): {descriptions}"
                 ),
-                evidence=[Evidence("location_evidence", str(i)) for i in ids[:20]],
+                evidence=[Evidence("location_evidence", str(i)) for i in ids],
                 data={
                     "person": person.id,
                     "countries": countries,

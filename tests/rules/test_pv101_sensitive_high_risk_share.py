@@ -79,3 +79,12 @@ def test_not_available_without_locations_or_tiers() -> None:
 def test_threshold_from_policy() -> None:
     rows = [change("a1", 1, 40, CN), change("a2", 2, 60, IE)]
     assert run(SensitiveHighRiskShare, context(rows, high_risk_share=0.5))[0] == []
+
+
+def test_evidence_lists_every_commit_behind_the_numbers() -> None:
+    # The message counts 120 commits; the evidence must name all 120, in sha order.
+    rows = [change(f"c{n:03d}", 1, 1, CN) for n in range(120)] + [change("ie", 2, 10, IE)]
+    findings, _ = run(SensitiveHighRiskShare, context(list(reversed(rows))))
+    assert "120 commits" in findings[0].message
+    refs = [e.ref for e in findings[0].evidence]
+    assert refs == [f"c{n:03d}" for n in range(120)]

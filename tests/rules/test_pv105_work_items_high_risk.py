@@ -60,3 +60,17 @@ def test_not_available_without_work_items() -> None:
     findings, notes = run(WorkItemsHighRisk, context(has_work_items=False))
     assert findings == [] and [n.rule for n in notes] == ["PV105"]
     assert "no work items" in notes[0].reason
+
+
+def test_evidence_lists_every_work_item_and_location_row() -> None:
+    from rules.interface import Location
+
+    items = [
+        item(f"GW-{n:03d}", 1, Location("CN", frozenset({"CN"}), 0.9, (n,))) for n in range(75)
+    ]
+    findings, _ = run(WorkItemsHighRisk, context(work_items=list(reversed(items))))
+    keys = [e.ref for e in findings[0].evidence if e.kind == "work_item"]
+    rows = [e.ref for e in findings[0].evidence if e.kind == "location_evidence"]
+    assert keys == [f"GW-{n:03d}" for n in range(75)]
+    assert rows == [str(n) for n in range(75)]
+    assert "75 of 75 work items" in findings[0].message

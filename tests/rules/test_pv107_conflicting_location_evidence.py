@@ -28,3 +28,11 @@ def test_conflict_of_a_person_without_sensitive_changes_has_no_component() -> No
 
 def test_silent_without_conflicts() -> None:
     assert run(ConflictingLocationEvidence, context([change("a1", 1, 10, at("CN"))])) == ([], [])
+
+
+def test_evidence_lists_every_conflicting_row() -> None:
+    conflicts = [Conflict(f"conflict {n}", ("CN", "IE"), (100 - n, 200 + n)) for n in range(15)]
+    findings, _ = run(ConflictingLocationEvidence, context(conflicts={2: conflicts}))
+    refs = [int(e.ref) for e in findings[0].evidence]
+    assert refs == sorted({100 - n for n in range(15)} | {200 + n for n in range(15)})
+    assert len(refs) == 30
