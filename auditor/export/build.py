@@ -31,7 +31,7 @@ from auditor.pseudonym import Pseudonymizer
 from auditor.store import table
 from rules.interface import Finding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: policy.window (docs/export.md, Versions)
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
 STATUSES = ("new", "persisting", "resolved")
@@ -87,7 +87,7 @@ def assemble(
         "tool": {"name": TOOL_NAME, "version": __version__},
         "period": {"start": period.start, "end": period.end, "previous": previous},
         "generated_at": options.issued,
-        "policy": policy_section(loaded),
+        "policy": policy_section(loaded, period.end),
         "sources": _sources(engine, period),
         "components": components,
         "people": people_section,
@@ -110,7 +110,20 @@ def policy_part(loaded: LoadedConfig) -> dict[str, Any]:
     }
 
 
-def policy_section(loaded: LoadedConfig) -> dict[str, Any]:
+def policy_window(loaded: LoadedConfig, end: date) -> dict[str, Any]:
+    """The days the rules judged when evaluated as of `end` (the same bounds they use)."""
+    from auditor.context import build_policy
+
+    policy = build_policy(loaded, end)
+    return {
+        "start": policy.window_start,
+        "end": policy.window_end,
+        "days": (policy.window_end - policy.window_start).days + 1,
+    }
+
+
+def policy_section(loaded: LoadedConfig, end: date) -> dict[str, Any]:
+    """The policy judged by; `window` says which days the findings cover (not the period)."""
     jur = loaded.config.jurisdictions
     countries = set(jur.high) | set(jur.elevated) | set(jur.reasons) | set(jur.trusted or ())
     order = {"high": 0, "elevated": 1, "trusted": 2, "other": 3}
@@ -123,6 +136,7 @@ def policy_section(loaded: LoadedConfig) -> dict[str, Any]:
         ],
         "trusted_listed": jur.trusted is not None,
         "settings": loaded.config.policy.model_dump(mode="json"),
+        "window": policy_window(loaded, end),
     }
 
 

@@ -53,6 +53,8 @@ def render_summary(document: Mapping[str, Any], previous: Mapping[str, Any] | No
         f"Integrity sha256 `{document['integrity']['sha256']}`; "
         f"policy sha256 `{document['policy']['sha256']}`.",
         "",
+        *_windows(period, document["policy"].get("window")),
+        "",
         "## Headline figures",
         "",
     ]
@@ -75,14 +77,15 @@ def render_summary(document: Mapping[str, Any], previous: Mapping[str, Any] | No
         f"{statuses['persisting']} persisting, {statuses['resolved']} resolved",
         f"- Waived findings: {waived}; expired waivers: {len(expired)}",
         "",
-        "## Sensitive components",
+        f"## Sensitive components (period {period['start']} – {period['end']})",
         "",
     ]
     names = {p["id"]: p.get("name") or p["id"] for p in people["entries"]}
     lines += _component_table(
         [c for c in components if c["sensitivity"] in sensitive], previous, names
     )
-    lines += ["", "## Top findings", ""]
+    window = document["policy"].get("window")
+    lines += ["", "## Top findings" + (f" (policy window {_span(window)})" if window else ""), ""]
     top = sorted(current, key=lambda f: (severity_rank(f["severity"]), f["rule"]))[:TOP_FINDINGS]
     if not top:
         lines.append("No findings in this period.")
@@ -106,6 +109,27 @@ def render_summary(document: Mapping[str, Any], previous: Mapping[str, Any] | No
                 f"{md(waiver['reason'])}"
             )
     return "\n".join(lines) + "\n"
+
+
+def _span(days: Mapping[str, Any]) -> str:
+    return f"{days['start']} – {days['end']}"
+
+
+def _windows(period: Mapping[str, Any], window: Mapping[str, Any] | None) -> list[str]:
+    """Which days each figure covers: component figures and findings use different windows."""
+    lines = [
+        f"Component activity, jurisdiction shares and maintainers cover the period {_span(period)}."
+    ]
+    if window is None:  # schema version 1 did not record the window
+        lines[0] += " Findings cover the rules' policy window, which this export does not record."
+        return lines
+    lines[0] += "  "
+    lines.append(
+        f"Findings are the rules' verdict over the policy window {_span(window)} "
+        f"({window['days']} days ending on the period's last day), so a finding's figures "
+        "and top maintainer can differ from the component table."
+    )
+    return lines
 
 
 def _component_table(

@@ -19,12 +19,12 @@ from jsonschema import Draft202012Validator
 from auditor.errors import ExportError
 from auditor.export.canonical import body_sha256
 
-SCHEMAS = {1: "export-v1.schema.json"}
+SCHEMAS = {1: "export-v1.schema.json", 2: "export-v2.schema.json"}  # every version stays readable
 MAX_BYTES = 512 * 1024 * 1024  # an export is large, but not this large
 
 
 @cache
-def schema(version: int = 1) -> dict[str, Any]:
+def schema(version: int = max(SCHEMAS)) -> dict[str, Any]:
     text = resources.files("auditor").joinpath("schemas", SCHEMAS[version]).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded

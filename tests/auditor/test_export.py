@@ -59,7 +59,7 @@ def export(
 
 def test_export_follows_the_published_schema(engine: Engine, loaded: LoadedConfig) -> None:
     document = export(engine, loaded)
-    jsonschema.validate(document, schema(1), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(document, schema(2), cls=jsonschema.Draft202012Validator)
     assert verify_document(document) == []
     assert list(document) == [
         "schema_version",
@@ -244,6 +244,40 @@ def test_summary_has_headline_top_findings_and_changes(
     assert "- Resolved: 1\n  - PV102 OnPrem · Dora Fischer (medium)" in text
     assert "| +52.4 pts | Chen Wei (CN, 66.7%) |" in text
     assert json.dumps(q3["integrity"]["sha256"]).strip('"') in text
+    # Which days each figure covers: the quarter for components, the policy window for findings.
+    assert "maintainers cover the period 2026-07-01 – 2026-09-30." in text
+    assert (
+        "policy window 2026-04-04 – 2026-09-30 (180 days ending on the period's last day)" in text
+    )
+    assert "## Sensitive components (period 2026-07-01 – 2026-09-30)" in text
+    assert "## Top findings (policy window 2026-04-04 – 2026-09-30)" in text
+
+
+def test_findings_window_is_recorded(engine: Engine, loaded: LoadedConfig) -> None:
+    """Component figures cover the period, findings the rules' window: the file says both."""
+    document = export(engine, loaded)
+    assert document["schema_version"] == 2
+    assert document["policy"]["window"] == {"start": "2026-04-04", "end": "2026-09-30", "days": 180}
+    assert document["policy"]["settings"]["window_days"] == 180
+    q2 = export(engine, loaded, "2026-Q2", [TOP_MAINTAINER_Q2])
+    assert q2["policy"]["window"] == {"start": "2026-01-02", "end": "2026-06-30", "days": 180}
+    # The window is part of the schema: a version-2 file without it does not verify.
+    del document["policy"]["window"]
+    document["integrity"]["sha256"] = body_sha256(document)
+    assert verify_document(document) == ["schema: $.policy: 'window' is a required property"]
+
+
+def test_version_1_files_still_verify(engine: Engine, loaded: LoadedConfig) -> None:
+    """A file written before policy.window existed keeps verifying (and summarising)."""
+    document = export(engine, loaded)
+    del document["policy"]["window"]
+    document["schema_version"] = 1
+    document["integrity"]["sha256"] = body_sha256(document)
+    assert verify_document(document) == []
+    assert "this export does not record" in render_summary(document)
+    document["policy"]["window"] = {"start": "2026-04-04", "end": "2026-09-30", "days": 180}
+    document["integrity"]["sha256"] = body_sha256(document)
+    assert verify_document(document)[0].startswith("schema: $.policy: Additional properties")
 
 
 def _documented_snippet() -> str:

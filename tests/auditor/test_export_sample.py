@@ -72,7 +72,7 @@ def exports(sample_workspace: Path) -> Iterator[dict[str, Any]]:
 
 def test_sample_exports_verify_against_the_schema(exports: dict[str, Any]) -> None:
     for document in (*exports["plain"], *exports["pseudo"]):
-        jsonschema.validate(document, schema(1), cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(document, schema(2), cls=jsonschema.Draft202012Validator)
         assert verify_document(document) == []
     q3 = exports["plain"][1]
     onprem = next(c for c in q3["components"] if c["name"] == "Collab OnPrem")
@@ -164,3 +164,7 @@ def test_summary_of_the_sample_quarter(exports: dict[str, Any]) -> None:
     assert "- New: 1\n  - PV102 Collab OnPrem · Li Na (critical)" in text
     assert "- Resolved: 1\n  - PV102 Collab OnPrem · Wei Zhang (critical)" in text
     assert "1. **critical** PV" in text
+    # The component table counts the quarter; findings the 180-day window before its end.
+    assert q3["policy"]["window"] == {"start": "2026-04-04", "end": "2026-09-30", "days": 180}
+    assert "## Sensitive components (period 2026-07-01 – 2026-09-30)" in text
+    assert "## Top findings (policy window 2026-04-04 – 2026-09-30)" in text
