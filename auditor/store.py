@@ -35,6 +35,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         raise StoreError(f"invalid store URL {url!r}", field="store.url") from exc
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url, parsed.database)
+        install_text_safety(engine, nul=False)  # sqlite3 cannot encode lone surrogates
     else:
         engine = create_engine(url, pool_pre_ping=True)
         install_text_safety(engine)  # PostgreSQL cannot hold NUL or lone surrogates

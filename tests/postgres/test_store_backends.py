@@ -100,3 +100,4 @@ def test_db_text_only_touches_nul_and_surrogates() -> None:
     assert db_text("é\U0001f600 \\x") == "é\U0001f600 \\x"
     assert db_text("\x00") == "\\x00"
     assert db_text("a\ud800b") == "a\\ud800b"
+    assert db_text("a\x00\udcff", nul=False) == "a\x00\\udcff"  # SQLite keeps NUL
