@@ -61,7 +61,27 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     from auditor.analyze import analyze
 
     result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND)
-    return assemble(engine, loaded, options, result.run_id)
+    document = assemble(engine, loaded, options, result.run_id)
+    _restore_resolution(engine, loaded)
+    return document
+
+
+def _restore_resolution(engine: Engine, loaded: LoadedConfig) -> None:
+    """Resolve again as of the latest user analysis, which the quarter-end resolution replaced.
+
+    People, locations and components are derived tables rebuilt by every
+    resolution; the views show them next to the latest `analyze`/`check` run's
+    findings, so they must match that run's `as_of` again.
+    """
+    from auditor.resolve import resolve_all
+    from auditor.views import latest_run_id
+
+    runs = table(models.Run)
+    with engine.connect() as conn:
+        run_id = latest_run_id(conn)
+        as_of = conn.execute(select(runs.c.as_of).where(runs.c.id == run_id)).scalar()
+    if as_of is not None:
+        resolve_all(engine, loaded, as_of)
 
 
 def assemble(

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
 from typer.testing import CliRunner, Result
 
 from auditor.cli import app
@@ -166,21 +167,38 @@ def test_export_does_not_replace_the_latest_analysis(
     from auditor.views import latest_run_id
 
     result = CliRunner().invoke(
-        app, ["analyze", "--config", str(workspace.path), "--as-of", "2026-11-15"]
+        app, ["analyze", "--config", str(workspace.path), "--as-of", "2026-06-30"]
     )
     assert result.exit_code in (0, 1), result.output
     engine = make_engine(workspace.store_url)
     try:
         with engine.connect() as conn:
             before = latest_run_id(conn)
+            located = resolution(conn)
         assert before is not None
         out = tmp_path / "q3.json"
         assert run_export(workspace, "--period", "2026-Q3", "-o", str(out)).exit_code == 0
         runs = table(models.Run)
         with engine.connect() as conn:
             assert latest_run_id(conn) == before
+            # People and locations shown with it are resolved as of its day again, not Q3's end.
+            assert resolution(conn) == located
             kinds = conn.execute(select(runs.c.kind, runs.c.as_of).order_by(runs.c.id)).all()
     finally:
         engine.dispose()
     # The export's quarter-end analysis is kept, under its own kind.
     assert [(str(k), str(d)) for k, d in kinds][-1] == ("export", "2026-09-30")
+
+
+def resolution(conn: Connection) -> list[str]:
+    from sqlalchemy import select
+
+    from auditor import models
+    from auditor.store import table
+
+    # Row ids are left out: a PostgreSQL sequence does not restart when the rows are rebuilt.
+    rows: list[str] = []
+    for model in (models.LocationEvidence, models.ResolvedLocation):
+        columns = [c for c in table(model).c if c.name not in ("id", "evidence_ids")]
+        rows += sorted(map(repr, map(tuple, conn.execute(select(*columns)).all())))
+    return rows
