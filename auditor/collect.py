@@ -99,6 +99,7 @@ def collect_git(
 ) -> list[GitCollectResult]:
     mirrors = mirrors_dir(loaded)
     if jobs <= 1 or len(repos) <= 1:
+        # One repository with several jobs: its history is split into ranges instead.
         return [
             collect_repository(
                 engine,
@@ -107,6 +108,7 @@ def collect_git(
                 branch=repo.branch,
                 mirrors=mirrors,
                 progress=progress,
+                ranges=jobs,
             )
             for repo in repos
         ]

@@ -13,12 +13,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from sqlalchemy import Engine, Table, delete, func, select, update
@@ -26,12 +29,13 @@ from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.errors import CollectorError
-from auditor.store import id_map, table, transaction, upsert
+from auditor.store import id_map, make_engine, table, transaction, upsert
 from collectors.git import GitCollector, Revisions
 from collectors.git_safety import check_url, mirror, remote_head, run_git
 from collectors.interface import CommitRecord, Signature
 
 BATCH = 1000
+RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
 Progress = Callable[[str, int], None]  # (source name, commits written so far)
 
 _PERSON = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
@@ -61,7 +65,9 @@ def collect_repository(
     branch: str | None,
     mirrors: Path,
     progress: Progress | None = None,
+    ranges: int = 1,
 ) -> GitCollectResult:
+    """Mine `location` into the store; `ranges > 1` splits a long history across processes."""
     started = time.perf_counter()
     ref = f"refs/heads/{branch}" if branch else "HEAD"
     check_url(location)  # before anything is written
@@ -104,7 +110,25 @@ def collect_repository(
             if _exists(git_dir, old_head):
                 revisions = Revisions((new_head,), (old_head,))
 
+    assert new_head is not None
+    if ranges > 1:
+        commits = run_git(git_dir, "rev-list", "--end-of-options", *revisions.args(), "--")
+        listed = commits.stdout.decode("ascii").split()
+        if len(listed) >= RANGE_MIN_COMMITS:
+            written = _mine_ranges(
+                engine, name, source_id, git_dir, listed, new_head, ranges, progress
+            )
+            return finish(written, rewritten=rewritten, removed=removed)
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
+    report = (lambda count: progress(name, count)) if progress else None
+    written = _write_all(engine, source_id, collector, report)
+    return finish(written, rewritten=rewritten, removed=removed)
+
+
+def _write_all(
+    engine: Engine, source_id: int, collector: GitCollector, report: Callable[[int], None] | None
+) -> int:
+    """Write everything `collector` yields in batches, one transaction each."""
     writer = CommitWriter(engine, source_id)
     written = 0
     batch: list[CommitRecord] = []
@@ -113,13 +137,72 @@ def collect_repository(
         if len(batch) >= BATCH:
             written += writer.write(batch)
             batch = []
-            if progress:
-                progress(name, written)
+            if report:
+                report(written)
     if batch:
         written += writer.write(batch)
-    if progress:
-        progress(name, written)
-    return finish(written, rewritten=rewritten, removed=removed)
+    if report:
+        report(written)
+    return written
+
+
+def _mine_ranges(
+    engine: Engine,
+    name: str,
+    source_id: int,
+    git_dir: Path,
+    commits: list[str],
+    mailmap_ref: str,
+    ranges: int,
+    progress: Progress | None,
+) -> int:
+    """Mine one history split into contiguous ranges, one process each.
+
+    Git computes diffs on one core per range while Python parses beside it; the
+    writers queue on the store (SQLite: BEGIN IMMEDIATE). The head moves only
+    after every range is in, so an interrupted run is completed by the next.
+    """
+    size = -(-len(commits) // ranges)
+    chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")  # no inherited engines or locks
+    done: dict[int, int] = {}
+    with context.Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+        updates = manager.Queue()
+        futures = [
+            pool.submit(
+                _mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, updates
+            )
+            for index, chunk in enumerate(chunks)
+        ]
+        while not all(f.done() for f in futures):
+            try:
+                index, count = updates.get(timeout=0.2)
+            except Empty:
+                continue
+            done[index] = count
+            if progress:
+                progress(name, sum(done.values()))
+        return sum(f.result() for f in futures)  # re-raises a worker's error
+
+
+def _mine_chunk(
+    url: str,
+    source_id: int,
+    git_dir: str,
+    commits: list[str],
+    mailmap_ref: str,
+    index: int,
+    updates: Any,
+) -> int:
+    engine = make_engine(url)
+    try:
+        collector = GitCollector(
+            Path(git_dir), Revisions(commits=tuple(commits)), mailmap_ref=mailmap_ref
+        )
+        return _write_all(engine, source_id, collector, lambda count: updates.put((index, count)))
+    finally:
+        engine.dispose()
 
 
 def _resolve(git_dir: Path, ref: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import queue
 import re
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,10 +32,15 @@ _QUEUED_CHUNKS = 64  # bounded: git may run this far ahead of the parser
 
 @dataclass(frozen=True, slots=True)
 class Revisions:
-    """What to walk: `include` minus everything reachable from `exclude`."""
+    """What to walk: `include` minus everything reachable from `exclude`.
 
-    include: tuple[str, ...]
+    Or `commits`: an explicit list, mined in that order (one range of a history
+    split across processes).
+    """
+
+    include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    commits: tuple[str, ...] = ()
 
     def args(self) -> list[str]:
         return [*self.include, *(f"^{sha}" for sha in self.exclude)]
@@ -100,9 +106,7 @@ class GitCollector(Collector):
         self.mailmap = MailMap(git_dir, mailmap_ref)
 
     def collect(self) -> Iterator[CommitRecord]:
-        revisions = ["--end-of-options", *self.revisions.args(), "--"]
-        log = popen_git(
-            self.git_dir,
+        log_args = [
             "log",
             "-z",
             "--numstat",
@@ -111,11 +115,24 @@ class GitCollector(Collector):
             "--no-mailmap",
             "--no-show-signature",
             f"--format={_HEADER_MARK.decode()}%H",
-            *revisions,
-        )
-        # rev-list walks the same commits in the same order as log and feeds them to
-        # cat-file directly: no round trip per commit, the three processes run ahead.
-        walk = popen_git(self.git_dir, "rev-list", *revisions)
+        ]
+        if self.revisions.commits:
+            # An explicit list: log and cat-file each read their own copy (a shared
+            # file description would share its offset), in the same order.
+            listed = "".join(f"{sha}\n" for sha in self.revisions.commits).encode("ascii")
+            with _spooled(listed) as for_log, _spooled(listed) as for_objects:
+                log = popen_git(
+                    self.git_dir, *log_args, "--no-walk=unsorted", "--stdin", "--", stdin=for_log
+                )
+                walk = popen_git(
+                    self.git_dir, "cat-file", "--batch-check=%(objectname)", stdin=for_objects
+                )
+        else:
+            revisions = ["--end-of-options", *self.revisions.args(), "--"]
+            log = popen_git(self.git_dir, *log_args, *revisions)
+            # rev-list walks the same commits in the same order as log and feeds them to
+            # cat-file directly: no round trip per commit, the three processes run ahead.
+            walk = popen_git(self.git_dir, "rev-list", *revisions)
         assert walk.stdout is not None
         objects = popen_git(self.git_dir, "cat-file", "--batch", stdin=walk.stdout)
         walk.stdout.close()
@@ -173,6 +190,14 @@ class GitCollector(Collector):
             timestamp=ident.timestamp,
             offset_minutes=ident.offset_minutes,
         )
+
+
+def _spooled(data: bytes) -> IO[bytes]:
+    """A temporary file holding `data`, positioned at its start (a child's stdin)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller's with
+    handle.write(data)
+    handle.seek(0)
+    return handle
 
 
 def _read_object(stream: IO[bytes], sha: str) -> bytes:

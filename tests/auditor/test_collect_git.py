@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select, text
 
 from auditor import models
@@ -226,3 +227,73 @@ def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
         f"{tmp_path / 'exports' / 'jira.csv'}"
     )
     assert not (tmp_path / ".auditor" / "mirrors" / "r.git").exists()  # failed before any work
+
+
+def test_history_split_into_ranges_gives_the_same_store(
+    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--jobs 2` on one repository mines two ranges in two processes: same rows as one."""
+    import auditor.ingest_git
+
+    monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_COMMITS", 100)
+    repo = sample_workspace / "repos" / "collab-server"
+    stores = {}
+    for ranges in (1, 2):
+        engine = make_engine(f"sqlite:///{tmp_path / f'r{ranges}.db'}")
+        seen: list[int] = []
+        result = collect_repository(
+            engine,
+            name="collab-server",
+            location=str(repo),
+            branch="main",
+            mirrors=tmp_path / f"mirrors{ranges}",
+            ranges=ranges,
+            progress=lambda _name, count, seen=seen: seen.append(count),
+        )
+        assert (
+            result.new_commits
+            == result.total_commits
+            == int(git(repo, "rev-list", "--count", "HEAD").strip())
+        )
+        assert seen[-1] == result.new_commits
+        with engine.connect() as conn:
+            stores[ranges] = {
+                "commits": sorted(
+                    (c.sha, c.parents, c.authored_at, c.author_offset, c.added, c.deleted, c.files)
+                    for c in conn.execute(select(models.Commit))
+                ),
+                "changes": sorted(
+                    conn.execute(
+                        select(
+                            models.Commit.sha,
+                            models.Path.path,
+                            models.FileChange.added,
+                            models.FileChange.deleted,
+                        )
+                        .join(models.Commit, models.Commit.id == models.FileChange.commit_id)
+                        .join(models.Path, models.Path.id == models.FileChange.path_id)
+                    ).all()
+                ),
+                "trailers": sorted(
+                    conn.execute(
+                        select(models.Commit.sha, models.Trailer.key, models.Trailer.value).join(
+                            models.Commit, models.Commit.id == models.Trailer.commit_id
+                        )
+                    ).all()
+                ),
+                "identities": sorted(
+                    conn.execute(select(models.Identity.key, models.Identity.mapped_email)).all()
+                ),
+            }
+        # a re-run with ranges adds nothing
+        again = collect_repository(
+            engine,
+            name="collab-server",
+            location=str(repo),
+            branch="main",
+            mirrors=tmp_path / f"mirrors{ranges}",
+            ranges=ranges,
+        )
+        assert again.new_commits == 0
+    assert stores[1] == stores[2]
+    assert len(stores[2]["changes"]) > 1500 and stores[2]["trailers"]
