@@ -32,18 +32,20 @@ def db_text(value: str, *, nul: bool = True) -> str:
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _clean(values: Any, nul: bool) -> bool:
+    """True when no text among `values` needs escaping (one check over all of them)."""
+    joined = "".join([v for v in values if type(v) is str])
+    return db_text(joined, nul=nul) is joined
+
+
 def _fix_row(row: Any, nul: bool) -> Any:
     def fix(v: Any) -> Any:
         return db_text(v, nul=nul) if type(v) is str else v
 
     if isinstance(row, dict):
-        if any(fix(v) is not v for v in row.values()):
-            return {k: fix(v) for k, v in row.items()}
-        return row
+        return row if _clean(row.values(), nul) else {k: fix(v) for k, v in row.items()}
     if isinstance(row, (tuple, list)):
-        if any(fix(v) is not v for v in row):
-            return type(row)(fix(v) for v in row)
-        return row
+        return row if _clean(row, nul) else type(row)(fix(v) for v in row)
     return row
 
 
