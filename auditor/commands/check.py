@@ -205,7 +205,7 @@ def _require_collected(engine: Engine, shas: set[str], spec: str) -> None:
 
 
 def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:
-    from auditor.exporters.text import report_renderable
+    from auditor.exporters.text import report_blocks, report_renderable
     from auditor.safe_text import visible
 
     if format is not CheckFormat.text and format is not CheckFormat.github:
@@ -225,7 +225,10 @@ def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: st
         # Atomic, and an unwritable path is exit 2 with one line, never exit 1.
         write_atomically(output, rendered.encode("utf-8"))
         return
-    if format is CheckFormat.text:
+    if format is CheckFormat.text and out.is_terminal:
         out.print(report_renderable(report))
+    elif format is CheckFormat.text:
+        # CI logs: whole lines, one block per finding, instead of an 80-column table.
+        out.print(report_blocks(report), soft_wrap=True)
     else:
         typer.echo(rendered, nl=False)

@@ -1,4 +1,9 @@
-"""`--format text`: a Rich table of findings plus notes; untrusted text never becomes markup."""
+"""`--format text`: findings plus notes; untrusted text never becomes markup.
+
+On a terminal the findings are a Rich table. In logs and files (no terminal)
+they are one block per finding printed without wrapping: an 80-column table
+would split words and stretch one finding over twenty lines.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from auditor.config import WaiverConfig
 from auditor.exporters.interface import Exporter, Report
 from auditor.safe_text import plain
 
@@ -15,10 +21,7 @@ STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cya
 
 
 def report_renderable(report: Report) -> RenderableType:
-    title = f"Findings as of {report.as_of.isoformat()}"
-    if report.range_commits is not None:
-        title += f" (range: {report.range_commits} commits)"
-    table = Table(title=title, title_justify="left", expand=False)
+    table = Table(title=_title(report), title_justify="left", expand=False)
     for column in ("status", "severity", "conf.", "rule", "component", "subject", "message"):
         table.add_column(column, overflow="fold")
     for item in report.findings:
@@ -32,7 +35,42 @@ def report_renderable(report: Report) -> RenderableType:
             plain(f.subject),
             plain(f.message),
         )
-    parts: list[RenderableType] = [table]
+    return Group(table, report_notes(report))
+
+
+def report_blocks(report: Report) -> Text:
+    """The report as plain lines: a header line and an indented message per finding.
+
+    Print it with `soft_wrap=True` (or into a wide console): each line is whole.
+    """
+    text = Text()
+    text.append(_title(report) + "\n", style="bold")
+    for item in report.findings:
+        f = item.finding
+        text.append("\n")
+        text.append(item.status.upper(), style="bold" if item.status == "new" else "dim")
+        text.append("  ")
+        text.append(f.severity, style=STYLES.get(f.severity, ""))
+        text.append(f"  {f.rule}  ")
+        text.append_text(plain(f.component or "-"))
+        text.append("  ")
+        text.append_text(plain(f.subject))
+        text.append(f"  (confidence {f.confidence}, fingerprint {f.fingerprint[:12]})\n")
+        text.append("    ")
+        text.append_text(plain(f.message))
+        text.append("\n")
+        if item.waiver is not None:
+            text.append("    waived: ", style="dim")
+            text.append_text(plain(_waiver_terms(item.waiver)))
+            text.append("\n")
+    if report.findings:
+        text.append("\n")
+    text.append_text(report_notes(report))
+    return text
+
+
+def report_notes(report: Report) -> Text:
+    """Unavailable rules, expired and unmatched waivers, and the one-line tally."""
     notes = Text()
     for note in report.unavailable:
         notes.append("not available: ", style="yellow")
@@ -54,8 +92,19 @@ def report_renderable(report: Report) -> RenderableType:
         f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}",
         style="bold red" if failing else "bold green",
     )
-    parts.append(notes)
-    return Group(*parts)
+    return notes
+
+
+def _title(report: Report) -> str:
+    title = f"Findings as of {report.as_of.isoformat()}"
+    if report.range_commits is not None:
+        title += f" (range: {report.range_commits} commits)"
+    return title
+
+
+def _waiver_terms(waiver: WaiverConfig) -> str:
+    ticket = f", {waiver.ticket}" if waiver.ticket else ""
+    return f"until {waiver.expires} by {waiver.approved_by}{ticket}: {waiver.reason}"
 
 
 def _waiver_label(waiver: object) -> str:
@@ -70,11 +119,9 @@ def _waiver_label(waiver: object) -> str:
 class TextExporter(Exporter):
     name = "text"
 
-    def __init__(self, width: int = 160):
-        self.width = width
-
     def render(self, report: Report) -> str:
+        """The block layout: a file is read in logs and editors, not at a terminal's width."""
         buffer = io.StringIO()
-        console = Console(file=buffer, width=self.width, highlight=False, color_system=None)
-        console.print(report_renderable(report))
+        console = Console(file=buffer, highlight=False, color_system=None, soft_wrap=True)
+        console.print(report_blocks(report))
         return buffer.getvalue()

@@ -187,6 +187,12 @@ def test_formats_and_output_file(workspace: tuple[Path, GitRepo]) -> None:
     assert output.startswith("::error title=PV10")
     code, output = check(root, "--format", "text")
     assert code == 1 and "PV106" in output and "Li Wei" in output
+    # No terminal (a CI log): whole lines per finding, not an 80-column table.
+    lines = output.splitlines()
+    assert any(line.startswith("NEW  ") and "PV106  OnPrem  Li Wei  (" in line for line in lines)
+    message = next(line for line in lines if line.startswith("    1 of 2 changes to OnPrem"))
+    assert message.endswith("lines)") and "no review from a trusted jurisdiction" in message
+    assert not any("│" in line for line in lines)
 
 
 def test_usage_errors(workspace: tuple[Path, GitRepo]) -> None:

@@ -138,3 +138,30 @@ def test_text_table_shows_markup_literally() -> None:
     assert "not available: PV105" in text
     assert "expired waiver: PV104 Gateway OnPrem expired 2026-01-01" in text
     assert "1 new, 1 baselined, 1 waived; 1 new at or above high" in text
+
+
+def test_text_without_terminal_is_one_block_per_finding_with_whole_lines() -> None:
+    long_message = " ".join(["churn from high-risk jurisdictions"] * 8)  # 279 characters
+    report = build_report(
+        [Finding("PV101", "critical", "high", "Gateway OnPrem", "jurisdictions", long_message)],
+        as_of=AS_OF,
+        baseline=(),
+        waivers=[],
+        fail_on="high",
+    )
+    lines = exporter_for("text").render(report).splitlines()
+    assert lines[0] == "Findings as of 2026-10-01"
+    header = next(line for line in lines if line.startswith("NEW  "))
+    assert header.startswith("NEW  critical  PV101  Gateway OnPrem  jurisdictions  (confidence")
+    assert f"    {long_message}" in lines  # never folded, never split inside a word
+    assert not any(line.endswith("jurisdictio") for line in lines)
+
+
+def test_text_blocks_show_waiver_terms_and_hostile_text_literally() -> None:
+    lines = exporter_for("text").render(sample_report()).splitlines()
+    hostile = next(line for line in lines if line.startswith("BASELINED  medium  PV106"))
+    assert "[bold red]Zhang[/]" in hostile and "\\x1b" in hostile
+    assert not any("\x1b" in line or "\r" in line or line.startswith("::") for line in lines)
+    waived = lines.index(next(line for line in lines if line.startswith("WAIVED  low  PV107")))
+    assert lines[waived + 1] == "    conflict"
+    assert lines[waived + 2] == "    waived: until 2027-01-01 by ciso@example.com: HR confirms"
