@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from auditor.analyze import AnalyzeResult, analyze
 from auditor.collect import CollectSummary, collect_all
 from auditor.config import LoadedConfig, load_config
+from auditor.exporters.interface import Report, build_report
 from auditor.store import make_engine
 from sample_repos.build import BuildResult, build_organisation
 from sample_repos.spec import AS_OF
@@ -30,6 +31,19 @@ class DemoResult:
     engine: Engine
     collected: CollectSummary
     analysis: AnalyzeResult
+
+    def report(self, as_of: date) -> Report:
+        """Findings with their waiver status, exactly as `auditor check` judges them
+        (same `build_report` / `apply_waivers`; the demo has no baseline)."""
+        return build_report(
+            self.analysis.findings,
+            as_of=as_of,
+            baseline=(),
+            waivers=self.loaded.config.waivers,
+            fail_on=self.loaded.config.policy.fail_on,
+            unavailable=self.analysis.unavailable,
+            main_paths=self.analysis.components,
+        )
 
     def findings_by_severity(self) -> list[tuple[str, int]]:
         counts = Counter(f.severity for f in self.analysis.findings)

@@ -23,7 +23,7 @@ def demo(
     from rich.table import Table
 
     from auditor.demo import run_demo
-    from auditor.safe_text import plain
+    from auditor.exporters.text import report_blocks
     from sample_repos.spec import AS_OF
 
     day = parse_as_of(as_of) if as_of else AS_OF
@@ -35,7 +35,8 @@ def demo(
         make_app(result.engine, as_of=day, config=result.loaded).run()
         return
 
-    summary = Table(title=f"Sample organisation audited as of {day}", title_justify="left")
+    out.print(f"Sample organisation audited as of {day}", markup=False, soft_wrap=True)
+    summary = Table()
     summary.add_column("what")
     summary.add_column("count", justify="right")
     for repo in result.collected.git:
@@ -51,21 +52,14 @@ def demo(
         summary.add_row(f"findings: {severity}", str(count))
     out.print(summary)
 
-    findings = Table(title="Findings", title_justify="left", show_lines=False)
-    for column in ("rule", "severity", "component", "subject", "message"):
-        findings.add_column(column, overflow="fold")
-    for finding in result.analysis.findings:
-        findings.add_row(
-            finding.rule,
-            finding.severity,
-            plain(finding.component),
-            plain(finding.subject),
-            plain(finding.message),
-        )
-    out.print(findings)
+    # The same status, waiver and expired-waiver reporting as `auditor check`.
+    out.print()
+    out.print(report_blocks(result.report(day)), soft_wrap=True)
+    out.print()
     out.print(
         f"workspace: {result.build.workspace}\n"
         f"next: auditor tui -c {result.build.config}   "
         f"auditor check -c {result.build.config} --as-of {day}",
         markup=False,
+        soft_wrap=True,  # a wrapped path cannot be copied
     )
