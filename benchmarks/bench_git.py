@@ -86,6 +86,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     # and the ratio is taken to the mean of the three floor runs.
     floor_before, _ = _time_git(repo, "log", "--numstat", "-z", "main")
     mined = _collect(full, fresh=True)
+    ranged = _collect(full, fresh=True, jobs=2)  # the history split into two ranges
     floor_after, _ = _time_git(repo, "log", "--numstat", "-z", "main")
     floor_mean = (floor + floor_before + floor_after) / 3
     again = _collect(full, fresh=False)
@@ -98,6 +99,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     pyd_total = pyd["seconds"] / pyd["commits"] * commits
 
     ratio = mined["seconds"] / floor_mean
+    ranged_ratio = ranged["seconds"] / floor_mean
     speedup = pyd_total / mined["seconds"]
     rss_growth = mined["rss_mb"] - short["rss_mb"]
     return [
@@ -131,6 +133,17 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
             "stored": stored,
             "peak RSS MB": mined["rss_mb"],
             "git peak RSS MB": mined["git_rss_mb"],
+        },
+        {
+            "name": "auditor collect --jobs 2 (two ranges in parallel)",
+            "seconds": round(ranged["seconds"], 2),
+            "target": f"≤ {FLOOR_RATIO}× floor",
+            "ok": ranged_ratio <= FLOOR_RATIO,
+            "× floor (mean of 3)": round(ranged_ratio, 2),
+            "CPU s (auditor + git)": round(ranged["cpu"], 2),
+            "commits/s": round(commits / ranged["seconds"]),
+            "peak RSS MB": ranged["rss_mb"],
+            "workers + git peak RSS MB": ranged["git_rss_mb"],
         },
         {
             "name": "auditor collect, nothing new",
@@ -205,14 +218,23 @@ def _workspace(folder: Path, repo: Path, mirrors: Path, *, branch: str) -> Path:
     return config
 
 
-def _collect(config: Path, *, fresh: bool) -> dict[str, Any]:
+def _collect(config: Path, *, fresh: bool, jobs: int = 1) -> dict[str, Any]:
     if fresh:
         for suffix in ("", "-wal", "-shm", "-journal"):
             (config.parent / f"audit.db{suffix}").unlink(missing_ok=True)
     usage = config.parent / "rusage.json"
     cpu, started = _children_cpu(), time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", _MEASURED_CLI, "collect", "--config", str(config)],
+        [
+            sys.executable,
+            "-c",
+            _MEASURED_CLI,
+            "collect",
+            "--config",
+            str(config),
+            "--jobs",
+            str(jobs),
+        ],
         env={**os.environ, "BENCH_RUSAGE": str(usage)},
         stdout=subprocess.DEVNULL,
         check=True,
