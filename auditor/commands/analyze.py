@@ -8,7 +8,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     """Resolve people, locations and components; evaluate the rules; store the findings."""
     from auditor.analyze import analyze as run_analysis
     from auditor.exporters.interface import build_report
-    from auditor.exporters.text import report_renderable
+    from auditor.exporters.text import report_blocks, report_renderable
     from auditor.store import make_engine
 
     day = parse_as_of(as_of)
@@ -27,7 +27,10 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         unavailable=result.unavailable,
         main_paths=result.components,
     )
-    out.print(report_renderable(report))
+    if out.is_terminal:
+        out.print(report_renderable(report))
+    else:  # CI logs: one block per finding, whole lines
+        out.print(report_blocks(report), soft_wrap=True)
     out.print(
         f"run {result.run_id}: {result.resolve.people} people, "
         f"{result.resolve.components} components, coverage {result.resolve.coverage:.0%}",

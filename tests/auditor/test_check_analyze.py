@@ -210,6 +210,13 @@ def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
     )
     assert result.exit_code == 0, result.output
     assert "PV106" in result.output and "Li Wei" in result.output
+    # without a terminal: one block per finding, the message on one unbroken line
+    block = next(
+        line for line in result.output.splitlines() if line.startswith("NEW ") and "PV106" in line
+    )
+    assert "Li Wei" in block
+    message_lines = [line for line in result.output.splitlines() if line.startswith("    ")]
+    assert message_lines and all(len(line) > 0 for line in message_lines)
     with engine.connect() as conn:
         kinds = [r.kind for r in conn.execute(select(table(models.Run)))]
     assert kinds == ["analyze"]
