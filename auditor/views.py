@@ -302,12 +302,17 @@ class FindingRow:
     waiver: str = ""  # the live waiver that applies: reason, approver, ticket, expiry
 
 
-def _numbers(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+def _numbers(
+    data: dict[str, Any], names: dict[int, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The finding's figures; `person` (a store id, meaningless to a reader) by name."""
     out = []
     for key, value in sorted(data.items()):
         if key in ("status", "waiver"):
             continue
-        if isinstance(value, float):
+        if key == "person" and isinstance(value, int) and not isinstance(value, bool):
+            out.append((key, (names or {}).get(value, f"#{value}")))
+        elif isinstance(value, float):
             out.append((key, f"{value:.3f}"))
         elif isinstance(value, int | str | bool) or value is None:
             out.append((key, str(value)))
@@ -388,6 +393,14 @@ def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str
     return out
 
 
+def _person_names(conn: Connection, ids: Iterable[Any]) -> dict[int, str]:
+    wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not wanted:
+        return {}
+    stmt = select(_person.c.id, _person.c.name).where(_person.c.id.in_(wanted))
+    return {pid: str(name) for pid, name in conn.execute(stmt)}
+
+
 def findings(
     ctx: ViewContext,
     *,
@@ -410,13 +423,14 @@ def findings(
             stmt = stmt.where(_finding.c.component == component)
         rows = conn.execute(stmt).mappings().all()
         described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
+        names = _person_names(conn, [(row["data"] or {}).get("person") for row in rows])
     live = [w for w in ctx.config.waivers if w.expires >= ctx.as_of]
     out = []
     for row in rows:
         data = dict(row["data"] or {})
         # duck-typed: waivers match on fingerprint, rule, component and subject
         waiver = next((w for w in live if waivers.matches(w, cast(Any, _Subject(row)))), None)
-        row_status = "waived" if waiver else str(data.get("status") or "open")
+        row_status = "waived" if waiver else str(data.get("status") or "new")
         if status and row_status != status:
             continue
         out.append(
@@ -433,7 +447,7 @@ def findings(
                 evidence=tuple(
                     described.get((e.kind, e.ref), e) for e in _evidence_refs(row["evidence"])
                 ),
-                numbers=_numbers(data),
+                numbers=_numbers(data, names),
                 waiver=_describe_waiver(waiver) if waiver else "",
             )
         )
@@ -589,7 +603,7 @@ def overview(ctx: ViewContext, *, top: int = 5, top_findings: int = 8) -> Overvi
         # certain high-risk churn (lower bound) outranks merely possible (upper bound)
         key=lambda r: (-r.share_min, -r.share_max, -r.findings, r.name),
     )[:top]
-    severe = [f for f in findings(ctx) if f.status == "open"][:top_findings]
+    severe = [f for f in findings(ctx) if f.status == "new"][:top_findings]
     return Overview(
         totals=totals(ctx),
         churn_by_tier=tier_churn,

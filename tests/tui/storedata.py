@@ -369,7 +369,7 @@ def populate(engine: Engine) -> None:
                         {"kind": "commit", "ref": "b2" * 20},
                         {"kind": "work_item", "ref": "OnPrem-1"},
                     ],
-                    {"churn": 160},
+                    {"churn": 160, "person": 2},
                 ),
                 _finding(
                     3,

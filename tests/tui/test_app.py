@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 from sqlalchemy import Engine
-from textual.widgets import DataTable, OptionList, Select, Static
+from textual.widgets import DataTable, OptionList, Select, Static, TabbedContent
 
 from tests.tui import storedata
 from tui.app import AuditorApp, make_app
@@ -158,7 +158,7 @@ def test_component_screen_drill_downs(store: Engine) -> None:
         assert static_text(app, "#summary").startswith("Bo Zhang")
         await pilot.press("escape")
         # recent commits tab: Enter opens the commit
-        screen.query_one("#tabs").active = "tab-commits"
+        screen.query_one("#tabs", TabbedContent).active = "tab-commits"
         await pilot.pause()
         commits = screen.query_one("#commits", DataTable)
         commits.focus()
@@ -170,7 +170,7 @@ def test_component_screen_drill_downs(store: Engine) -> None:
         assert "c3c3c3c3" in shown and "\\x1b[31mred" in shown and "\x1b" not in shown
         await pilot.press("escape")
         # findings tab: Enter jumps to the finding in the findings screen
-        screen.query_one("#tabs").active = "tab-findings"
+        screen.query_one("#tabs", TabbedContent).active = "tab-findings"
         await pilot.pause()
         component_findings = screen.query_one("#component-findings", DataTable)
         component_findings.focus()
@@ -307,3 +307,49 @@ def test_help_palette_theme_and_loading(store: Engine) -> None:
         assert screen.query_one("#body").loading is False
 
     drive(store, scenario)
+
+
+def test_search_down_then_enter_opens_a_single_hit(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        await pilot.press("slash")
+        await pilot.press(*"alice")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert static_text(app, "#search-state").startswith("1 hit ·")
+        await pilot.press("down", "enter")  # as the hint says: ↓ to choose, Enter opens
+        await settle(app, pilot)
+        assert app.screen.name == "person"
+        assert static_text(app, "#summary").startswith("Alice Chen")
+
+    drive(store, scenario)
+
+
+def test_people_counts_match_the_overview_and_label_the_window(store: Engine) -> None:
+    async def scenario(app: AuditorApp, pilot: Any) -> None:
+        people_stat = static_text(app, "#stat-people")
+        await pilot.press("p")
+        await settle(app, pilot)
+        # the overview counts people without bots; the People screen says so
+        assert people_stat.split() == ["3", "people"]
+        assert static_text(app, "#count") == "3 people + 1 bot · Enter opens"
+        table = app.screen.query_one("#people", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert "Commits (180 d)" in labels and "Commits" not in labels
+        await pilot.press("ctrl+f", "c", "n", "enter")
+        assert static_text(app, "#count") == "2 shown of 3 people + 1 bot · Enter opens"
+
+    drive(store, scenario)
+
+
+def test_components_footer_is_not_cut_off(store: Engine) -> None:
+    async def main() -> None:
+        app = build(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("c")
+            await settle(app, pilot)
+            svg = app.export_screenshot()
+        assert "Dark/light" in svg.replace("&#160;", " ")
+        assert "Quit" in svg
+
+    asyncio.run(main())

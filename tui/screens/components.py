@@ -29,8 +29,9 @@ SORTS = {
 
 class ComponentsScreen(DataScreen[list[views.ComponentRow]]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "next_sort", "Sort by next column"),
-        Binding("r", "reverse", "Reverse order"),
+        # short footer labels (the footer also holds the app's keys); help shows the tooltip
+        Binding("s", "next_sort", "Sort", tooltip="Sort by next column"),
+        Binding("r", "reverse", "Reverse", tooltip="Reverse order"),
         Binding("ctrl+f", "focus_filter", "Filter"),
     ]
 

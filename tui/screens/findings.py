@@ -96,7 +96,7 @@ class FindingsScreen(DataScreen[FindingsData]):
                 [
                     fmt.severity(f.severity),
                     f.rule,
-                    Text(f.status, style="grey50" if f.status != "open" else ""),
+                    Text(f.status, style="grey50" if f.status != "new" else ""),
                     fmt.safe(fmt.clip(f.component or "-", 18)),
                     fmt.safe(fmt.clip(f.subject or "-", 18)),
                     fmt.safe(f.message),

@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__(name="help")
         # the screen underneath may add its own keys (sorting, filters)
         self.extra = [
-            (b.key, b.description)
+            (b.key, b.tooltip or b.description)  # the tooltip: the footer's label is short
             for b in getattr(below, "BINDINGS", [])
             if isinstance(b, Binding) and b.show
         ]

@@ -38,7 +38,7 @@ class OverviewScreen(DataScreen[views.Totals]):
                     yield BarChart("", id="tiers")
             yield Label("Top risky sensitive components (Enter opens)", classes="panel-title")
             yield ComponentTable(id="top-risky")
-            yield Label("Most severe open findings (Enter opens)", classes="panel-title")
+            yield Label("Most severe new findings (Enter opens)", classes="panel-title")
             yield SafeTable(
                 ("Severity", "Rule", "Component", "Subject", "Message"), id="top-findings"
             )

@@ -28,7 +28,7 @@ class PeopleScreen(DataScreen[list[views.PersonRow]]):
         with Vertical(id="body"):
             yield Input(placeholder="filter by name, e-mail, country or tier (ctrl+f)", id="filter")
             yield Label("", id="count", classes="hint")
-            yield PersonTable(id="people")
+            yield PersonTable(id="people", window_days=self.ctx.window_days)
         yield Footer()
 
     def fetch(self) -> list[views.PersonRow]:
@@ -52,9 +52,9 @@ class PeopleScreen(DataScreen[list[views.PersonRow]]):
             or needle == p.tier
         ]
         self.query_one(PersonTable).show(rows)
-        self.query_one("#count", Label).update(
-            Text(f"{len(rows)} of {len(self.rows)} people · Enter opens", style="grey50")
-        )
+        total = _headcount(self.rows)
+        count = total if len(rows) == len(self.rows) else f"{len(rows)} shown of {total}"
+        self.query_one("#count", Label).update(Text(f"{count} · Enter opens", style="grey50"))
 
     @on(Input.Changed, "#filter")
     def _filter(self) -> None:
@@ -70,3 +70,11 @@ class PeopleScreen(DataScreen[list[views.PersonRow]]):
     @on(PersonTable.Selected)
     def _open(self, event: PersonTable.Selected) -> None:
         self.auditor.open_person(event.person_id)
+
+
+def _headcount(rows: list[views.PersonRow]) -> str:
+    """Like "13 people + 1 bot": people as the overview counts them, bots apart."""
+    bots = sum(1 for p in rows if p.bot)
+    humans = len(rows) - bots
+    text = f"{humans} {'person' if humans == 1 else 'people'}"
+    return text + (f" + {bots} bot{'' if bots == 1 else 's'}" if bots else "")

@@ -62,7 +62,8 @@ class SearchScreen(ModalScreen[views.SearchHit | None]):
                     id=str(i),
                 )
             )
-        state = f"{len(hits)} hits · ↓ to choose, Enter opens" if query.strip() else ""
+        noun = "hit" if len(hits) == 1 else "hits"
+        state = f"{len(hits)} {noun} · ↓ to choose, Enter opens" if query.strip() else ""
         self.query_one("#search-state", Label).update(Text(state, style="grey50"))
 
     @on(Input.Submitted, "#query")
@@ -75,7 +76,11 @@ class SearchScreen(ModalScreen[views.SearchHit | None]):
         self.dismiss(self.hits[int(event.option.id or 0)])
 
     def action_to_results(self) -> None:
-        self.query_one("#results", OptionList).focus()
+        # highlight the first hit, so that ↓ then Enter opens it as the hint promises
+        results = self.query_one("#results", OptionList)
+        if results.option_count and results.highlighted is None:
+            results.highlighted = 0
+        results.focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -85,7 +85,11 @@ class ComponentTable(SafeTable):
 
 
 class PersonTable(SafeTable):
-    """People; Enter posts `PersonTable.Selected` with the person's id."""
+    """People; Enter posts `PersonTable.Selected` with the person's id.
+
+    Commits count the policy window only (`auditor people` shows all-time figures),
+    so the column says which window it counts.
+    """
 
     COLUMNS = (
         "Name",
@@ -103,8 +107,9 @@ class PersonTable(SafeTable):
             super().__init__()
             self.person_id = person_id
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(self.COLUMNS, id=id)
+    def __init__(self, *, window_days: int, id: str | None = None) -> None:
+        columns = tuple(f"Commits ({window_days} d)" if c == "Commits" else c for c in self.COLUMNS)
+        super().__init__(columns, id=id)
 
     def show(self, rows: Iterable[views.PersonRow]) -> None:
         self.fill(
