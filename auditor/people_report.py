@@ -4,8 +4,18 @@
 `{"as_of", "people": [{"id", "name", "emails", "bot", "commits", "churn",
 "locations": [{"country", "candidates", "confidence", "from", "to",
 "sources": [{"kind", "value"}]}], "conflicts": [...]}]}`. `id` is the
-person's stable key; commits and churn count non-merge commits authored up
-to `as_of`. People are ordered by churn (descending), then name; bots last.
+person's stable key; commits and churn count all non-merge commits authored
+up to `as_of` (not only the policy window). People are ordered by churn
+(descending), then name; bots last.
+
+`sources[].kind` is one of `roster`, `override`, `tracker_tz`,
+`profile_location`, `email_domain`, `tz_offset`. `profile_location` (a GitHub
+profile's free-text location, matched to one country, weight 0.5) extends the
+list in DESIGN.md's contract, which names the other five.
+
+A period's `from` is its earliest dated evidence (a roster/override row's
+start, the first month with commits); `from` is null only when the evidence
+behind it is undated or open-ended.
 """
 
 from __future__ import annotations

@@ -56,8 +56,10 @@ def people_table(report: dict[str, Any]) -> Table:
     from auditor.safe_text import plain
 
     table = Table(title=f"People as of {report['as_of']}", title_justify="left")
-    for column in ("person", "e-mails", "commits", "churn", "location", "evidence"):
-        table.add_column(column, justify="right" if column in ("commits", "churn") else "left")
+    # all time up to --as-of (the TUI's People screen counts the policy window only)
+    activity = ("commits (all time)", "churn (all time)")
+    for column in ("person", "e-mails", *activity, "location", "evidence"):
+        table.add_column(column, justify="right" if column in activity else "left")
     for person in report["people"]:
         name = plain(person["name"])
         if person["bot"]:

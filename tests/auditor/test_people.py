@@ -98,6 +98,8 @@ def test_people_text_shows_untrusted_text_literally(
     assert "Mia [bold]Mover" in result.output
     assert "\x1b[31m" not in result.output
     assert "DE 1.00" in result.output
+    # all-time figures, labelled so (the TUI's People screen counts the window only)
+    assert "commits (all time)" in result.output and "churn (all time)" in result.output
     assert "\\x0a" not in result.output  # one e-mail per line, not an escaped newline
 
 
@@ -114,3 +116,13 @@ def test_people_report_before_relocation(tmp_path: Path) -> None:
     assert mia["commits"] == 1
     # The CN roster row takes effect after --as-of: not evidence yet.
     assert [loc["country"] for loc in mia["locations"]] == ["DE"]
+
+
+def test_people_report_documents_every_source_kind() -> None:
+    # profile_location extends DESIGN.md's list of kinds: the report's contract says so
+    from auditor import people_report
+    from auditor.locations.resolution import AUTHORITATIVE, SINGLE_COUNTRY
+
+    doc = people_report.__doc__ or ""
+    for kind in (*AUTHORITATIVE, *SINGLE_COUNTRY, "tz_offset"):
+        assert f"`{kind}`" in doc, kind
