@@ -32,4 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:
+	# stop the test server before removing its cluster (it runs as the postgres user when we are root)
+	-[ -f .pgtest/data/postmaster.pid ] && runuser -u postgres -- \
+	  $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl -D .pgtest/data -m fast stop
 	rm -rf $(VENV) demo bench-work .pgtest
