@@ -81,7 +81,7 @@ if ! ready; then
   # Not answering: any postmaster.pid is stale (e.g. the machine restarted and its pid now
   # belongs to an unrelated process, which would make pg_ctl believe it is running).
   pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && ! tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$data"; then
+  if [ -n "$pid" ] && ! { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -q -- "$data"; then
     rm -f "$data/postmaster.pid" "$sock"/.s.PGSQL.*
   fi
   "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \

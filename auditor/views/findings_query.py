@@ -1,0 +1,276 @@
+"""Findings of the latest analysis with their numbers, evidence and waivers."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from auditor import waivers
+from auditor.config import WaiverConfig
+from auditor.views.common import (
+    _DAY,
+    SEVERITY_ORDER,
+    ViewContext,
+    _commit,
+    _day,
+    _evidence,
+    _finding,
+    _first_line,
+    _identity,
+    _person,
+    _person_identity,
+    _run,
+    _work_item,
+)
+
+# --- findings -------------------------------------------------------------------
+
+
+def latest_run_id(conn: Connection) -> int | None:
+    """The newest successful analysis: findings shown are that run's."""
+    return conn.execute(
+        select(_run.c.id)
+        .where(_run.c.status == "ok", _run.c.kind.in_(("analyze", "check")))
+        .order_by(_run.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def rule_text(rule_id: str) -> str:
+    """Why a rule flags: its title and documented sections, or '' for an unknown rule.
+
+    Imported lazily: the rule registry loads every rule (and entry-point plugins).
+    """
+    try:
+        registry = importlib.import_module("rules.registry")
+    except ImportError:
+        return ""
+    rule = registry.get_rule(rule_id)
+    if rule is None:
+        return ""
+    parts = [f"{rule.id} {rule.title}"]
+    for heading in ("What it flags", "Why it matters", "Evidence used", "How to resolve"):
+        body = rule.section(heading)
+        if body:
+            parts.append(f"{heading}: {body}")
+    return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence reference of a finding, described from the store where it can be."""
+
+    kind: str  # commit | work_item | location_evidence | location_conflict | ...
+    ref: str
+    detail: str = ""
+    person_id: int | None = None  # whose commit / evidence row it is, to link to
+    person: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    fingerprint: str
+    rule: str
+    severity: str
+    confidence: str
+    component: str | None
+    subject: str | None
+    message: str
+    status: str
+    evidence: tuple[Evidence, ...]
+    numbers: tuple[tuple[str, str], ...]  # (name, value) from the finding's data
+    waiver: str = ""  # the live waiver that applies: reason, approver, ticket, expiry
+
+
+def _numbers(
+    data: dict[str, Any], names: dict[int, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The finding's figures; `person` (a store id, meaningless to a reader) by name."""
+    out = []
+    for key, value in sorted(data.items()):
+        if key in ("status", "waiver"):
+            continue
+        if key == "person" and isinstance(value, int) and not isinstance(value, bool):
+            out.append((key, (names or {}).get(value, f"#{value}")))
+        elif isinstance(value, float):
+            out.append((key, f"{value:.3f}"))
+        elif isinstance(value, int | str | bool) or value is None:
+            out.append((key, str(value)))
+        else:
+            out.append((key, repr(value)))
+    return tuple(out)
+
+
+def _evidence_refs(items: Iterable[Any]) -> tuple[Evidence, ...]:
+    out = []
+    for item in items or ():
+        if isinstance(item, dict):
+            kind = str(item.get("kind", "?"))
+            ref = str(item.get("ref", ""))
+            detail = " ".join(
+                f"{k}={v}" for k, v in sorted(item.items()) if k not in ("kind", "ref")
+            )
+            out.append(Evidence(kind, ref, detail))
+        else:
+            out.append(Evidence("?", str(item)))
+    return tuple(out)
+
+
+def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str, str], Evidence]:
+    """Commit summaries, evidence rows and work-item titles for the refs findings cite."""
+    refs: dict[str, set[str]] = {}
+    for item in items:
+        if isinstance(item, dict):
+            refs.setdefault(str(item.get("kind")), set()).add(str(item.get("ref", "")))
+    out: dict[tuple[str, str], Evidence] = {}
+    shas = sorted(refs.get("commit", ()))
+    for start in range(0, len(shas), 500):
+        commits = (
+            select(
+                _commit.c.sha,
+                _commit.c.authored_at,
+                _commit.c.message,
+                func.coalesce(_identity.c.mapped_name, _identity.c.name, _identity.c.key),
+                _person_identity.c.person_id,
+            )
+            .join(_identity, _identity.c.id == _commit.c.author_id)
+            .outerjoin(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+            .where(_commit.c.sha.in_(shas[start : start + 500]))
+        )
+        for sha, ts, message, author, pid in conn.execute(commits):
+            detail = f"{_day(ts // _DAY).isoformat()} {author}: {_first_line(message)}"
+            out[("commit", sha)] = Evidence("commit", sha, detail, pid, author)
+    ids = sorted(int(r) for r in refs.get("location_evidence", ()) if r.isdigit())
+    for start in range(0, len(ids), 500):
+        rows = (
+            select(
+                _evidence.c.id,
+                _evidence.c.kind,
+                _evidence.c.value,
+                _evidence.c.ref,
+                _person.c.name,
+                _person.c.id,
+            )
+            .join(_person, _person.c.id == _evidence.c.person_id)
+            .where(_evidence.c.id.in_(ids[start : start + 500]))
+        )
+        for eid, kind, value, ref, name, pid in conn.execute(rows):
+            detail = f"{name}: {kind} {value}" + (f" ({ref})" if ref else "")
+            out[("location_evidence", str(eid))] = Evidence(
+                "location_evidence", str(eid), detail, pid, name
+            )
+    keys = sorted(refs.get("work_item", ()))
+    for start in range(0, len(keys), 500):
+        wanted = (
+            select(_work_item.c.key, _work_item.c.title, _work_item.c.status)
+            .where(_work_item.c.key.in_(keys[start : start + 500]))
+            .order_by(_work_item.c.id)
+        )
+        for key, title, item_status in conn.execute(wanted):
+            out.setdefault(
+                ("work_item", key), Evidence("work_item", key, f"[{item_status or '?'}] {title}")
+            )
+    return out
+
+
+def _person_names(conn: Connection, ids: Iterable[Any]) -> dict[int, str]:
+    wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not wanted:
+        return {}
+    stmt = select(_person.c.id, _person.c.name).where(_person.c.id.in_(wanted))
+    return {pid: str(name) for pid, name in conn.execute(stmt)}
+
+
+def findings(
+    ctx: ViewContext,
+    *,
+    severity: str | None = None,
+    rule: str | None = None,
+    status: str | None = None,
+    component: str | None = None,
+) -> list[FindingRow]:
+    """Findings of the latest successful run, most severe first; filters are exact matches."""
+    with ctx.engine.connect() as conn:
+        run_id = latest_run_id(conn)
+        if run_id is None:
+            return []
+        stmt = select(_finding).where(_finding.c.run_id == run_id)
+        if severity:
+            stmt = stmt.where(_finding.c.severity == severity)
+        if rule:
+            stmt = stmt.where(_finding.c.rule == rule)
+        if component:
+            stmt = stmt.where(_finding.c.component == component)
+        rows = conn.execute(stmt).mappings().all()
+        described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
+        names = _person_names(conn, [(row["data"] or {}).get("person") for row in rows])
+    live = [w for w in ctx.config.waivers if w.expires >= ctx.as_of]
+    out = []
+    for row in rows:
+        data = dict(row["data"] or {})
+        # duck-typed: waivers match on fingerprint, rule, component and subject
+        waiver = next((w for w in live if waivers.matches(w, cast(Any, _Subject(row)))), None)
+        row_status = "waived" if waiver else str(data.get("status") or "new")
+        if status and row_status != status:
+            continue
+        out.append(
+            FindingRow(
+                id=row["id"],
+                fingerprint=row["fingerprint"],
+                rule=row["rule"],
+                severity=row["severity"],
+                confidence=row["confidence"],
+                component=row["component"],
+                subject=row["subject"],
+                message=row["message"],
+                status=row_status,
+                evidence=tuple(
+                    described.get((e.kind, e.ref), e) for e in _evidence_refs(row["evidence"])
+                ),
+                numbers=_numbers(data, names),
+                waiver=_describe_waiver(waiver) if waiver else "",
+            )
+        )
+    out.sort(key=lambda f: (_rank(SEVERITY_ORDER, f.severity), f.rule, f.component or "", f.id))
+    return out
+
+
+class _Subject:
+    """The fields of a stored finding that waivers match on."""
+
+    def __init__(self, row: Any):
+        self.fingerprint = row["fingerprint"]
+        self.rule = row["rule"]
+        self.component = row["component"]
+        self.subject = row["subject"]
+
+
+def _describe_waiver(waiver: WaiverConfig) -> str:
+    ticket = f", ticket {waiver.ticket}" if waiver.ticket else ""
+    return (
+        f"{waiver.reason} (approved by {waiver.approved_by}{ticket}, "
+        f"expires {waiver.expires.isoformat()})"
+    )
+
+
+def _rank(order: Sequence[str], value: str) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def _findings_per_component(conn: Connection) -> Counter[str]:
+    run_id = latest_run_id(conn)
+    if run_id is None:
+        return Counter()
+    stmt = (
+        select(_finding.c.component, func.count())
+        .where(_finding.c.run_id == run_id, _finding.c.component.is_not(None))
+        .group_by(_finding.c.component)
+    )
+    return Counter({name: int(n) for name, n in conn.execute(stmt)})

@@ -1,0 +1,291 @@
+"""People, and one person with identities, location periods, evidence and conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from auditor.locations.index import LocationIndex
+from auditor.views.common import (
+    _DAY,
+    ViewContext,
+    _commit,
+    _conflict,
+    _day,
+    _evidence,
+    _first_line,
+    _identity,
+    _person,
+    _person_identity,
+    _resolved,
+    _source,
+)
+from auditor.views.component_query import CommitRow
+
+# --- people ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    email: str | None
+    bot: bool
+    identities: int
+    country: str | None
+    candidates: tuple[str, ...]
+    tier: str
+    confidence: float
+    commits: int
+    conflicts: int
+
+
+def people(ctx: ViewContext) -> list[PersonRow]:
+    """Every person with their location as of `as_of` and commits in the window."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(_person.c.id, _person.c.name, _person.c.primary_email, _person.c.bot)
+        ).all()
+        identities: dict[int, int] = dict(
+            conn.execute(
+                select(_person_identity.c.person_id, func.count()).group_by(
+                    _person_identity.c.person_id
+                )
+            ).all()
+        )
+        commits: dict[int, int] = dict(
+            conn.execute(
+                select(_person_identity.c.person_id, func.count())
+                .select_from(_commit)
+                .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+                .where(_commit.c.authored_at >= ctx.start_ts, _commit.c.authored_at < ctx.end_ts)
+                .group_by(_person_identity.c.person_id)
+            ).all()
+        )
+        conflicts: dict[int, int] = dict(
+            conn.execute(
+                select(_conflict.c.person_id, func.count()).group_by(_conflict.c.person_id)
+            ).all()
+        )
+        index = LocationIndex.load(conn)
+    out = []
+    for pid, name, email, bot in rows:
+        loc = index.at(pid, ctx.as_of)
+        out.append(
+            PersonRow(
+                id=pid,
+                name=name,
+                email=email,
+                bot=bool(bot),
+                identities=int(identities.get(pid, 0)),
+                country=loc.country,
+                candidates=tuple(sorted(loc.candidates)),
+                tier=ctx.tier(loc.country, loc.candidates),
+                confidence=loc.confidence,
+                commits=int(commits.get(pid, 0)),
+                conflicts=int(conflicts.get(pid, 0)),
+            )
+        )
+    out.sort(key=lambda p: (p.bot, -p.commits, p.name.casefold(), p.id))
+    return out
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    kind: str
+    key: str
+    name: str | None
+    email: str | None
+    via: str
+    time_zone: str | None
+    location_text: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    id: int
+    kind: str
+    value: str
+    countries: tuple[str, ...]
+    weight: float
+    valid_from: date | None
+    valid_to: date | None
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class LocationPeriod:
+    country: str | None
+    candidates: tuple[str, ...]
+    tier: str
+    confidence: float
+    valid_from: date | None
+    valid_to: date | None
+    evidence: tuple[EvidenceRow, ...]  # every row the period rests on
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    description: str
+    countries: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    evidence: tuple[EvidenceRow, ...]
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    id: int
+    name: str
+    email: str | None
+    bot: bool
+    identities: tuple[IdentityRow, ...]
+    periods: tuple[LocationPeriod, ...]
+    evidence: tuple[EvidenceRow, ...]  # all rows, including those no period used
+    offsets: tuple[tuple[int | None, int], ...]  # (minutes east of UTC, commits), by offset
+    conflicts: tuple[ConflictRow, ...]
+    commits: tuple[CommitRow, ...] = field(default=())
+
+
+def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> PersonDetail | None:
+    with ctx.engine.connect() as conn:
+        person = conn.execute(select(_person).where(_person.c.id == person_id)).mappings().first()
+        if person is None:
+            return None
+        identities = tuple(
+            IdentityRow(kind, key, name, email, via, tz, loc)
+            for kind, key, name, email, via, tz, loc in conn.execute(
+                select(
+                    _identity.c.kind,
+                    _identity.c.key,
+                    func.coalesce(_identity.c.mapped_name, _identity.c.name),
+                    func.coalesce(_identity.c.mapped_email, _identity.c.email),
+                    _person_identity.c.via,
+                    _identity.c.time_zone,
+                    _identity.c.location_text,
+                )
+                .join(_person_identity, _person_identity.c.identity_id == _identity.c.id)
+                .where(_person_identity.c.person_id == person_id)
+                .order_by(_identity.c.kind, _identity.c.key)
+            )
+        )
+        evidence = {
+            row.id: row
+            for row in (
+                EvidenceRow(
+                    id=r.id,
+                    kind=r.kind,
+                    value=r.value,
+                    countries=tuple(r.countries or ()),
+                    weight=float(r.weight),
+                    valid_from=r.valid_from,
+                    valid_to=r.valid_to,
+                    ref=r.ref,
+                )
+                for r in conn.execute(
+                    select(_evidence)
+                    .where(_evidence.c.person_id == person_id)
+                    .order_by(_evidence.c.weight.desc(), _evidence.c.id)
+                )
+            )
+        }
+        periods = tuple(
+            LocationPeriod(
+                country=r.country,
+                candidates=tuple(sorted(r.candidates or ())),
+                tier=ctx.tier(r.country, r.candidates or ()),
+                confidence=float(r.confidence or 0.0),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+            )
+            for r in conn.execute(
+                select(_resolved)
+                .where(_resolved.c.person_id == person_id)
+                .order_by(_resolved.c.valid_from, _resolved.c.id)
+            )
+        )
+        conflicts = tuple(
+            ConflictRow(
+                description=r.description,
+                countries=tuple(r.countries or ()),
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+            )
+            for r in conn.execute(
+                select(_conflict).where(_conflict.c.person_id == person_id).order_by(_conflict.c.id)
+            )
+        )
+        authored = (
+            select(_person_identity.c.identity_id)
+            .where(_person_identity.c.person_id == person_id)
+            .scalar_subquery()
+        )
+        offsets = tuple(
+            (offset, int(n))
+            for offset, n in conn.execute(
+                select(_commit.c.author_offset, func.count())
+                .where(_commit.c.author_id.in_(authored))
+                .group_by(_commit.c.author_offset)
+                .order_by(_commit.c.author_offset)
+            )
+        )
+        commits = tuple(
+            CommitRow(
+                sha=sha,
+                source=source,
+                authored=_day(ts // _DAY),
+                offset=offset,
+                author=person["name"],
+                person_id=person_id,
+                summary=_first_line(message),
+                churn=int((added or 0) + (deleted or 0)),
+            )
+            for sha, source, ts, offset, message, added, deleted in conn.execute(
+                select(
+                    _commit.c.sha,
+                    _source.c.name,
+                    _commit.c.authored_at,
+                    _commit.c.author_offset,
+                    _commit.c.message,
+                    _commit.c.added,
+                    _commit.c.deleted,
+                )
+                .join(_source, _source.c.id == _commit.c.source_id)
+                .where(_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts)
+                .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
+                .limit(recent)
+            )
+        )
+    return PersonDetail(
+        id=person_id,
+        name=person["name"],
+        email=person["primary_email"],
+        bot=bool(person["bot"]),
+        identities=identities,
+        periods=periods,
+        evidence=tuple(evidence.values()),
+        offsets=offsets,
+        conflicts=conflicts,
+        commits=commits,
+    )
+
+
+def person_id_for(ctx: ViewContext, subject: str) -> int | None:
+    """The person a finding's subject names (by name, key or primary e-mail), if any."""
+    with ctx.engine.connect() as conn:
+        return conn.execute(
+            select(_person.c.id)
+            .where(
+                or_(
+                    _person.c.name == subject,
+                    _person.c.key == subject.lower(),
+                    _person.c.primary_email == subject,
+                )
+            )
+            .order_by(_person.c.id)
+            .limit(1)
+        ).scalar()
