@@ -64,7 +64,10 @@ def analyze(
     started = datetime.now(UTC)
     summary = resolve_all(engine, loaded, as_of)
     try:
-        ctx = build_context(engine, loaded, as_of, commit_shas=commit_shas)
+        everything = any(rule.all_components for rule in all_rules())
+        ctx = build_context(
+            engine, loaded, as_of, commit_shas=commit_shas, all_components=everything
+        )
         findings, notes = evaluate(ctx)
     except Exception as exc:
         _failed_run(engine, kind, as_of, started, exc)

@@ -110,14 +110,31 @@ def build_context(
     *,
     commit_shas: Collection[str] | None = None,
     index: LocationIndex | None = None,
+    all_components: bool = False,
 ) -> RuleContext:
+    """The rules' context as of `as_of`.
+
+    Changes and earlier authors cover the sensitive components only (all the
+    built-in rules judge) unless `all_components`: at a million commits the
+    other nine tenths of the history would cost most of the analysis.
+    """
     policy = build_policy(loaded, as_of)
     with engine.connect() as conn:
         index = index or LocationIndex.load(conn)
         components, component_names = _components(conn)
+        scope = None
+        if not all_components:
+            scope = {
+                cid
+                for cid, name in component_names.items()
+                if components[name].sensitivity in policy.sensitive
+            }
+        identities = _identity_people(conn)
         people = _people(conn, index)
-        changes, earlier = _changes(conn, index, policy, as_of, component_names, commit_shas)
-        work_items, any_items = _work_items(conn, index, component_names)
+        changes, earlier = _changes(
+            conn, index, policy, as_of, component_names, commit_shas, scope, identities
+        )
+        work_items, any_items = _work_items(conn, index, component_names, identities)
     return RuleContext(
         as_of=as_of,
         policy=policy,
@@ -175,6 +192,22 @@ def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
     return people
 
 
+class _Places:
+    """`_location` memoised per (person, day number): changes repeat both a lot."""
+
+    def __init__(self, index: LocationIndex) -> None:
+        self._index = index
+        self._seen: dict[tuple[int, int], Location] = {}
+
+    def at(self, person: int, day_number: int) -> Location:
+        key = (person, day_number)
+        found = self._seen.get(key)
+        if found is None:
+            found = _location(self._index, person, _EPOCH + timedelta(days=day_number))
+            self._seen[key] = found
+        return found
+
+
 def _changes(
     conn: Connection,
     index: LocationIndex,
@@ -182,11 +215,13 @@ def _changes(
     as_of: date,
     component_names: dict[int, str],
     commit_shas: Collection[str] | None,
+    scope: set[int] | None,
+    identities: dict[int, int],
 ) -> tuple[list[Change], dict[str, frozenset[int]]]:
     commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
     pi, person = table(models.PersonIdentity), table(models.Person)
     churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    hi = _seconds(as_of + timedelta(days=1))
+    lo, hi = _seconds(policy.previous_start), _seconds(as_of + timedelta(days=1))
     base = (
         fc.join(commit, commit.c.id == fc.c.commit_id)
         .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
@@ -195,11 +230,12 @@ def _changes(
     )
     wanted = sorted(set(commit_shas)) if commit_shas is not None else None
     conditions: list[Any] = [~commit.c.is_merge, ~person.c.bot]
+    if scope is not None:
+        # `+ 0`: a filter on the joined row, not an index probe per listed component
+        # (SQLite otherwise probes path_component once per id for every file change).
+        conditions.append((pc.c.component_id + 0).in_(sorted(scope)))
     if wanted is None:
-        conditions += [
-            commit.c.authored_at >= _seconds(policy.previous_start),
-            commit.c.authored_at < hi,
-        ]
+        conditions += [commit.c.authored_at >= lo, commit.c.authored_at < hi]
     query = (
         select(
             commit.c.id,
@@ -227,24 +263,28 @@ def _changes(
     else:
         for start in range(0, len(wanted), 500):
             rows += list(conn.execute(query.where(commit.c.sha.in_(wanted[start : start + 500]))))
-    commit_ids = sorted({r[0] for r in rows})
-    reviewers = _reviewers(conn, commit_ids)
-    committers = _identity_people(conn, {r[3] for r in rows})
+    commit_ids = {r[0] for r in rows}
+    reviewers = _reviewers(conn, commit_ids, None if wanted is not None else (lo, hi))
+    places = _Places(index)
+    days: dict[int, date] = {}
     changes: list[Change] = []
     for cid, sha, authored_at, committer_id, author, component_id, lines in rows:
-        authored = _EPOCH + timedelta(days=int(authored_at) // 86400)
+        number = int(authored_at) // 86400
+        authored = days.get(number)
+        if authored is None:
+            authored = days[number] = _EPOCH + timedelta(days=number)
         day = authored
         if wanted is not None:
             # A range is judged inside the current window whatever its author dates say;
             # people are still placed where they were on the day they wrote the change.
             day = min(max(day, policy.window_start), policy.window_end)
-        committer = committers.get(committer_id)
+        committer = identities.get(committer_id)
         found: list[Reviewer] = []
         if committer is not None and committer != author:
-            found.append(Reviewer(committer, "committer", _location(index, committer, authored)))
+            found.append(Reviewer(committer, "committer", places.at(committer, number)))
         for reviewer, via in reviewers.get(cid, ()):
             if reviewer != author:
-                found.append(Reviewer(reviewer, via, _location(index, reviewer, authored)))
+                found.append(Reviewer(reviewer, via, places.at(reviewer, number)))
         changes.append(
             Change(
                 sha=sha,
@@ -252,7 +292,7 @@ def _changes(
                 author=author,
                 component=component_names[component_id],
                 churn=int(lines or 0),
-                author_location=_location(index, author, authored),
+                author_location=places.at(author, number),
                 reviewers=tuple(found),
                 committer=committer,
             )
@@ -264,12 +304,14 @@ def _changes(
         .where(~commit.c.is_merge, ~person.c.bot)
         .distinct()
     )
+    if scope is not None:
+        earlier_query = earlier_query.where((pc.c.component_id + 0).in_(sorted(scope)))
     if wanted is None:
         earlier_query = earlier_query.where(commit.c.authored_at < _seconds(policy.window_start))
     else:
         # Everything already on the branch before the range (by date, up to as_of).
         earlier_query = earlier_query.where(commit.c.authored_at < hi)
-        in_range = {r[0] for r in rows}
+        in_range = sorted(commit_ids)
         earlier_query = (
             earlier_query.where(commit.c.id.not_in(in_range)) if in_range else (earlier_query)
         )
@@ -279,49 +321,74 @@ def _changes(
     return changes, {name: frozenset(ids) for name, ids in earlier.items()}
 
 
-def _identity_people(conn: Connection, identity_ids: Iterable[int | None]) -> dict[int, int]:
+def _identity_people(conn: Connection) -> dict[int, int]:
+    """identity id -> person id, for every resolved identity (one small table)."""
     pi = table(models.PersonIdentity)
-    wanted = sorted(i for i in set(identity_ids) if i is not None)
-    found: dict[int, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for identity, pid in conn.execute(
-            select(pi.c.identity_id, pi.c.person_id).where(pi.c.identity_id.in_(chunk))
-        ):
-            found[identity] = pid
-    return found
+    return {ident: pid for ident, pid in conn.execute(select(pi.c.identity_id, pi.c.person_id))}
 
 
-def _reviewers(conn: Connection, commit_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """commit id -> [(person, via)] from review trailers and approved pull requests."""
-    trailer, pi = table(models.Trailer), table(models.PersonIdentity)
+def _reviewers(
+    conn: Connection, commit_ids: set[int], window: tuple[int, int] | None
+) -> dict[int, list[tuple[int, str]]]:
+    """commit id -> [(person, via)] from review trailers and approved pull requests.
+
+    With `window` (author-time seconds [lo, hi)) the review rows of every commit in
+    it come in one query each and are kept for `commit_ids`; without, the ids are
+    asked for in chunks (a `--range` holds few commits).
+    """
+    trailer, pi, commit = table(models.Trailer), table(models.PersonIdentity), table(models.Commit)
     cwi, review = table(models.CommitWorkItem), table(models.Review)
-    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for start in range(0, len(commit_ids), 500):
-        chunk = commit_ids[start : start + 500]
-        trailers = (
-            select(trailer.c.commit_id, pi.c.person_id, trailer.c.key)
-            .select_from(trailer.join(pi, pi.c.identity_id == trailer.c.identity_id))
-            .where(trailer.c.commit_id.in_(chunk), trailer.c.key.in_(_REVIEW_TRAILERS))
-        )
-        approvals = (
-            select(cwi.c.commit_id, pi.c.person_id)
-            .select_from(
-                cwi.join(review, review.c.work_item_id == cwi.c.work_item_id).join(
-                    pi, pi.c.identity_id == review.c.reviewer_id
-                )
+    trailers = (
+        select(trailer.c.commit_id, pi.c.person_id, trailer.c.key)
+        .select_from(trailer.join(pi, pi.c.identity_id == trailer.c.identity_id))
+        .where(trailer.c.key.in_(_REVIEW_TRAILERS))
+        .order_by(trailer.c.id)
+    )
+    approvals = (
+        select(cwi.c.commit_id, pi.c.person_id)
+        .select_from(
+            cwi.join(review, review.c.work_item_id == cwi.c.work_item_id).join(
+                pi, pi.c.identity_id == review.c.reviewer_id
             )
-            .where(cwi.c.commit_id.in_(chunk), func.upper(review.c.state) == "APPROVED")
         )
-        for commit_id, pid, key in conn.execute(trailers):
-            found[commit_id].append((pid, key))
-        for commit_id, pid in conn.execute(approvals):
-            found[commit_id].append((pid, "pr-approval"))
+        .where(func.upper(review.c.state) == "APPROVED")
+        .order_by(review.c.id, cwi.c.commit_id)
+    )
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if window is not None:
+        lo, hi = window
+        timed = and_(commit.c.authored_at >= lo, commit.c.authored_at < hi)
+        on_trailer, on_link = commit.c.id == trailer.c.commit_id, commit.c.id == cwi.c.commit_id
+        batches = [
+            (
+                trailers.join_from(trailer, commit, on_trailer).where(timed),
+                approvals.join_from(cwi, commit, on_link).where(timed),
+            )
+        ]
+    else:
+        ids = sorted(commit_ids)
+        batches = [
+            (
+                trailers.where(trailer.c.commit_id.in_(ids[start : start + 500])),
+                approvals.where(cwi.c.commit_id.in_(ids[start : start + 500])),
+            )
+            for start in range(0, len(ids), 500)
+        ]
+    for trailer_query, approval_query in batches:
+        for commit_id, pid, key in conn.execute(trailer_query):
+            if commit_id in commit_ids:
+                found[commit_id].append((pid, key))
+        for commit_id, pid in conn.execute(approval_query):
+            if commit_id in commit_ids:
+                found[commit_id].append((pid, "pr-approval"))
     return found
 
 
 def _work_items(
-    conn: Connection, index: LocationIndex, component_names: dict[int, str]
+    conn: Connection,
+    index: LocationIndex,
+    component_names: dict[int, str],
+    people: dict[int, int],
 ) -> tuple[list[WorkItem], bool]:
     wi, wic = table(models.WorkItem), table(models.WorkItemComponent)
     wia, pi = table(models.WorkItemAssignee), table(models.PersonIdentity)
@@ -348,7 +415,6 @@ def _work_items(
         )
     ):
         assignees[item_id].add(pid)
-    people = _identity_people(conn, [r[4] for r in rows] + [r[5] for r in rows])
     items: list[WorkItem] = []
     for item_id, key, created, resolved, assignee, reporter, component_id in rows:
         day = _day(resolved) or _day(created)

@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 
 from auditor.findings import SEVERITIES, fingerprint
@@ -180,7 +181,9 @@ class RuleContext:
 
     `changes` hold the current window and the previous one (see `Policy`);
     `earlier_authors[component]` are people who changed the component before
-    the window (for first-change rules). In range mode (`auditor check --range`)
+    the window (for first-change rules). Both cover the sensitive components
+    (`Policy.sensitive`), the only ones the rules judge, unless a registered
+    rule sets `Rule.all_components`. In range mode (`auditor check --range`)
     `changes` hold only the range's commits, all inside the window, and there
     is no previous window.
     """
@@ -201,14 +204,23 @@ class RuleContext:
             c for _, c in sorted(self.components.items()) if c.sensitivity in self.policy.sensitive
         ]
 
+    @cached_property
+    def _by_component(self) -> dict[str, list[Change]]:
+        # Built once: rules ask per component, and a scan of every change per
+        # question is quadratic at scale (300 components x 700k changes).
+        grouped: dict[str, list[Change]] = {}
+        for change in self.changes:
+            grouped.setdefault(change.component, []).append(change)
+        return grouped
+
     def window_changes(self, component: str) -> list[Change]:
-        return [
-            c for c in self.changes if c.component == component and self.policy.in_window(c.day)
-        ]
+        """The component's changes inside the policy window, in `changes` order."""
+        return [c for c in self._by_component.get(component, ()) if self.policy.in_window(c.day)]
 
     def previous_changes(self, component: str) -> list[Change]:
+        """The component's changes in the previous window, in `changes` order."""
         return [
-            c for c in self.changes if c.component == component and self.policy.in_previous(c.day)
+            c for c in self._by_component.get(component, ()) if self.policy.in_previous(c.day)
         ]
 
     def person_name(self, person_id: int) -> str:
@@ -264,6 +276,9 @@ class Rule(ABC):
     name: ClassVar[str]  # kebab-case, e.g. sensitive-high-risk-share
     title: ClassVar[str]  # one line
     default_severity: ClassVar[str]
+    # True when the rule reads changes of components outside `Policy.sensitive`:
+    # the context then loads every component's changes (slower at scale).
+    all_components: ClassVar[bool] = False
 
     @abstractmethod
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:

@@ -117,7 +117,11 @@ def test_context_rows(engine: Engine, store) -> None:  # type: ignore[no-untyped
     assert ctx.components["OnPrem"].main_path == "server:src/onprem"
     onprem = {c.sha: c for c in ctx.window_changes("OnPrem")}
     assert onprem[shas["committed"]].churn == 10  # docs/x.md counted for Docs only
-    assert [c.churn for c in ctx.window_changes("Docs")] == [3]
+    # Docs is not sensitive: left out unless a rule asks for every component
+    assert ctx.window_changes("Docs") == []
+    everything = build_context(engine, loaded, AS_OF, all_components=True)
+    assert [c.churn for c in everything.window_changes("Docs")] == [3]
+    assert everything.window_changes("OnPrem") == ctx.window_changes("OnPrem")
     vias = {sha: sorted(r.via for r in onprem[sha].reviewers) for sha in shas.values()}
     assert vias == {
         shas["plain"]: [],
