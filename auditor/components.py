@@ -226,19 +226,24 @@ def _git_sources(conn: Connection) -> dict[str, int]:
     }
 
 
-def _distinct_paths(conn: Connection, source_id: int) -> list[tuple[int, str]]:
+def _changed_paths(conn: Connection) -> dict[int, list[tuple[int, str]]]:
+    """Source id -> its distinct changed (path id, path), from one pass over file changes.
+
+    One query for every source rather than one per source: each per-source query
+    joins all file changes again, which at 50 repositories costs far more.
+    """
     path, fc, commit = table(models.Path), table(models.FileChange), table(models.Commit)
-    changed = (
-        select(fc.c.path_id)
+    pairs = conn.execute(
+        select(commit.c.source_id, fc.c.path_id)
         .join(commit, commit.c.id == fc.c.commit_id)
-        .where(commit.c.source_id == source_id)
         .distinct()
-        .subquery()
-    )
-    rows = conn.execute(
-        select(path.c.id, path.c.path).join(changed, changed.c.path_id == path.c.id)
-    )
-    return [(int(i), str(p)) for i, p in rows]
+    ).all()
+    wanted = {int(p) for _, p in pairs}
+    names = {int(i): str(t) for i, t in conn.execute(select(path.c.id, path.c.path)) if i in wanted}
+    by_source: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for source_id, path_id in sorted(pairs):
+        by_source[int(source_id)].append((int(path_id), names[int(path_id)]))
+    return by_source
 
 
 def map_paths(
@@ -246,6 +251,7 @@ def map_paths(
 ) -> list[dict[str, int]]:
     """`path_component` rows: each distinct changed path of each git source matched once."""
     rows: list[dict[str, int]] = []
+    changed: dict[int, list[tuple[int, str]]] | None = None
     for repo, source_id in sorted(_git_sources(conn).items()):
         specs: list[tuple[int, pathspec.PathSpec]] = []
         for comp in plan.components:
@@ -265,7 +271,9 @@ def map_paths(
         )
         if not specs and owners_spec is None:
             continue
-        for path_id, path in _distinct_paths(conn, source_id):
+        if changed is None:
+            changed = _changed_paths(conn)
+        for path_id, path in changed.get(source_id, []):
             matched = {cid for cid, spec in specs if spec.match_file(path)}
             if owners_spec is not None:
                 result = owners_spec.check_file(path)

@@ -239,7 +239,7 @@ def unify(
         if roster_email:
             roster_by_root[uf.find(f"r:{roster_email}")].append(entry)
 
-    roster_emails = {normal_email(p.email) for p in roster_rows}
+    roster_emails = {e for e in (normal_email(p.email) for p in roster_rows) if e}
     merge_emails = {e for group in config.merge for e in (normal_email(x) for x in group) if e}
     drafts: list[PersonDraft] = []
     for root in sorted(set(members) | set(roster_by_root)):
@@ -261,7 +261,7 @@ def _via(
     row: IdentityRow,
     emails: set[str],
     by_name: set[int],
-    roster_emails: set[str | None],
+    roster_emails: set[str],
     merge_emails: set[str],
 ) -> str:
     if row.id in by_name:
@@ -272,7 +272,7 @@ def _via(
         return "noreply"
     if normal_email(row.mapped_email) and normal_email(row.mapped_email) != normal_email(row.email):
         return "mailmap"
-    if emails & {e for e in roster_emails if e}:
+    if emails & roster_emails:
         return "roster"
     return "email"
 
@@ -283,7 +283,7 @@ def _draft(
     bots: set[int],
     email_of: Mapping[int, set[str]],
     by_name: set[int],
-    roster_emails: set[str | None],
+    roster_emails: set[str],
     merge_emails: set[str],
 ) -> PersonDraft:
     emails: set[str] = set()
