@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
 
 from auditor import models
+from auditor.analysis_inputs import analysis_inputs, reusable_run
 from auditor.config import LoadedConfig
-from auditor.context import build_context
+from auditor.context import build_context, main_path
 from auditor.errors import AuditorError
 from auditor.findings import sort_key
 from auditor.resolve import ResolveSummary, resolve_all
 from auditor.store import bulk_insert, table, transaction
-from rules.interface import Finding, RuleContext, Unavailable
+from rules.interface import Evidence, Finding, RuleContext, Unavailable
 from rules.registry import all_rules
 
 
@@ -60,9 +62,23 @@ def analyze(
     *,
     commit_shas: Collection[str] | None = None,
     kind: str = "analyze",
+    reuse: bool = False,
 ) -> AnalyzeResult:
+    """Resolve, evaluate and store a run of `kind` with its findings.
+
+    With `reuse`, a stored run whose inputs digest (`auditor.analysis_inputs`)
+    equals this analysis's is returned instead, and no run is written: its
+    findings are exactly what evaluating again would give.
+    """
     started = datetime.now(UTC)
     summary = resolve_all(engine, loaded, as_of)
+    inputs = None
+    if commit_shas is None:
+        with engine.connect() as conn:
+            inputs = analysis_inputs(conn, loaded, as_of, {r.__module__ for r in all_rules()})
+            stored = reusable_run(conn, inputs, as_of) if reuse else None
+            if stored is not None:
+                return _stored_result(conn, stored, as_of, summary)
     try:
         everything = any(rule.all_components for rule in all_rules())
         ctx = build_context(
@@ -74,6 +90,7 @@ def analyze(
         raise
     rules = tuple(r.id for r in all_rules())
     stats: dict[str, Any] = {
+        "inputs": inputs,
         "rules": list(rules),
         "findings": len(findings),
         "unavailable": [
@@ -110,6 +127,43 @@ def analyze(
         rules=rules,
         range_commits=stats["range_commits"],
         components={name: c.main_path for name, c in ctx.components.items()},
+    )
+
+
+def _stored_result(
+    conn: Connection, run_id: int, as_of: date, summary: ResolveSummary
+) -> AnalyzeResult:
+    """A stored run and its findings, as `analyze` returned them when it ran."""
+    run, finding = table(models.Run), table(models.Finding)
+    stats = conn.execute(select(run.c.stats).where(run.c.id == run_id)).scalar_one()
+    rows = conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
+    findings = tuple(
+        Finding(
+            rule=row.rule,
+            severity=row.severity,
+            confidence=row.confidence,
+            component=row.component,
+            subject=row.subject or "",
+            message=row.message,
+            evidence=tuple(Evidence(e["kind"], e["ref"]) for e in row.evidence or ()),
+            data=dict(row.data or {}),
+        )
+        for row in rows
+    )
+    notes = tuple(
+        Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
+    )
+    comp = table(models.Component)
+    paths = conn.execute(select(comp.c.name, comp.c.paths).order_by(comp.c.id))
+    return AnalyzeResult(
+        run_id=run_id,
+        as_of=as_of,
+        findings=findings,
+        unavailable=notes,
+        resolve=summary,
+        rules=tuple(stats["rules"]),
+        range_commits=None,
+        components={name: main_path(globs or ()) for name, globs in paths},
     )
 
 

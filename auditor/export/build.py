@@ -1,8 +1,10 @@
 """Assemble the quarterly audit export from the store.
 
 `export_period` runs the analysis as of the period's last day (so findings
-belong to that period), then `assemble` reads the store and returns the sealed
-document (see `docs/export.md` for every field). Nothing here looks at the
+belong to that period; a stored run with the same inputs, e.g. the user's
+`check` as of that day, stands in for it, see `auditor.analysis_inputs`),
+then `assemble` reads the store and returns the sealed document (see
+`docs/export.md` for every field). Nothing here looks at the
 wall clock: the same store, configuration, period and `as_of` give the same
 bytes.
 """
@@ -60,18 +62,19 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     """
     from auditor.analyze import analyze
 
-    result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND)
+    result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND, reuse=True)
     document = assemble(engine, loaded, options, result.run_id)
-    _restore_resolution(engine, loaded)
+    _restore_resolution(engine, loaded, options.period.end)
     return document
 
 
-def _restore_resolution(engine: Engine, loaded: LoadedConfig) -> None:
+def _restore_resolution(engine: Engine, loaded: LoadedConfig, resolved_as_of: date) -> None:
     """Resolve again as of the latest user analysis, which the quarter-end resolution replaced.
 
     People, locations and components are derived tables rebuilt by every
     resolution; the views show them next to the latest `analyze`/`check` run's
-    findings, so they must match that run's `as_of` again.
+    findings, so they must match that run's `as_of` again. Nothing to do when
+    that is the quarter's end already (nothing was collected in between).
     """
     from auditor.resolve import resolve_all
     from auditor.views import latest_run_id
@@ -80,7 +83,7 @@ def _restore_resolution(engine: Engine, loaded: LoadedConfig) -> None:
     with engine.connect() as conn:
         run_id = latest_run_id(conn)
         as_of = conn.execute(select(runs.c.as_of).where(runs.c.id == run_id)).scalar()
-    if as_of is not None:
+    if as_of is not None and as_of != resolved_as_of:
         resolve_all(engine, loaded, as_of)
 
 
