@@ -226,32 +226,46 @@ def _git_sources(conn: Connection) -> dict[str, int]:
     }
 
 
-def _changed_paths(conn: Connection) -> dict[int, list[tuple[int, str]]]:
-    """Source id -> its distinct changed (path id, path), from one pass over file changes.
+@dataclass(frozen=True)
+class ChangedPaths:
+    """Every distinct (git source, path) ever changed, with its churn outside merge commits."""
 
-    One query for every source rather than one per source: each per-source query
-    joins all file changes again, which at 50 repositories costs far more.
+    by_source: dict[int, list[tuple[int, str]]]  # source id -> [(path id, path)]
+    churn: dict[tuple[int, int], int]  # (source id, path id) -> added + deleted lines
+
+
+def changed_paths(conn: Connection) -> ChangedPaths:
+    """One pass over file changes for all sources; serves both path mapping and coverage.
+
+    One grouped query rather than one per source (each joins every file change
+    again: 50 repositories, 50 passes) plus another for coverage.
     """
     path, fc, commit = table(models.Path), table(models.FileChange), table(models.Commit)
-    pairs = conn.execute(
-        select(commit.c.source_id, fc.c.path_id)
+    churn_expr = case(
+        (commit.c.is_merge, 0), else_=func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
+    )
+    rows = conn.execute(
+        select(commit.c.source_id, fc.c.path_id, func.sum(churn_expr))
         .join(commit, commit.c.id == fc.c.commit_id)
-        .distinct()
+        .group_by(commit.c.source_id, fc.c.path_id)
     ).all()
-    wanted = {int(p) for _, p in pairs}
+    churn = {(int(s), int(p)): int(n or 0) for s, p, n in rows}
+    wanted = {p for _, p in churn}
     names = {int(i): str(t) for i, t in conn.execute(select(path.c.id, path.c.path)) if i in wanted}
     by_source: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for source_id, path_id in sorted(pairs):
-        by_source[int(source_id)].append((int(path_id), names[int(path_id)]))
-    return by_source
+    for source_id, path_id in sorted(churn):
+        by_source[source_id].append((path_id, names[path_id]))
+    return ChangedPaths(dict(by_source), churn)
 
 
 def map_paths(
-    conn: Connection, plan: ComponentPlan, component_ids: dict[str, int]
+    conn: Connection,
+    plan: ComponentPlan,
+    component_ids: dict[str, int],
+    changed: ChangedPaths | None = None,
 ) -> list[dict[str, int]]:
     """`path_component` rows: each distinct changed path of each git source matched once."""
     rows: list[dict[str, int]] = []
-    changed: dict[int, list[tuple[int, str]]] | None = None
     for repo, source_id in sorted(_git_sources(conn).items()):
         specs: list[tuple[int, pathspec.PathSpec]] = []
         for comp in plan.components:
@@ -272,8 +286,8 @@ def map_paths(
         if not specs and owners_spec is None:
             continue
         if changed is None:
-            changed = _changed_paths(conn)
-        for path_id, path in changed.get(source_id, []):
+            changed = changed_paths(conn)
+        for path_id, path in changed.by_source.get(source_id, []):
             matched = {cid for cid, spec in specs if spec.match_file(path)}
             if owners_spec is not None:
                 result = owners_spec.check_file(path)
@@ -342,6 +356,13 @@ class Coverage:
     @property
     def ratio(self) -> float:
         return self.mapped_churn / self.total_churn if self.total_churn else 1.0
+
+
+def coverage_of(changed: ChangedPaths, path_rows: Sequence[dict[str, int]]) -> Coverage:
+    """`coverage` from the changed paths' churn and the `path_component` rows just built."""
+    mapped = {(r["source_id"], r["path_id"]) for r in path_rows}
+    total = sum(changed.churn.values())
+    return Coverage(total, sum(n for pair, n in changed.churn.items() if pair in mapped))
 
 
 def coverage(conn: Connection) -> Coverage:

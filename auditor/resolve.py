@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 from auditor import models, resolve_inputs
 from auditor.components import (
     ComponentPlan,
-    coverage,
+    changed_paths,
+    coverage_of,
     map_paths,
     map_work_items,
     plan_components,
@@ -128,11 +129,12 @@ def _rebuild(
             for c in plan.components
         ],
     )
-    path_rows = map_paths(conn, plan, component_ids)
+    changed = changed_paths(conn)
+    path_rows = map_paths(conn, plan, component_ids, changed)
     bulk_insert(conn, table(models.PathComponent), path_rows)
     item_rows = map_work_items(conn, plan.components, component_ids)
     bulk_insert(conn, table(models.WorkItemComponent), item_rows)
-    cov = coverage(conn)
+    cov = coverage_of(changed, path_rows)
     return ResolveSummary(
         people=sum(1 for d in drafts if not d.bot),
         bots=sum(1 for d in drafts if d.bot),
