@@ -131,8 +131,9 @@ def build_context(
             }
         identities = _identity_people(conn)
         people = _people(conn, index)
+        bots = {pid for pid, p in people.items() if p.bot}
         changes, earlier = _changes(
-            conn, index, policy, as_of, component_names, commit_shas, scope, identities
+            conn, index, policy, as_of, component_names, commit_shas, scope, identities, bots
         )
         work_items, any_items = _work_items(conn, index, component_names, identities)
     return RuleContext(
@@ -217,6 +218,7 @@ def _changes(
     commit_shas: Collection[str] | None,
     scope: set[int] | None,
     identities: dict[int, int],
+    bots: set[int],
 ) -> tuple[list[Change], dict[str, frozenset[int]]]:
     commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
     pi, person = table(models.PersonIdentity), table(models.Person)
@@ -258,7 +260,9 @@ def _changes(
         )
     )
     rows: list[Any] = []
-    if wanted is None:
+    if wanted is None and scope is not None:
+        rows = _scoped_rows(conn, scope, (lo, hi), identities, bots)
+    elif wanted is None:
         rows = list(conn.execute(query))
     else:
         for start in range(0, len(wanted), 500):
@@ -315,10 +319,83 @@ def _changes(
         earlier_query = (
             earlier_query.where(commit.c.id.not_in(in_range)) if in_range else (earlier_query)
         )
+    pairs: Iterable[Any]
+    if wanted is None and scope is not None:
+        before = (None, _seconds(policy.window_start))
+        pairs = {(r[5], r[4]) for r in _scoped_rows(conn, scope, before, identities, bots)}
+    else:
+        pairs = conn.execute(earlier_query)
     earlier: dict[str, set[int]] = defaultdict(set)
-    for component_id, pid in conn.execute(earlier_query):
+    for component_id, pid in pairs:
         earlier[component_names[component_id]].add(pid)
     return changes, {name: frozenset(ids) for name, ids in earlier.items()}
+
+
+def _scoped_rows(
+    conn: Connection,
+    scope: set[int],
+    window: tuple[int | None, int],
+    identities: dict[int, int],
+    bots: set[int],
+) -> list[tuple[int, str, int, int | None, int, int, int]]:
+    """Rows of the grouped changes query for the components in `scope`, from their paths.
+
+    (commit id, sha, authored_at, committer identity, author person, component, churn)
+    per commit and component, non-merge commits by non-bot authors authored in
+    `window` ([lo, hi) seconds; lo None: from the start). The file changes of the
+    scope's paths are found through the path index and joined to components and
+    people here: scanning every commit of a large history and probing the
+    component index per file change costs several times more.
+    """
+    if not scope:
+        return []
+    commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
+    wanted = sorted(scope)
+    components: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for source_id, path_id, component_id in conn.execute(
+        select(pc.c.source_id, pc.c.path_id, pc.c.component_id).where(
+            pc.c.component_id.in_(wanted)
+        )
+    ):
+        components[(source_id, path_id)].append(component_id)
+    lo, hi = window
+    conditions: list[Any] = [
+        fc.c.path_id.in_(select(pc.c.path_id).where(pc.c.component_id.in_(wanted))),
+        ~commit.c.is_merge,
+        commit.c.authored_at < hi,
+    ]
+    if lo is not None:
+        conditions.append(commit.c.authored_at >= lo)
+    query = (
+        select(
+            commit.c.id,
+            commit.c.sha,
+            commit.c.authored_at,
+            commit.c.committer_id,
+            commit.c.author_id,
+            commit.c.source_id,
+            fc.c.path_id,
+            func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0),
+        )
+        .select_from(fc.join(commit, commit.c.id == fc.c.commit_id))
+        .where(*conditions)
+    )
+    grouped: dict[tuple[int, int], list[Any]] = {}
+    for cid, sha, authored_at, committer_id, author_id, source_id, path_id, lines in conn.execute(
+        query
+    ):
+        person = identities.get(author_id)
+        if person is None or person in bots:
+            continue
+        for component_id in components.get((source_id, path_id), ()):
+            row = grouped.get((cid, component_id))
+            if row is None:
+                grouped[(cid, component_id)] = [
+                    cid, sha, authored_at, committer_id, person, component_id, int(lines or 0)
+                ]  # fmt: skip
+            else:
+                row[6] += int(lines or 0)
+    return [tuple(row) for row in grouped.values()]
 
 
 def _identity_people(conn: Connection) -> dict[int, int]:
