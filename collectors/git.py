@@ -122,19 +122,30 @@ class GitCollector(Collector):
             listed = "".join(f"{sha}\n" for sha in self.revisions.commits).encode("ascii")
             with _spooled(listed) as for_log, _spooled(listed) as for_objects:
                 log = popen_git(
-                    self.git_dir, *log_args, "--no-walk=unsorted", "--stdin", "--", stdin=for_log
+                    self.git_dir,
+                    *log_args,
+                    "--no-walk=unsorted",
+                    "--stdin",
+                    "--",
+                    stdin=for_log,
+                    buffered=True,
                 )
                 walk = popen_git(
-                    self.git_dir, "cat-file", "--batch-check=%(objectname)", stdin=for_objects
+                    self.git_dir,
+                    "cat-file",
+                    "--batch-check=%(objectname)",
+                    "--buffer",
+                    stdin=for_objects,
                 )
         else:
             revisions = ["--end-of-options", *self.revisions.args(), "--"]
-            log = popen_git(self.git_dir, *log_args, *revisions)
+            log = popen_git(self.git_dir, *log_args, *revisions, buffered=True)
             # rev-list walks the same commits in the same order as log and feeds them to
             # cat-file directly: no round trip per commit, the three processes run ahead.
-            walk = popen_git(self.git_dir, "rev-list", *revisions)
+            walk = popen_git(self.git_dir, "rev-list", *revisions, buffered=True)
         assert walk.stdout is not None
-        objects = popen_git(self.git_dir, "cat-file", "--batch", stdin=walk.stdout)
+        # Full buffers, not one flush per commit: nothing here waits on a single answer.
+        objects = popen_git(self.git_dir, "cat-file", "--batch", "--buffer", stdin=walk.stdout)
         walk.stdout.close()
         assert objects.stdout is not None
         try:

@@ -119,11 +119,19 @@ def popen_git(
     *args: str,
     extra_config: Sequence[tuple[str, str]] = (),
     stdin: IO[bytes] | int = subprocess.DEVNULL,
+    buffered: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start a streaming git process on a bare repository (stdin: another's stdout)."""
+    """Start a streaming git process on a bare repository (stdin: another's stdout).
+
+    `buffered`: git writes its output in full buffers instead of flushing after
+    every commit (GIT_FLUSH=0), for a reader that never waits for one record.
+    """
+    env = git_env(extra_config)
+    if buffered:
+        env["GIT_FLUSH"] = "0"
     return subprocess.Popen(
         ["git", "--git-dir", str(git_dir), *args],
-        env=git_env(extra_config),
+        env=env,
         stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
