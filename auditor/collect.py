@@ -10,21 +10,25 @@ the store.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Collection
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
+from auditor import models
 from auditor.config import GitSource, LoadedConfig
 from auditor.errors import CollectorError, UsageError
 from auditor.ingest_git import GitCollectResult, Progress, collect_repository
 from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.links import LinkSummary, link_commits
-from auditor.store import make_engine
+from auditor.store import make_engine, table, transaction
+from collectors.git_safety import remote_head
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +102,11 @@ def collect_git(
     progress: Progress | None = None,
 ) -> list[GitCollectResult]:
     mirrors = mirrors_dir(loaded)
-    if jobs <= 1 or len(repos) <= 1:
+    settled = _unmoved(loaded, engine, repos)
+    moved = [repo for repo in repos if repo.name not in settled]
+    if jobs <= 1 or len(moved) <= 1:
         # One repository with several jobs: its history is split into ranges instead.
-        return [
+        results = [
             collect_repository(
                 engine,
                 name=repo.name,
@@ -110,9 +116,67 @@ def collect_git(
                 progress=progress,
                 ranges=jobs,
             )
-            for repo in repos
+            for repo in moved
         ]
-    return _collect_parallel(loaded, repos, mirrors, jobs, progress)
+    else:
+        results = _collect_parallel(loaded, moved, mirrors, jobs, progress)
+    found = {result.name: result for result in results} | settled
+    return [found[repo.name] for repo in repos]
+
+
+def _unmoved(
+    loaded: LoadedConfig, engine: Engine, repos: list[GitSource]
+) -> dict[str, GitCollectResult]:
+    """Repositories whose ref still points at the head their last collect stored.
+
+    Their refs are asked all at once (one `ls-remote` each, from threads, so the
+    processes overlap) and the check is recorded in one transaction: an
+    incremental collect over many quiet repositories no longer pays a process
+    and two transactions per repository one after another. Anything else (a
+    new or moved source, a changed location or branch, a ref that cannot be
+    read) goes through `collect_repository`, which reports it.
+    """
+    src = table(models.Source)
+    with engine.connect() as conn:
+        stored = {
+            row.name: row
+            for row in conn.execute(
+                select(src.c.id, src.c.name, src.c.location, src.c.ref, src.c.head, src.c.records)
+                .where(src.c.kind == "git")
+            )
+        }
+    candidates = []
+    for repo in repos:
+        row = stored.get(repo.name)
+        location = loaded.git_location(repo)
+        if row is not None and row.head and row.location == location and row.ref == repo.branch:
+            candidates.append((repo, location, row))
+    if not candidates:
+        return {}
+    started = time.perf_counter()
+
+    def head_of(item: tuple[GitSource, str, Any]) -> str | None:
+        repo, location, _row = item
+        try:
+            return remote_head(location, f"refs/heads/{repo.branch}" if repo.branch else "HEAD")
+        except CollectorError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=min(8, len(candidates))) as pool:
+        heads = list(pool.map(head_of, candidates))
+    seconds = time.perf_counter() - started
+    settled = {
+        repo.name: GitCollectResult(
+            repo.name, row.head, 0, int(row.records), up_to_date=True, seconds=seconds
+        )
+        for (repo, _location, row), head in zip(candidates, heads, strict=True)
+        if head == row.head
+    }
+    if settled:
+        ids = [row.id for repo, _location, row in candidates if repo.name in settled]
+        with transaction(engine) as conn:
+            conn.execute(update(src).where(src.c.id.in_(ids)).values(updated_at=datetime.now(UTC)))
+    return settled
 
 
 def _collect_parallel(
