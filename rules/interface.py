@@ -213,15 +213,22 @@ class RuleContext:
             grouped.setdefault(change.component, []).append(change)
         return grouped
 
+    @cached_property
+    def _windows(self) -> dict[tuple[str, bool], list[Change]]:
+        # (component, previous?) -> changes; every rule asks for the same few lists
+        split: dict[tuple[str, bool], list[Change]] = {}
+        for name, changes in self._by_component.items():
+            split[(name, False)] = [c for c in changes if self.policy.in_window(c.day)]
+            split[(name, True)] = [c for c in changes if self.policy.in_previous(c.day)]
+        return split
+
     def window_changes(self, component: str) -> list[Change]:
-        """The component's changes inside the policy window, in `changes` order."""
-        return [c for c in self._by_component.get(component, ()) if self.policy.in_window(c.day)]
+        """The component's changes inside the policy window, in `changes` order (a new list)."""
+        return list(self._windows.get((component, False), ()))
 
     def previous_changes(self, component: str) -> list[Change]:
-        """The component's changes in the previous window, in `changes` order."""
-        return [
-            c for c in self._by_component.get(component, ()) if self.policy.in_previous(c.day)
-        ]
+        """The component's changes in the previous window, in `changes` order (a new list)."""
+        return list(self._windows.get((component, True), ()))
 
     def person_name(self, person_id: int) -> str:
         person = self.people.get(person_id)

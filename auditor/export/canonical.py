@@ -62,8 +62,13 @@ def canonicalize(value: Any, path: str = "$") -> Any:
 
 def canonical_bytes(value: Any) -> bytes:
     """The canonical serialisation of `value` (canonicalised first)."""
+    return _serialise(canonicalize(value))
+
+
+def _serialise(canonical: Any) -> bytes:
+    """The bytes of a value `canonicalize` returned (idempotent, so not applied again)."""
     text = json.dumps(
-        canonicalize(value),
+        canonical,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -84,7 +89,8 @@ def body_sha256(document: Mapping[str, Any]) -> str:
 def seal(body: Mapping[str, Any]) -> dict[str, Any]:
     """The document: the canonical body plus `integrity` {sha256}."""
     document = canonicalize({k: v for k, v in body.items() if k != "integrity"})
-    document["integrity"] = {"sha256": body_sha256(document)}
+    # = body_sha256(document): `document` is canonical already, one walk saved
+    document["integrity"] = {"sha256": hashlib.sha256(_serialise(document)).hexdigest()}
     return document
 
 
