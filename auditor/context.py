@@ -260,8 +260,12 @@ def _changes(
         )
     )
     rows: list[Any] = []
+    history: list[Any] = []
     if wanted is None and scope is not None:
-        rows = _scoped_rows(conn, scope, (lo, hi), identities, bots)
+        # One pass over the scope's history up to as_of serves both the windows and
+        # the earlier authors below.
+        history = _scoped_rows(conn, scope, (None, hi), identities, bots)
+        rows = [r for r in history if r[2] >= lo]
     elif wanted is None:
         rows = list(conn.execute(query))
     else:
@@ -321,8 +325,8 @@ def _changes(
         )
     pairs: Iterable[Any]
     if wanted is None and scope is not None:
-        before = (None, _seconds(policy.window_start))
-        pairs = {(r[5], r[4]) for r in _scoped_rows(conn, scope, before, identities, bots)}
+        first = _seconds(policy.window_start)
+        pairs = {(r[5], r[4]) for r in history if r[2] < first}
     else:
         pairs = conn.execute(earlier_query)
     earlier: dict[str, set[int]] = defaultdict(set)
