@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
@@ -93,6 +94,14 @@ class LocationIndex:
             (None if s == date.min else s, None if e == date.max else e, r)
             for s, e, r in self._periods.get(person_id, [])
         ]
+
+    def disjoint(self) -> bool:
+        """True when no two periods of a person overlap (what resolution produces)."""
+        return all(
+            later[0] > earlier[1]
+            for rows in self._periods.values()
+            for earlier, later in pairwise(rows)
+        )
 
     def people(self) -> list[int]:
         return sorted(self._periods)

@@ -6,10 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from auditor.attribution import component_attribution
+from auditor import models
+from auditor.attribution import ComponentAttribution, component_attribution
+from auditor.config import LoadedConfig
+from auditor.locations.index import LocationIndex
 from auditor.resolve import resolve_all
+from auditor.store import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -36,8 +40,7 @@ paths = ["server:idle/**"]
 """
 
 
-@pytest.fixture
-def attributed(tmp_path: Path, engine: Engine):  # type: ignore[no-untyped-def]
+def _build(tmp_path: Path, engine: Engine) -> LoadedConfig:
     s = StoreBuilder(engine)
     repo = s.source("server")
     roster = s.source("roster", kind="roster", location="roster.csv")
@@ -59,11 +62,19 @@ def attributed(tmp_path: Path, engine: Engine):  # type: ignore[no-untyped-def]
     s.commit(repo, cn, "2024-01-08T10:00:00+08:00", {"src/onprem/a.c": (999, 0)})  # before window
     loaded = write_config(tmp_path, CONFIG)
     resolve_all(engine, loaded, date(2025, 12, 31))
+    return loaded
+
+
+@pytest.fixture
+def attributed(tmp_path: Path, engine: Engine) -> dict[str, ComponentAttribution]:
+    loaded = _build(tmp_path, engine)
     result = component_attribution(engine, loaded, date(2025, 7, 1), date(2025, 12, 31))
     return {a.component: a for a in result}
 
 
-def test_totals_exclude_bots_merges_and_other_windows(attributed) -> None:  # type: ignore[no-untyped-def]
+def test_totals_exclude_bots_merges_and_other_windows(
+    attributed: dict[str, ComponentAttribution],
+) -> None:
     onprem = attributed["OnPrem"]
     assert (onprem.churn, onprem.commits, onprem.people) == (100, 5, 4)
     assert [a for a in attributed] == ["Docs", "Idle", "OnPrem"]
@@ -71,7 +82,7 @@ def test_totals_exclude_bots_merges_and_other_windows(attributed) -> None:  # ty
     assert attributed["Idle"].tiers["high"].share_max == 0.0
 
 
-def test_country_shares_are_intervals(attributed) -> None:  # type: ignore[no-untyped-def]
+def test_country_shares_are_intervals(attributed: dict[str, ComponentAttribution]) -> None:
     onprem = attributed["OnPrem"]
     cn = onprem.jurisdiction("CN")
     assert cn is not None
@@ -86,7 +97,7 @@ def test_country_shares_are_intervals(attributed) -> None:  # type: ignore[no-un
     assert (de.tier, by.tier) == ("trusted", "elevated")
 
 
-def test_tier_shares(attributed) -> None:  # type: ignore[no-untyped-def]
+def test_tier_shares(attributed: dict[str, ComponentAttribution]) -> None:
     tiers = attributed["OnPrem"].tiers
     assert (tiers["high"].churn_min, tiers["high"].churn_max) == (40, 60)
     assert (tiers["elevated"].share_min, tiers["elevated"].share_max) == (0.1, 0.1)
@@ -95,8 +106,38 @@ def test_tier_shares(attributed) -> None:  # type: ignore[no-untyped-def]
     assert (tiers["unknown"].churn_min, tiers["unknown"].churn_max) == (10, 30)
 
 
-def test_docs_component_counts_only_its_paths(attributed) -> None:  # type: ignore[no-untyped-def]
+def test_docs_component_counts_only_its_paths(attributed: dict[str, ComponentAttribution]) -> None:
     docs = attributed["Docs"]
     assert (docs.churn, docs.commits, docs.people) == (5, 1, 1)
     assert docs.jurisdiction("CN") is not None
     assert docs.tiers["high"].share_min == 1.0
+
+
+def test_overlapping_periods_are_looked_up_day_by_day(tmp_path: Path, engine: Engine) -> None:
+    """Grouping by resolved period assumes periods never overlap; if they do, the per-day
+    lookup decides (the latest period started by that day), and nothing is counted twice."""
+    loaded = _build(tmp_path, engine)
+    rl, person = table(models.ResolvedLocation), table(models.Person)
+    with transaction(engine) as conn:
+        dora = conn.execute(
+            select(person.c.id).where(person.c.key == "dora@corp.example")
+        ).scalar_one()
+        conn.execute(
+            rl.insert().values(
+                person_id=dora,
+                country="RU",
+                candidates=["RU"],
+                confidence=1.0,
+                valid_from=date(2025, 9, 3),
+                valid_to=date(2025, 9, 10),
+                evidence_ids=[],
+            )
+        )
+    index = LocationIndex.load(engine)
+    assert not index.disjoint()
+    result = component_attribution(engine, loaded, date(2025, 7, 1), date(2025, 12, 31))
+    onprem = {a.component: a for a in result}["OnPrem"]
+    ru = onprem.jurisdiction("RU")
+    assert ru is not None and (ru.churn, ru.commits) == (10, 1)  # Dora's 5 September commit
+    assert onprem.jurisdiction("BY") is None
+    assert onprem.churn == 100 and onprem.jurisdiction("DE") is not None

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from auditor import models
-from auditor.locations.index import UNKNOWN, LocationIndex
+from auditor.locations.index import UNKNOWN, LocationIndex, ResolvedAt
 from auditor.store import bulk_insert, table, transaction
 
 
@@ -70,3 +70,16 @@ def test_periods_open_ends_and_gaps(engine: Engine) -> None:
         (date(2025, 7, 1), None, "CN"),
     ]
     assert index.people() == [1, 2]
+
+
+def test_disjoint_unless_a_person_has_overlapping_periods() -> None:
+    cn = ResolvedAt("CN", frozenset({"CN"}), 1.0, ())
+    de = ResolvedAt("DE", frozenset({"DE"}), 1.0, ())
+    apart = {
+        1: [(date.min, date(2025, 3, 31), cn), (date(2025, 4, 1), date.max, de)],
+        2: [(date(2025, 1, 1), date(2025, 1, 31), cn)],
+    }
+    assert LocationIndex(apart).disjoint()
+    touching = {1: [(date.min, date(2025, 4, 1), cn), (date(2025, 4, 1), date.max, de)]}
+    assert not LocationIndex(touching).disjoint()
+    assert LocationIndex(touching).at(1, date(2025, 4, 1)).country == "DE"  # latest start wins
