@@ -34,7 +34,9 @@ from collectors.git import GitCollector, Revisions
 from collectors.git_safety import check_url, mirror, remote_head, run_git
 from collectors.interface import CommitRecord, Signature
 
-BATCH = 1000
+BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MAX
+BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
+SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
 RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
 Progress = Callable[[str, int], None]  # (source name, commits written so far)
 
@@ -131,12 +133,14 @@ def _write_all(
     """Write everything `collector` yields in batches, one transaction each."""
     writer = CommitWriter(engine, source_id)
     written = 0
+    size = BATCH
     batch: list[CommitRecord] = []
     for record in collector.collect():
         batch.append(record)
-        if len(batch) >= BATCH:
+        if len(batch) >= size:
             written += writer.write(batch)
             batch = []
+            size = min(2 * size, BATCH_MAX)
             if report:
                 report(written)
     if batch:
@@ -337,32 +341,44 @@ class CommitWriter:
         self.identities: dict[str, int] = {}
         self.paths: dict[str, int] = {}
         # SQLite rows go to the driver, which wants the JSON column as text.
-        self.flags_as_text = engine.dialect.name == "sqlite"
+        self.sqlite = engine.dialect.name == "sqlite"
+
+    def _commit_ids(self, conn: Connection, shas: Sequence[str]) -> dict[str, int]:
+        """{sha: id} of this source's stored commits among `shas`."""
+        com = table(models.Commit)
+        found: dict[str, int] = {}
+        for start in range(0, len(shas), 500):
+            chunk = shas[start : start + 500]
+            if self.sqlite:  # plain SQL: compiling 500 bound parameters cost more than the query
+                marks = ", ".join("?" * len(chunk))
+                rows = conn.exec_driver_sql(
+                    f'SELECT sha, id FROM "commit" WHERE source_id = ? AND sha IN ({marks})',
+                    (self.source_id, *chunk),
+                )
+            else:
+                rows = conn.execute(
+                    select(com.c.sha, com.c.id).where(
+                        com.c.source_id == self.source_id, com.c.sha.in_(chunk)
+                    )
+                )
+            found.update(rows.all())
+        return found
 
     def write(self, records: Sequence[CommitRecord]) -> int:
         """Write one batch, skipping commits already stored; returns how many were new."""
         com = table(models.Commit)
         with transaction(self.engine) as conn:
-            existing = set(
-                conn.execute(
-                    select(com.c.sha).where(
-                        com.c.source_id == self.source_id, com.c.sha.in_([r.sha for r in records])
-                    )
-                ).scalars()
-            )
+            if self.sqlite:
+                # Per connection; without it a large batch spills its dirty pages mid-way.
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+            existing = self._commit_ids(conn, [r.sha for r in records])
             fresh = [r for r in records if r.sha not in existing]
             if not fresh:
                 return 0
             self._identities(conn, fresh)
             self._paths(conn, fresh)
             _insert(conn, com, _COMMIT_COLUMNS, [self._commit_row(r) for r in fresh])
-            ids = dict(
-                conn.execute(
-                    select(com.c.sha, com.c.id).where(
-                        com.c.source_id == self.source_id, com.c.sha.in_([r.sha for r in fresh])
-                    )
-                ).all()
-            )
+            ids = self._commit_ids(conn, [r.sha for r in fresh])
             paths = self.paths
             changes = [
                 (
@@ -462,7 +478,7 @@ class CommitWriter:
             added,
             deleted,
             len(record.changes),
-            _flags_text(record.flags) if self.flags_as_text else list(record.flags),
+            _flags_text(record.flags) if self.sqlite else list(record.flags),
         )
 
 
