@@ -109,15 +109,24 @@ def _month_table(year: int, month: int) -> dict[int, frozenset[str]]:
     last = calendar.monthrange(year, month)[1]
     days = sorted({d for d in _MONTH_SAMPLE_DAYS if d <= last} | {last})
     instants = [datetime(year, month, d, 12, tzinfo=UTC) for d in days]
-    probes = (instants[0], instants[len(instants) // 2], instants[-1])
-    by_offset: dict[int, set[str]] = defaultdict(set)
+    first, middle, final = instants[0], instants[len(instants) // 2], instants[-1]
+    # Offsets kept as timedeltas until the end: this runs for each of ~420 zones every
+    # month of history (a long history has hundreds), so the loop stays minimal.
+    by_offset: dict[timedelta | None, set[str]] = defaultdict(set)
     for zone, country in _zones():
-        seen = {_offset_minutes(zone, instant) for instant in probes}
-        if len(seen) > 1:  # a switch this month: look at every sample day
-            seen |= {_offset_minutes(zone, instant) for instant in instants}
-        for offset in seen:
+        a = first.astimezone(zone).utcoffset()
+        b = middle.astimezone(zone).utcoffset()
+        c = final.astimezone(zone).utcoffset()
+        if a == b == c:
+            by_offset[a].add(country)
+            continue
+        # a switch this month: look at every sample day
+        for offset in {a, b, c} | {i.astimezone(zone).utcoffset() for i in instants}:
             by_offset[offset].add(country)
-    return {offset: frozenset(countries) for offset, countries in by_offset.items()}
+    table: dict[int, set[str]] = defaultdict(set)
+    for offset, countries in by_offset.items():
+        table[int(offset.total_seconds() // 60) if offset is not None else 0] |= countries
+    return {minutes: frozenset(countries) for minutes, countries in table.items()}
 
 
 def countries_for_offset_in_month(offset_minutes: int, year: int, month: int) -> frozenset[str]:
