@@ -177,29 +177,26 @@ class GitCollector(Collector):
     ) -> CommitRecord:
         raw = parse_commit(data)
         author = self._signature(raw.author)
-        committer = self._signature(raw.committer)
-        is_merge = len(raw.parents) > 1
+        # Usually the same person at the same moment: one Signature for both.
+        committer = author if raw.committer == raw.author else self._signature(raw.committer)
+        # Positional arguments: this runs once per commit, keywords cost measurably more.
         return CommitRecord(
-            sha=sha,
-            parents=raw.parents,
-            author=author,
-            committer=committer,
-            message=raw.message,
-            encoding=raw.encoding,
-            trailers=parse_trailers(raw.message),
-            changes=() if is_merge else tuple(changes),
-            flags=raw.flags + path_flags,
+            sha,
+            raw.parents,
+            author,
+            committer,
+            raw.message,
+            raw.encoding,
+            parse_trailers(raw.message),
+            () if len(raw.parents) > 1 else tuple(changes),  # merges: churn not counted twice
+            raw.flags + path_flags,
         )
 
     def _signature(self, ident: RawIdent) -> Signature:
-        mapped_name, mapped_email = self.mailmap.map(ident.name, ident.email)
+        name, email = ident.name, ident.email
+        mapped_name, mapped_email = self.mailmap.map(name, email)
         return Signature(
-            name=ident.name,
-            email=ident.email,
-            mapped_name=mapped_name,
-            mapped_email=mapped_email,
-            timestamp=ident.timestamp,
-            offset_minutes=ident.offset_minutes,
+            name, email, mapped_name, mapped_email, ident.timestamp, ident.offset_minutes
         )
 
 
@@ -296,7 +293,8 @@ def _parse_log(
         return ("non-utf8-path",) if lossy_path else ()
 
     for token in tokens:
-        token = token.lstrip(b"\n")
+        if token.startswith(b"\n"):
+            token = token.lstrip(b"\n")
         if token.startswith(_HEADER_MARK):
             if sha is not None:
                 yield sha, changes, flags()
@@ -309,19 +307,13 @@ def _parse_log(
             continue
         added, _, rest = token.partition(b"\t")
         deleted, _, new = rest.partition(b"\t")
-        binary = added == b"-"
         old = None
         if not new:  # rename or copy: the next two tokens are the old and new paths
             old = path(next(tokens))
             new = next(tokens)
-        changes.append(
-            FileChangeRecord(
-                path=path(new),
-                old_path=old,
-                added=None if binary else int(added),
-                deleted=None if binary else int(deleted),
-                binary=binary,
-            )
-        )
+        if added == b"-":  # binary
+            changes.append(FileChangeRecord(path(new), old, None, None, True))
+        else:
+            changes.append(FileChangeRecord(path(new), old, int(added), int(deleted), False))
     if sha is not None:
         yield sha, changes, flags()

@@ -19,6 +19,15 @@ TRAILER_KEYS = {
 }
 
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.+?)\s*$")
+# The header almost every commit has: tree, parents, author, committer, then the message.
+_HEX = rb"[0-9a-f]{40}(?:[0-9a-f]{24})?"
+_PLAIN_HEADER = re.compile(
+    rb"tree " + _HEX + rb"\n((?:parent " + _HEX + rb"\n)*)author ([^\n]*)\ncommitter ([^\n]*)\n\n"
+)
+# "Name <email> 1700000000 +0800" with nothing unusual: decimal time, real-looking offset.
+_PLAIN_IDENT = re.compile(rb"([^<>]*<[^<>]*>) ([0-9]{1,12}) ([+-])([01][0-9])([0-5][0-9])")
+_IDENT_CACHE: dict[bytes, tuple[str, str]] = {}  # "Name <email>" bytes -> (name, email)
+_IDENT_CACHE_MAX = 100_000
 # Offsets that exist on Earth: -12:00 .. +14:00, in quarter hours.
 MIN_OFFSET, MAX_OFFSET = -12 * 60, 14 * 60
 # git itself cannot represent dates past year 9999 in most commands.
@@ -82,6 +91,34 @@ def parse_offset(raw: bytes | None) -> int | None:
 
 def parse_ident(line: bytes, encoding: str | None, role: str) -> RawIdent:
     """'Name <email> 1700000000 +0800' as git splits it: up to the first '<', to the next '>'."""
+    plain = _PLAIN_IDENT.fullmatch(line)
+    if plain is not None:
+        # The common case, with the decoded name and e-mail cached: the result is the one
+        # the general parse below gives (tested), without its flag bookkeeping.
+        who = plain.group(1)
+        known = _IDENT_CACHE.get(who)
+        if known is None:
+            try:
+                name_b, _, email_b = who[:-1].partition(b"<")
+                known = (name_b.decode("utf-8").strip(), email_b.decode("utf-8").strip())
+            except UnicodeDecodeError:
+                known = None
+            if known is not None and known[1]:
+                if len(_IDENT_CACHE) >= _IDENT_CACHE_MAX:
+                    _IDENT_CACHE.clear()
+                _IDENT_CACHE[who] = known
+            else:
+                known = None
+        timestamp = int(plain.group(2))
+        offset = int(plain.group(4)) * 60 + int(plain.group(5))
+        if plain.group(3) == b"-":
+            offset = -offset
+        if known is not None and timestamp <= MAX_TIMESTAMP and MIN_OFFSET <= offset <= MAX_OFFSET:
+            return RawIdent(known[0], known[1], timestamp, offset, ())
+    return _parse_ident_general(line, encoding, role)
+
+
+def _parse_ident_general(line: bytes, encoding: str | None, role: str) -> RawIdent:
     flags: list[str] = []
     lt = line.find(b"<")
     gt = line.find(b">", lt + 1) if lt >= 0 else -1
@@ -114,6 +151,29 @@ def parse_ident(line: bytes, encoding: str | None, role: str) -> RawIdent:
 
 def parse_commit(data: bytes) -> RawCommit:
     """Parse the bytes of a commit object."""
+    plain = _PLAIN_HEADER.match(data)
+    if plain is None:
+        return _parse_commit_general(data)
+    # No encoding, signature or other header: the general parse's result, in one match.
+    parent_lines, author_line, committer_line = plain.groups()
+    parents = tuple(parent_lines[7:-1].decode("ascii").split("\nparent ")) if parent_lines else ()
+    author = parse_ident(author_line, None, "author")
+    committer = parse_ident(committer_line, None, "committer")
+    body = data[plain.end() :]
+    flags: tuple[str, ...] = ()
+    try:
+        message = body.decode("utf-8")
+    except UnicodeDecodeError:
+        message = body.decode("utf-8", "backslashreplace")
+        flags = ("undecodable-message",)
+    if "\x00" in message:
+        flags += ("nul-in-message",)
+    return RawCommit(
+        parents, author, committer, None, message, flags + author.flags + committer.flags
+    )
+
+
+def _parse_commit_general(data: bytes) -> RawCommit:
     header, sep, body = data.partition(b"\n\n")
     if not sep:
         header, body = data, b""
@@ -149,13 +209,16 @@ def parse_commit(data: bytes) -> RawCommit:
 
 def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
     """Known trailers from the message's last paragraph, in order: ((key, value), ...)."""
-    if "-by" not in message.lower():  # every key we keep ends in "-by": most messages stop here
+    # Every key we keep ends in "-by" (any case): most messages stop here, without a copy.
+    if "-by" not in message and "-by" not in message.lower():
         return ()
-    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
-    if len(paragraphs) < 2:
+    # The last paragraph, when there are at least two: the stripped text starts and ends with
+    # a non-blank character, so its first and last "\n\n"-separated pieces are not blank.
+    _, sep, last = message.strip().rpartition("\n\n")
+    if not sep:
         return ()
     found = []
-    for line in paragraphs[-1].splitlines():
+    for line in last.splitlines():
         match = _TRAILER.match(line)
         if match and match.group(1).lower() in TRAILER_KEYS:
             found.append((TRAILER_KEYS[match.group(1).lower()], match.group(2)))
