@@ -260,12 +260,12 @@ def _changes(
         )
     )
     rows: list[Any] = []
-    history: list[Any] = []
+    scoped_earlier: set[tuple[int, int]] = set()
     if wanted is None and scope is not None:
         # One pass over the scope's history up to as_of serves both the windows and
         # the earlier authors below.
-        history = _scoped_rows(conn, scope, (None, hi), identities, bots)
-        rows = [r for r in history if r[2] >= lo]
+        first = _seconds(policy.window_start)
+        rows, scoped_earlier = _scoped_history(conn, scope, (lo, first, hi), identities, bots)
     elif wanted is None:
         rows = list(conn.execute(query))
     else:
@@ -306,28 +306,25 @@ def _changes(
             )
         )
     changes.sort(key=lambda c: (c.component, c.day, c.sha))
-    earlier_query = (
-        select(pc.c.component_id, pi.c.person_id)
-        .select_from(base)
-        .where(~commit.c.is_merge, ~person.c.bot)
-        .distinct()
-    )
-    if scope is not None:
-        earlier_query = earlier_query.where((pc.c.component_id + 0).in_(sorted(scope)))
-    if wanted is None:
-        earlier_query = earlier_query.where(commit.c.authored_at < _seconds(policy.window_start))
-    else:
-        # Everything already on the branch before the range (by date, up to as_of).
-        earlier_query = earlier_query.where(commit.c.authored_at < hi)
-        in_range = sorted(commit_ids)
+    pairs: Iterable[Any] = scoped_earlier
+    if wanted is not None or scope is None:
         earlier_query = (
-            earlier_query.where(commit.c.id.not_in(in_range)) if in_range else (earlier_query)
+            select(pc.c.component_id, pi.c.person_id)
+            .select_from(base)
+            .where(~commit.c.is_merge, ~person.c.bot)
+            .distinct()
         )
-    pairs: Iterable[Any]
-    if wanted is None and scope is not None:
-        first = _seconds(policy.window_start)
-        pairs = {(r[5], r[4]) for r in history if r[2] < first}
-    else:
+        if scope is not None:
+            earlier_query = earlier_query.where((pc.c.component_id + 0).in_(sorted(scope)))
+        if wanted is None:
+            first = _seconds(policy.window_start)
+            earlier_query = earlier_query.where(commit.c.authored_at < first)
+        else:
+            # Everything already on the branch before the range (by date, up to as_of).
+            earlier_query = earlier_query.where(commit.c.authored_at < hi)
+            in_range = sorted(commit_ids)
+            if in_range:
+                earlier_query = earlier_query.where(commit.c.id.not_in(in_range))
         pairs = conn.execute(earlier_query)
     earlier: dict[str, set[int]] = defaultdict(set)
     for component_id, pid in pairs:
@@ -335,24 +332,25 @@ def _changes(
     return changes, {name: frozenset(ids) for name, ids in earlier.items()}
 
 
-def _scoped_rows(
+def _scoped_history(
     conn: Connection,
     scope: set[int],
-    window: tuple[int | None, int],
+    bounds: tuple[int, int, int],
     identities: dict[int, int],
     bots: set[int],
-) -> list[tuple[int, str, int, int | None, int, int, int]]:
-    """Rows of the grouped changes query for the components in `scope`, from their paths.
+) -> tuple[list[tuple[int, str, int, int | None, int, int, int]], set[tuple[int, int]]]:
+    """The changes query's rows and the earlier (component, person) pairs for `scope`.
 
-    (commit id, sha, authored_at, committer identity, author person, component, churn)
-    per commit and component, non-merge commits by non-bot authors authored in
-    `window` ([lo, hi) seconds; lo None: from the start). The file changes of the
+    `bounds` = (lo, first, hi) in author-time seconds: rows are (commit id, sha,
+    authored_at, committer identity, author person, component, churn) per commit
+    and component authored in [lo, hi); pairs are the components' authors before
+    `first`. Non-merge commits by non-bot authors only. The file changes of the
     scope's paths are found through the path index and joined to components and
     people here: scanning every commit of a large history and probing the
     component index per file change costs several times more.
     """
     if not scope:
-        return []
+        return [], set()
     commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
     wanted = sorted(scope)
     components: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -362,14 +360,7 @@ def _scoped_rows(
         )
     ):
         components[(source_id, path_id)].append(component_id)
-    lo, hi = window
-    conditions: list[Any] = [
-        fc.c.path_id.in_(select(pc.c.path_id).where(pc.c.component_id.in_(wanted))),
-        ~commit.c.is_merge,
-        commit.c.authored_at < hi,
-    ]
-    if lo is not None:
-        conditions.append(commit.c.authored_at >= lo)
+    lo, first, hi = bounds
     query = (
         select(
             commit.c.id,
@@ -382,9 +373,14 @@ def _scoped_rows(
             func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0),
         )
         .select_from(fc.join(commit, commit.c.id == fc.c.commit_id))
-        .where(*conditions)
+        .where(
+            fc.c.path_id.in_(select(pc.c.path_id).where(pc.c.component_id.in_(wanted))),
+            ~commit.c.is_merge,
+            commit.c.authored_at < hi,
+        )
     )
     grouped: dict[tuple[int, int], list[Any]] = {}
+    earlier: set[tuple[int, int]] = set()
     # .all(): one fetchall instead of a fetch per row (a third of the time at 150k rows)
     for cid, sha, authored_at, committer_id, author_id, source_id, path_id, lines in conn.execute(
         query
@@ -392,7 +388,12 @@ def _scoped_rows(
         person = identities.get(author_id)
         if person is None or person in bots:
             continue
-        for component_id in components.get((source_id, path_id), ()):
+        mapped = components.get((source_id, path_id), ())
+        if authored_at < first:
+            earlier.update((component_id, person) for component_id in mapped)
+        if authored_at < lo:
+            continue
+        for component_id in mapped:
             row = grouped.get((cid, component_id))
             if row is None:
                 grouped[(cid, component_id)] = [
@@ -400,7 +401,7 @@ def _scoped_rows(
                 ]  # fmt: skip
             else:
                 row[6] += int(lines or 0)
-    return [tuple(row) for row in grouped.values()]
+    return [tuple(row) for row in grouped.values()], earlier
 
 
 def _identity_people(conn: Connection) -> dict[int, int]:
