@@ -8,7 +8,6 @@ which dates, and where it comes from (`ref`, e.g. `roster.csv:4`,
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -181,20 +180,28 @@ def offset_evidence(
     (a tenth of that for +0000); countries = every country with a zone at that
     offset during some month of the run.
     """
-    per_month: dict[tuple[int, int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    month_of: dict[int, tuple[int, int]] = {}
+    # Keyed by a month number (year * 12 + month - 1, same order as (year, month)), found
+    # once per distinct day; tens of thousands of rows at a million commits.
+    month_of: dict[int, int] = {}
+    per_month: dict[tuple[int, int], dict[int, int]] = {}
     for person, offset, day, commits in counts:
         if offset is None or abs(offset) > MAX_OFFSET_MINUTES or day < 0:
             continue
-        ym = month_of.get(day)
-        if ym is None:
+        number = month_of.get(day)
+        if number is None:
             d = _EPOCH + timedelta(days=day)
-            ym = month_of[day] = (d.year, d.month)
-        per_month[(person, *ym)][offset] += commits
+            number = month_of[day] = d.year * 12 + d.month - 1
+        offsets = per_month.get((person, number))
+        if offsets is None:
+            per_month[(person, number)] = {offset: commits}
+        else:
+            offsets[offset] = offsets.get(offset, 0) + commits
     runs: list[tuple[int, list[tuple[int, int]], dict[int, int]]] = []
-    for (person, year, month), offsets in sorted(per_month.items()):
+    for (person, number), offsets in sorted(per_month.items()):
+        year, month = divmod(number, 12)
+        month += 1
         last_run = runs[-1] if runs else None
-        if last_run and last_run[0] == person and set(last_run[2]) == set(offsets):
+        if last_run and last_run[0] == person and last_run[2].keys() == offsets.keys():
             last_run[1].append((year, month))
             for offset, commits in offsets.items():
                 last_run[2][offset] += commits
