@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.config import LoadedConfig
-from auditor.locations.index import LocationIndex
+from auditor.locations.index import LocationIndex, ResolvedAt
 from auditor.store import table
 from rules.interface import (
     UNKNOWN,
@@ -97,7 +97,10 @@ def _day(value: datetime | date | None) -> date | None:
 
 
 def _location(index: LocationIndex, person: int, day: date) -> Location:
-    where = index.at(person, day)
+    return _converted(index.at(person, day))
+
+
+def _converted(where: ResolvedAt) -> Location:
     if not where.known and not where.confidence:
         return UNKNOWN
     return Location(where.country, where.candidates, where.confidence, where.evidence_ids)
@@ -194,18 +197,23 @@ def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
 
 
 class _Places:
-    """`_location` memoised per (person, day number): changes repeat both a lot."""
+    """`_location` memoised per (person, day number), converted once per resolved period."""
 
     def __init__(self, index: LocationIndex) -> None:
         self._index = index
         self._seen: dict[tuple[int, int], Location] = {}
+        # keyed by id() of the index's period objects; each kept here so its id stays its own
+        self._converted: dict[int, tuple[ResolvedAt, Location]] = {}
 
     def at(self, person: int, day_number: int) -> Location:
         key = (person, day_number)
         found = self._seen.get(key)
         if found is None:
-            found = _location(self._index, person, _EPOCH + timedelta(days=day_number))
-            self._seen[key] = found
+            where = self._index.at(person, _EPOCH + timedelta(days=day_number))
+            known = self._converted.get(id(where))
+            if known is None:
+                known = self._converted[id(where)] = (where, _converted(where))
+            found = self._seen[key] = known[1]
         return found
 
 
