@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from auditor import models
 from auditor.locations.index import LocationIndex
 from auditor.resolve import resolve_all
-from auditor.store import table
+from auditor.store import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -191,3 +191,35 @@ reason = "confirmed by HR"
     with engine.connect() as conn:
         refs = {r for (r,) in conn.execute(select(ev.c.ref).where(ev.c.kind == "override"))}
     assert refs == {"auditor.toml:overrides[0]"}
+
+
+def test_commits_without_offset_or_before_1970_count_but_give_no_offset_evidence(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """The one aggregated pass over commits serves two readers: commit counts per identity
+    (all commits before as_of) and the offset histogram (only commits with an offset,
+    dated 1970 or later); commits after as_of feed neither."""
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    # Two identities merged by their shared e-mail; the one with more commits names the
+    # person, the lower id on a tie. Busy leads 3 to 2 only if its commit before 1970 and
+    # its commit without an offset count, and Quiet's two after as_of do not.
+    quiet = s.git_identity("K. Quiet", "KIM@example.com")
+    busy = s.git_identity("Kim Busy", "kim@example.com")
+    s.commit(repo, busy, "2025-03-03T10:00:00+08:00", {"a.c": (1, 0)})
+    s.commit(repo, busy, "1969-12-31T10:00:00+08:00", {"a.c": (1, 0)})
+    no_offset = s.commit(repo, busy, "2025-03-08T10:00:00+08:00", {"a.c": (1, 0)})
+    for day in ("2025-03-06", "2025-03-07", "2026-01-02", "2026-02-02"):
+        s.commit(repo, quiet, f"{day}T10:00:00+08:00", {"a.c": (1, 0)})
+    commit = table(models.Commit)
+    with transaction(engine) as conn:
+        conn.execute(update(commit).where(commit.c.id == no_offset).values(author_offset=None))
+    loaded = write_config(tmp_path, "")
+    resolve_all(engine, loaded, date(2025, 12, 31))
+    person, evidence = table(models.Person), table(models.LocationEvidence)
+    with engine.connect() as conn:
+        assert conn.execute(select(person.c.name)).scalars().all() == ["Kim Busy"]
+        rows = conn.execute(
+            select(evidence.c.value, evidence.c.ref).where(evidence.c.kind == "tz_offset")
+        ).all()
+    assert [tuple(r) for r in rows] == [("+0800 × 3 of 3 commits in 2025-03", "commits:2025-03")]
