@@ -12,6 +12,7 @@ roster rows that take effect after it are ignored.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from auditor import models, resolve_inputs
 from auditor.components import (
+    ChangedPaths,
     ComponentPlan,
     changed_paths,
     coverage_of,
@@ -41,7 +43,7 @@ from auditor.locations.evidence import (
     roster_evidence,
 )
 from auditor.locations.resolution import Evidence, resolve_person
-from auditor.store import bulk_insert, table, transaction
+from auditor.store import bulk_insert, reads_beside_writer, side_reader, table, transaction
 
 _DERIVED = (
     models.PersonIdentity,
@@ -101,7 +103,12 @@ def resolve_all(
 def _rebuild(
     conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date, limit: int
 ) -> ResolveSummary:
-    months = _commit_months(conn, limit)
+    # The two full passes (over commits, over file changes) run at once: the second on
+    # its own connection in a thread, while sqlite3/psycopg release the GIL in the query.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        changes_pass = pool.submit(_changed_paths_beside, conn)
+        months = _commit_months(conn, limit)
+        changed = changes_pass.result()
     drafts = _people(conn, loaded, months)
     person_ids = _stable_ids(conn, models.Person, "key", [d.key for d in drafts])
     component_ids = _stable_ids(conn, models.Component, "name", [c.name for c in plan.components])
@@ -129,7 +136,6 @@ def _rebuild(
             for c in plan.components
         ],
     )
-    changed = changed_paths(conn)
     path_rows = map_paths(conn, plan, component_ids, changed)
     bulk_insert(conn, table(models.PathComponent), path_rows)
     item_rows = map_work_items(conn, plan.components, component_ids)
@@ -149,6 +155,14 @@ def _rebuild(
         unmapped_churn=cov.unmapped_churn,
         warnings=tuple(plan.warnings),
     )
+
+
+def _changed_paths_beside(conn: Connection) -> ChangedPaths:
+    """`changed_paths` read on a second connection (the writer's own one for in-memory SQLite)."""
+    if not reads_beside_writer(conn.engine):
+        return changed_paths(conn)
+    with side_reader(conn.engine) as reader:
+        return changed_paths(reader)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(_READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -134,6 +135,26 @@ def _one_line(error: object) -> str:
 
 def _describe(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
+
+
+_READ_ONLY = "auditor_read_only"
+
+
+def reads_beside_writer(engine: Engine) -> bool:
+    """Whether a second connection sees the same database (not so for in-memory SQLite)."""
+    return engine.dialect.name != "sqlite" or engine.url.database not in (None, "", ":memory:")
+
+
+@contextmanager
+def side_reader(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction on its own connection, for queries run beside a writer.
+
+    On SQLite it begins deferred: a writer's `BEGIN IMMEDIATE` would wait for the
+    writer it runs beside. Started while that writer holds the lock, it reads
+    the same committed rows the writer does (WAL snapshot).
+    """
+    with engine.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
+        yield conn
 
 
 @contextmanager

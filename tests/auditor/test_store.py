@@ -18,6 +18,7 @@ from auditor.store import (
     id_map,
     make_engine,
     session_scope,
+    side_reader,
     table,
     transaction,
     upsert,
@@ -228,3 +229,16 @@ def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:
         assert (
             conn.execute(select(func.count()).select_from(table(models.Identity))).scalar() == 2000
         )
+
+
+def test_side_reader_reads_beside_a_writer_without_waiting(sqlite_url: str) -> None:
+    """A writer holds the lock; a side reader sees the committed rows (a blocked one would time out)."""
+    engine = make_engine(sqlite_url)
+    ident = table(models.Identity)
+    with transaction(engine) as conn:
+        upsert(conn, ident, [{"kind": "git", "key": "committed"}], key=["kind", "key"])
+    with transaction(engine) as writer:
+        upsert(writer, ident, [{"kind": "git", "key": "pending"}], key=["kind", "key"])
+        with side_reader(engine) as reader:
+            keys = reader.execute(select(ident.c.key)).scalars().all()
+    assert keys == ["committed"]
