@@ -232,7 +232,7 @@ def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:
 
 
 def test_side_reader_reads_beside_a_writer_without_waiting(sqlite_url: str) -> None:
-    """A writer holds the lock; a side reader sees the committed rows (a blocked one would time out)."""
+    """A writer holds the lock; a side reader sees the committed rows (blocked, it times out)."""
     engine = make_engine(sqlite_url)
     ident = table(models.Identity)
     with transaction(engine) as conn:
