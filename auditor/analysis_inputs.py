@@ -29,7 +29,6 @@ Range runs (`check --range`) are never reused and store no digest.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -42,19 +41,9 @@ from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.config import LoadedConfig
+from auditor.resolve_inputs import DERIVED_TABLES, SOURCE_FIELDS, count_and_max, json_digest
 from auditor.store import table
 
-_SOURCE_FIELDS = ("id", "name", "kind", "location", "ref", "head", "sha256", "records")
-_DERIVED = (
-    models.Person,
-    models.PersonIdentity,
-    models.LocationEvidence,
-    models.ResolvedLocation,
-    models.LocationConflict,
-    models.Component,
-    models.PathComponent,
-    models.WorkItemComponent,
-)
 _COUNTED = (models.Commit, models.FileChange, models.Trailer, models.Review, models.WorkItem)
 
 
@@ -101,22 +90,16 @@ def analysis_inputs(
         "as_of": as_of.isoformat(),
         "today": date.today().isoformat() if undated else None,
         "sources": _rows_digest(
-            conn.execute(select(*(src.c[f] for f in _SOURCE_FIELDS)).order_by(src.c.id)).all()
+            conn.execute(select(*(src.c[f] for f in SOURCE_FIELDS)).order_by(src.c.id)).all()
         ),
         "identities": _rows_digest(conn.execute(_ordered(models.Identity)).all()),
         "derived": {
             table(model).name: _rows_digest(conn.execute(_ordered(model)).all())
-            for model in _DERIVED
+            for model in DERIVED_TABLES
         },
-        "counted": {
-            table(model).name: list(
-                conn.execute(select(func.count(), func.max(table(model).c.id))).one()
-            )
-            for model in _COUNTED
-        },
+        "counted": {table(model).name: list(count_and_max(conn, model)) for model in _COUNTED},
     }
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return json_digest(parts)
 
 
 def reusable_run(conn: Connection, inputs: str, as_of: date) -> int | None:

@@ -48,7 +48,7 @@ from auditor.store import table, upsert
 
 META_KEY = "resolve.inputs"
 # every source column but updated_at, which a collect touches even when nothing changed
-_SOURCE_FIELDS = ("id", "name", "kind", "location", "ref", "head", "sha256", "records")
+SOURCE_FIELDS = ("id", "name", "kind", "location", "ref", "head", "sha256", "records")
 _MODULES = ("resolve.py", "resolve_inputs.py", "identity.py", "components.py", "config.py")
 
 
@@ -72,7 +72,7 @@ def _rows_digest(conn: Connection, query: Any) -> str:
     return digest.hexdigest()
 
 
-def _count_and_max(conn: Connection, model: type) -> tuple[int, int]:
+def count_and_max(conn: Connection, model: type) -> tuple[int, int]:
     tbl = table(model)
     count, top = conn.execute(select(func.count(), func.max(tbl.c.id))).one()
     return int(count), int(top or 0)
@@ -98,20 +98,24 @@ def fingerprint(
         "limit": limit if last_commit is not None and limit <= int(last_commit) else None,
         "roster_day": as_of.isoformat() if last_start is not None and as_of < last_start else None,
         "sources": _rows_digest(
-            conn, select(*(src.c[f] for f in _SOURCE_FIELDS)).order_by(src.c.id)
+            conn, select(*(src.c[f] for f in SOURCE_FIELDS)).order_by(src.c.id)
         ),
         "identities": _rows_digest(conn, select(ident).order_by(ident.c.id)),
         "roster": _rows_digest(conn, select(roster).order_by(roster.c.id)),
-        "commits": _count_and_max(conn, models.Commit),
-        "file_changes": _count_and_max(conn, models.FileChange),
-        "paths": _count_and_max(conn, models.Path),
-        "work_items": _count_and_max(conn, models.WorkItem),
+        "commits": count_and_max(conn, models.Commit),
+        "file_changes": count_and_max(conn, models.FileChange),
+        "paths": count_and_max(conn, models.Path),
+        "work_items": count_and_max(conn, models.WorkItem),
     }
+    return json_digest(parts)
+
+
+def json_digest(parts: dict[str, Any]) -> str:
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-DERIVED_COUNTED = (
+DERIVED_TABLES = (
     models.Person,
     models.PersonIdentity,
     models.LocationEvidence,
@@ -126,7 +130,7 @@ DERIVED_COUNTED = (
 def derived_counts(conn: Connection) -> dict[str, int]:
     return {
         table(m).name: int(conn.execute(select(func.count()).select_from(table(m))).scalar() or 0)
-        for m in DERIVED_COUNTED
+        for m in DERIVED_TABLES
     }
 
 

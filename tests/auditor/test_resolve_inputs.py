@@ -32,7 +32,7 @@ def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     sequence keeps counting across rebuilds, so only their content is stable)."""
     out = {}
     with engine.connect() as conn:
-        for model in resolve_inputs.DERIVED_COUNTED:
+        for model in resolve_inputs.DERIVED_TABLES:
             tbl = table(model)
             serial = tbl.name in ("resolved_location", "location_conflict")
             columns = [c for c in tbl.c if not (serial and c.name == "id")]
