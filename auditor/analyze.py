@@ -130,6 +130,20 @@ def analyze(
     )
 
 
+def finding_from_row(row: Any) -> Finding:
+    """A stored `finding` row as the rule returned it."""
+    return Finding(
+        rule=row.rule,
+        severity=row.severity,
+        confidence=row.confidence,
+        component=row.component,
+        subject=row.subject or "",
+        message=row.message,
+        evidence=tuple(Evidence(e["kind"], e["ref"]) for e in row.evidence or ()),
+        data=dict(row.data or {}),
+    )
+
+
 def _stored_result(
     conn: Connection, run_id: int, as_of: date, summary: ResolveSummary
 ) -> AnalyzeResult:
@@ -137,19 +151,7 @@ def _stored_result(
     run, finding = table(models.Run), table(models.Finding)
     stats = conn.execute(select(run.c.stats).where(run.c.id == run_id)).scalar_one()
     rows = conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
-    findings = tuple(
-        Finding(
-            rule=row.rule,
-            severity=row.severity,
-            confidence=row.confidence,
-            component=row.component,
-            subject=row.subject or "",
-            message=row.message,
-            evidence=tuple(Evidence(e["kind"], e["ref"]) for e in row.evidence or ()),
-            data=dict(row.data or {}),
-        )
-        for row in rows
-    )
+    findings = tuple(finding_from_row(row) for row in rows)
     notes = tuple(
         Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
     )

@@ -31,7 +31,6 @@ from auditor.findings import severity_rank
 from auditor.locations.index import LocationIndex, ResolvedAt
 from auditor.pseudonym import Pseudonymizer
 from auditor.store import table
-from rules.interface import Finding
 
 SCHEMA_VERSION = 2  # 2: policy.window (docs/export.md, Versions)
 TOOL_NAME = "provenance-auditor"
@@ -381,6 +380,8 @@ def _scrub_value(value: Any, people: People) -> Any:
 def _findings(
     engine: Engine, run_id: int, people: People, options: ExportOptions
 ) -> list[dict[str, Any]]:
+    from auditor.analyze import finding_from_row
+
     finding = table(models.Finding)
     pseudonymizer = options.pseudonymizer
     with engine.connect() as conn:
@@ -423,14 +424,7 @@ def _findings(
                 "status": "new",
                 "waiver": None,
                 # internal, dropped before sealing: for waiver matching and the people list
-                "_finding": Finding(
-                    rule=row.rule,
-                    severity=row.severity,
-                    confidence=row.confidence,
-                    component=row.component,
-                    subject=row.subject or "",
-                    message=row.message,
-                ),
+                "_finding": finding_from_row(row),
                 "_person": person_id,
             }
         )
