@@ -1,4 +1,4 @@
-"""The git collector, tracker import, link, resolution and rule suites, run on PostgreSQL.
+"""Collector, import, link, resolution (and its reuse), attribution and rule suites on PostgreSQL.
 
 Their `engine` fixture gives a fresh PostgreSQL database per test when
 AUDITOR_TEST_BACKEND=postgresql (tests/conftest.py). Modules left out assert
@@ -24,6 +24,8 @@ SUITES = [
     "tests/collectors/test_links.py",
     "tests/auditor/test_resolve.py",
     "tests/auditor/test_identity.py",
+    "tests/auditor/test_resolve_inputs.py",
+    "tests/auditor/test_attribution.py",
     "tests/rules",
 ]
 
