@@ -361,6 +361,9 @@ class CommitWriter:
         # The same ids by (name, e-mail) as commits carry them: no key string built per commit.
         self.signers: dict[tuple[str, str], int] = {}
         self.mentions: dict[str, dict[str, Any] | None] = {}  # trailer value -> identity row
+        # Keys written as signers, with their mailmap result. A key first met in a trailer is
+        # known without one: its first commit, in whatever batch, still records the mapping.
+        self.mapped: set[str] = set()
         self.paths: dict[str, int] = {}
         # SQLite rows go to the driver, which wants the JSON column as text.
         self.sqlite = engine.dialect.name == "sqlite"
@@ -441,7 +444,7 @@ class CommitWriter:
                 if pair in by_pair or pair in new_pairs:
                     continue
                 key = new_pairs[pair] = identity_key(sig.name, sig.email)
-                if key not in known and key not in signers:
+                if key not in self.mapped and key not in signers:
                     signers[key] = _identity_row(sig)
         mentioned = {
             row["key"]: row
@@ -452,6 +455,7 @@ class CommitWriter:
             and row["key"] not in signers
         }
         self._upsert_identities(conn, signers, mentioned)
+        self.mapped.update(signers)
         by_pair.update((pair, known[key]) for pair, key in new_pairs.items())
 
     def _upsert_identities(

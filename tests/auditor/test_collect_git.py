@@ -297,3 +297,63 @@ def test_history_split_into_ranges_gives_the_same_store(
         assert again.new_commits == 0
     assert stores[1] == stores[2]
     assert len(stores[2]["changes"]) > 1500 and stores[2]["trailers"]
+
+
+def _store_by_natural_keys(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every git row with its ids replaced by what they point at."""
+    queries = {
+        "commits": "SELECT c.sha, c.parents, a.key, a.mapped_email, k.key, c.authored_at,"
+        " c.author_offset, c.committed_at, c.committer_offset, c.message, c.encoding,"
+        ' c.is_merge, c.added, c.deleted, c.files, c.flags FROM "commit" c'
+        " JOIN identity a ON a.id = c.author_id JOIN identity k ON k.id = c.committer_id",
+        "changes": "SELECT c.sha, p.path, o.path, f.added, f.deleted, f.binary FROM file_change f"
+        ' JOIN "commit" c ON c.id = f.commit_id JOIN path p ON p.id = f.path_id'
+        " LEFT JOIN path o ON o.id = f.old_path_id",
+        "trailers": 'SELECT c.sha, t.key, t.value, i.key FROM trailer t JOIN "commit" c'
+        " ON c.id = t.commit_id LEFT JOIN identity i ON i.id = t.identity_id",
+        "identities": "SELECT kind, key, name, email, mapped_name, mapped_email FROM identity",
+    }
+    with engine.connect() as conn:
+        return {
+            name: sorted(tuple(row) for row in conn.execute(text(sql)))
+            for name, sql in queries.items()
+        }
+
+
+def test_growing_batches_give_the_same_store_as_one_batch(
+    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 3, 6, 7, 7, ... commits (identities, paths, trailer people met in earlier
+    batches reused) store exactly what a single batch stores; GC settings are restored."""
+    import gc
+
+    import auditor.ingest_git
+
+    repo = sample_workspace / "repos" / "collab-server"
+    thresholds = gc.get_threshold()
+    stores = []
+    for first, largest in ((3, 7), (100_000, 100_000)):
+        monkeypatch.setattr(auditor.ingest_git, "BATCH", first)
+        monkeypatch.setattr(auditor.ingest_git, "BATCH_MAX", largest)
+        engine = make_engine(f"sqlite:///{tmp_path / f'b{first}.db'}")
+        seen: list[int] = []
+
+        def progress(_name: str, count: int, seen: list[int] = seen) -> None:
+            seen.append(count)
+
+        result = collect_repository(
+            engine,
+            name="collab-server",
+            location=str(repo),
+            branch="main",
+            mirrors=tmp_path / "mirrors",
+            progress=progress,
+        )
+        if first == 3:
+            assert seen[:4] == [3, 9, 16, 23]  # 3, then twice as many, capped at 7
+        assert seen[-1] == result.new_commits == int(git(repo, "rev-list", "--count", "HEAD"))
+        stores.append(_store_by_natural_keys(engine))
+        engine.dispose()
+    assert gc.get_threshold() == thresholds
+    assert stores[0]["trailers"] and any(row[3] for row in stores[0]["trailers"])
+    assert stores[0] == stores[1]
