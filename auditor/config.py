@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import zoneinfo
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -59,6 +60,11 @@ Sensitivity = Literal["critical", "high", "normal", "low"]
 
 def _default_sensitive() -> list[Sensitivity]:
     return ["critical", "high"]
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 class _Strict(BaseModel):
@@ -206,6 +212,17 @@ class IdentityConfig(_Strict):
     merge: list[list[str]] = Field(default_factory=list)  # groups of e-mails of one person
     split: list[str] = Field(default_factory=list)  # e-mails never merged by name
     corporate_domains: dict[str, Country] = Field(default_factory=dict)  # domain -> country
+    # Zones a tracker reports for accounts that hide theirs (a Jira site's default time
+    # zone): the same for everyone who hid it, so it says nothing about where they work.
+    tracker_default_zones: list[str] = Field(default_factory=list)
+
+    @field_validator("tracker_default_zones")
+    @classmethod
+    def _known_zones(cls, value: list[str]) -> list[str]:
+        unknown = [zone for zone in value if zone not in _iana_zones()]
+        if unknown:
+            raise ValueError(f"not IANA time zones: {unknown} (e.g. 'Europe/Berlin')")
+        return value
 
 
 class LinksConfig(_Strict):

@@ -318,6 +318,7 @@ def _evidence(
     )
 
     ident = table(models.Identity)
+    default_zones = set(loaded.config.identity.tracker_default_zones)
     facts = []
     for iid, email, mapped, zone, location in conn.execute(
         select(
@@ -332,6 +333,8 @@ def _evidence(
         if person is None:
             continue
         emails = tuple(sorted({e for e in (normal_email(email), normal_email(mapped)) if e}))
+        if zone and zone.strip() in default_zones:
+            zone = None
         facts.append(IdentityFacts(person, iid, emails, zone, location))
     for d in drafts:
         for email in d.roster_emails:

@@ -166,6 +166,13 @@ def test_remote_git_paths_are_kept_as_urls(tmp_path: Path) -> None:
         ('elevated = ["BY"]', 'elevated = ["CN"]', "countries in both high and elevated: ['CN']"),
         # fail_on not a severity
         ('fail_on = "high"', 'fail_on = "severe"', "field 'policy.fail_on'"),
+        # a tracker default zone that is not an IANA zone
+        (
+            "[policy]",
+            '[identity]\ntracker_default_zones = ["CET+1"]\n\n[policy]',
+            "auditor.toml:29: field 'identity.tracker_default_zones': "
+            "not IANA time zones: ['CET+1']",
+        ),
     ],
 )
 def test_each_kind_of_mistake_is_named(tmp_path: Path, old: str, new: str, expected: str) -> None:

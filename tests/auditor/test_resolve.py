@@ -223,3 +223,21 @@ def test_commits_without_offset_or_before_1970_count_but_give_no_offset_evidence
             select(evidence.c.value, evidence.c.ref).where(evidence.c.kind == "tz_offset")
         ).all()
     assert [tuple(r) for r in rows] == [("+0800 × 3 of 3 commits in 2025-03", "commits:2025-03")]
+
+
+def test_a_tracker_default_zone_is_not_evidence(tmp_path: Path, engine: Engine) -> None:
+    """Jira reports its site's zone for accounts that hide theirs: configured, it is ignored."""
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    tan = s.git_identity("Tan", "tan@example.com")
+    s.identity("jira", "acc-tan", name="Tan", email="tan@example.com", time_zone="Asia/Singapore")
+    s.commit(repo, tan, "2025-08-04T11:00:00+08:00", {"b.c": (3, 0)})
+    ev = table(models.LocationEvidence)
+
+    def zones(extra: str) -> list[str]:
+        resolve_all(engine, write_config(tmp_path, CONFIG + extra), date(2025, 12, 31))
+        with engine.connect() as conn:
+            return list(conn.scalars(select(ev.c.value).where(ev.c.kind == "tracker_tz")))
+
+    assert zones("") == ["Asia/Singapore"]
+    assert zones('\n[identity]\ntracker_default_zones = ["Asia/Singapore"]\n') == []
