@@ -141,8 +141,9 @@ def _unmoved(
         stored = {
             row.name: row
             for row in conn.execute(
-                select(src.c.id, src.c.name, src.c.location, src.c.ref, src.c.head, src.c.records)
-                .where(src.c.kind == "git")
+                select(
+                    src.c.id, src.c.name, src.c.location, src.c.ref, src.c.head, src.c.records
+                ).where(src.c.kind == "git")
             )
         }
     candidates = []

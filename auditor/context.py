@@ -363,9 +363,7 @@ def _scoped_history(
     wanted = sorted(scope)
     components: dict[tuple[int, int], list[int]] = defaultdict(list)
     for source_id, path_id, component_id in conn.execute(
-        select(pc.c.source_id, pc.c.path_id, pc.c.component_id).where(
-            pc.c.component_id.in_(wanted)
-        )
+        select(pc.c.source_id, pc.c.path_id, pc.c.component_id).where(pc.c.component_id.in_(wanted))
     ):
         components[(source_id, path_id)].append(component_id)
     lo, first, hi = bounds
