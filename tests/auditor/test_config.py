@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,18 @@ def test_cli_reports_config_errors_in_one_line_with_status_2(tmp_path: Path) -> 
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"error: {path}:23: field 'components[0].sensitivity'")
     assert "Traceback" not in result.stderr
+
+
+def test_every_commented_option_of_the_example_validates_uncommented(tmp_path: Path) -> None:
+    """The example's commented keys and sections are real: uncommented, they load."""
+    example = (Path(__file__).parents[2] / "auditor" / "data" / "auditor.example.toml").read_text()
+    option = re.compile(r"^# (\[\[?[a-z.]+\]\]?(\s+#.*)?|[a-z_]+ = .*)$")
+    lines = [m.group(1) if (m := option.match(line)) else line for line in example.splitlines()]
+    uncommented = sum(1 for a, b in zip(lines, example.splitlines(), strict=True) if a != b)
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    config = load_config(path).config
+    assert uncommented >= 30
+    assert config.identity.tracker_default_zones == ["Europe/Berlin"]
+    assert config.overrides[0].country == "SG" and config.waivers[0].rule == "PV101"
+    assert config.components[0].codeowners == ["@contoso/onprem"]
+    assert config.roster[0].columns.email == "Work Email"
