@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, distinct, false, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.attribution import ComponentAttribution, component_attribution
@@ -20,6 +20,7 @@ from auditor.views.common import (
     _path_component,
     _person,
     _person_identity,
+    people_commits_in_window,
 )
 
 # --- activity aggregation -------------------------------------------------------
@@ -62,12 +63,7 @@ def _component_activity(
         )
         .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
         .join(_person, _person.c.id == _person_identity.c.person_id)
-        .where(
-            _commit.c.authored_at >= ctx.start_ts,
-            _commit.c.authored_at < ctx.end_ts,
-            _commit.c.is_merge == false(),
-            _person.c.bot == false(),
-        )
+        .where(*people_commits_in_window(ctx))
         .group_by(_path_component.c.component_id, _person_identity.c.person_id, day)
     )
     # Filtering on the component in SQL lets SQLite's planner (parameters unseen) start

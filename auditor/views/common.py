@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Engine, false
 
 from auditor import models
 from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
@@ -113,3 +113,16 @@ def _day(day_number: int) -> date:
 
 def _first_line(message: str) -> str:
     return (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+
+
+def people_commits_in_window(ctx: ViewContext) -> list[ColumnElement[bool]]:
+    """Conditions for commits in the view's window by people (no merges, no bots).
+
+    The query joins `_person` through `_person_identity` on the commit's author.
+    """
+    return [
+        _commit.c.authored_at >= ctx.start_ts,
+        _commit.c.authored_at < ctx.end_ts,
+        _commit.c.is_merge == false(),
+        _person.c.bot == false(),
+    ]

@@ -23,6 +23,7 @@ from auditor.views.common import (
     _person,
     _person_identity,
     _run,
+    people_commits_in_window,
 )
 from auditor.views.findings_query import (
     FindingRow,
@@ -165,12 +166,7 @@ def _churn_by_tier(
         .select_from(_commit)
         .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
         .join(_person, _person.c.id == _person_identity.c.person_id)
-        .where(
-            _commit.c.authored_at >= ctx.start_ts,
-            _commit.c.authored_at < ctx.end_ts,
-            _commit.c.is_merge == false(),
-            _person.c.bot == false(),
-        )
+        .where(*people_commits_in_window(ctx))
         .group_by(_person_identity.c.person_id, day)
     )
     churn: Counter[str] = Counter()
