@@ -91,6 +91,11 @@ def location(country: str | None, candidates: tuple[str, ...]) -> Text:
     return Text("unknown", style="grey50")
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 conflict', '2 conflicts', '0 identities' (give `plural` when it is not noun + s)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def day(value: date | None, empty: str = "…") -> str:
     return value.isoformat() if value else empty
 

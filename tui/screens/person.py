@@ -72,8 +72,15 @@ class PersonScreen(DataScreen[views.PersonDetail | None]):
                 "  ",
                 fmt.safe(data.email or ""),
                 Text("  bot" if data.bot else "", style="grey50"),
-                f"\n{len(data.identities)} identities · {len(data.periods)} location periods · "
-                f"{len(data.evidence)} evidence rows · {len(data.conflicts)} conflicts",
+                "\n"
+                + " · ".join(
+                    (
+                        fmt.count(len(data.identities), "identity", "identities"),
+                        fmt.count(len(data.periods), "location period"),
+                        fmt.count(len(data.evidence), "evidence row"),
+                        fmt.count(len(data.conflicts), "conflict"),
+                    )
+                ),
             )
         )
         rows: list[tuple[str, list[Text | str]]] = []

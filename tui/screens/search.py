@@ -62,8 +62,7 @@ class SearchScreen(ModalScreen[views.SearchHit | None]):
                     id=str(i),
                 )
             )
-        noun = "hit" if len(hits) == 1 else "hits"
-        state = f"{len(hits)} {noun} · ↓ to choose, Enter opens" if query.strip() else ""
+        state = f"{fmt.count(len(hits), 'hit')} · ↓ to choose, Enter opens" if query.strip() else ""
         self.query_one("#search-state", Label).update(Text(state, style="grey50"))
 
     @on(Input.Submitted, "#query")
