@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, Integer, and_, case, cast, delete, func, select
+from sqlalchemy import BigInteger, Engine, Integer, Table, and_, case, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
 from auditor import models, resolve_inputs
@@ -88,7 +88,7 @@ def resolve_all(
     `as_of` must only select rows (commits before it, roster rows starting by it):
     the skip treats two dates that select the same rows as the same input.
     """
-    limit = int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+    limit = _limit(as_of)
     with transaction(engine) as conn:
         plan = plan_components(loaded, conn)
         inputs = resolve_inputs.fingerprint(conn, loaded, plan, as_of, limit)
@@ -98,6 +98,51 @@ def resolve_all(
         summary = _rebuild(conn, loaded, plan, as_of, limit)
         resolve_inputs.remember(conn, inputs, asdict(summary))
     return summary
+
+
+def _limit(as_of: date) -> int:
+    """The first second (UTC) after `as_of`: commits before it count."""
+    return int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+
+
+@dataclass(frozen=True)
+class DerivedSnapshot:
+    """The derived tables, parents first, and the resolution record that describes them."""
+
+    tables: tuple[tuple[Table, list[dict[str, Any]]], ...]
+    record: str
+
+
+def snapshot_if_current(
+    engine: Engine, loaded: LoadedConfig, as_of: date
+) -> DerivedSnapshot | None:
+    """A copy of the derived tables if they are the resolution as of `as_of` of today's inputs.
+
+    An export resolves as of its period's end and must then give the views back
+    the resolution as of the user's last analysis: putting this copy back costs
+    a fraction of resolving again (a full pass over every commit).
+    """
+    with transaction(engine) as conn:  # under the write lock: the copy matches its record
+        plan = plan_components(loaded, conn)
+        inputs = resolve_inputs.fingerprint(conn, loaded, plan, as_of, _limit(as_of))
+        record = resolve_inputs.record(conn)
+        if record is None or resolve_inputs.previous(conn, inputs) is None:
+            return None
+        tables = tuple(
+            (table(model), [dict(row._mapping) for row in conn.execute(select(table(model)))])
+            for model in reversed(_DERIVED)
+        )
+    return DerivedSnapshot(tables, record)
+
+
+def restore_snapshot(engine: Engine, snapshot: DerivedSnapshot) -> None:
+    """Put a `snapshot_if_current` copy back, ids included, with its resolution record."""
+    with transaction(engine) as conn:
+        for model in _DERIVED:
+            conn.execute(delete(table(model)))
+        for tbl, rows in snapshot.tables:
+            bulk_insert(conn, tbl, rows)
+        resolve_inputs.put_record(conn, snapshot.record)
 
 
 def _rebuild(

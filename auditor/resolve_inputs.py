@@ -134,10 +134,21 @@ def derived_counts(conn: Connection) -> dict[str, int]:
     }
 
 
-def previous(conn: Connection, digest: str) -> dict[str, Any] | None:
-    """The summary stored with `digest` by the last resolution, if its tables are intact."""
+def record(conn: Connection) -> str | None:
+    """The stored record of the last resolution (digest, summary, table counts), as stored."""
     meta = table(models.StoreMeta)
     value = conn.execute(select(meta.c.value).where(meta.c.key == META_KEY)).scalar()
+    return None if value is None else str(value)
+
+
+def put_record(conn: Connection, value: str) -> None:
+    meta = table(models.StoreMeta)
+    upsert(conn, meta, [{"key": META_KEY, "value": value}], key=["key"], update=["value"])
+
+
+def previous(conn: Connection, digest: str) -> dict[str, Any] | None:
+    """The summary stored with `digest` by the last resolution, if its tables are intact."""
+    value = record(conn)
     if value is None:
         return None
     try:
@@ -154,6 +165,6 @@ def previous(conn: Connection, digest: str) -> dict[str, Any] | None:
 
 def remember(conn: Connection, digest: str, summary: dict[str, Any]) -> None:
     """Store the digest and summary of the resolution just written (same transaction)."""
-    value = json.dumps({"inputs": digest, "summary": summary, "counts": derived_counts(conn)})
-    meta = table(models.StoreMeta)
-    upsert(conn, meta, [{"key": META_KEY, "value": value}], key=["key"], update=["value"])
+    put_record(
+        conn, json.dumps({"inputs": digest, "summary": summary, "counts": derived_counts(conn)})
+    )

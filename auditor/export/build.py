@@ -60,30 +60,33 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     quarter-end one an export needs.
     """
     from auditor.analyze import analyze
+    from auditor.resolve import resolve_all, restore_snapshot, snapshot_if_current
 
+    # People, locations and components are derived tables rebuilt by every resolution;
+    # the views show them next to the latest `analyze`/`check` run's findings, so after
+    # the quarter-end resolution they must be as of that run's day again: put back a
+    # copy when they are that resolution now, else resolve again.
+    latest = _latest_as_of(engine)
+    if latest == options.period.end:
+        latest = None  # the quarter-end resolution is the one the views want
+    saved = snapshot_if_current(engine, loaded, latest) if latest is not None else None
     result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND, reuse=True)
     document = assemble(engine, loaded, options, result.run_id)
-    _restore_resolution(engine, loaded, options.period.end)
+    if saved is not None:
+        restore_snapshot(engine, saved)
+    elif latest is not None:
+        resolve_all(engine, loaded, latest)
     return document
 
 
-def _restore_resolution(engine: Engine, loaded: LoadedConfig, resolved_as_of: date) -> None:
-    """Resolve again as of the latest user analysis, which the quarter-end resolution replaced.
-
-    People, locations and components are derived tables rebuilt by every
-    resolution; the views show them next to the latest `analyze`/`check` run's
-    findings, so they must match that run's `as_of` again. Nothing to do when
-    that is the quarter's end already (nothing was collected in between).
-    """
-    from auditor.resolve import resolve_all
+def _latest_as_of(engine: Engine) -> date | None:
+    """The day of the user's latest `analyze`/`check` run, if any."""
     from auditor.views import latest_run_id
 
     runs = table(models.Run)
     with engine.connect() as conn:
         run_id = latest_run_id(conn)
-        as_of = conn.execute(select(runs.c.as_of).where(runs.c.id == run_id)).scalar()
-    if as_of is not None and as_of != resolved_as_of:
-        resolve_all(engine, loaded, as_of)
+        return conn.execute(select(runs.c.as_of).where(runs.c.id == run_id)).scalar()
 
 
 def assemble(

@@ -21,7 +21,7 @@ from auditor import models, resolve_inputs
 from auditor.collect import collect_all
 from auditor.components import plan_components
 from auditor.config import LoadedConfig, load_config
-from auditor.resolve import ResolveSummary, resolve_all
+from auditor.resolve import ResolveSummary, resolve_all, restore_snapshot, snapshot_if_current
 from auditor.store import table, transaction
 from sample_repos import spec
 from tests.gitrepo import git
@@ -182,3 +182,32 @@ def test_each_changed_input_resolves_again_like_a_full_run(workspace: Path, engi
     assert not _reused(engine, loaded, as_of)
     _, repaired = _same_as_full_run(engine, loaded, as_of)
     assert repaired == before
+
+
+def test_a_snapshot_put_back_is_the_resolution_it_was_taken_from(
+    workspace: Path, engine: Engine
+) -> None:
+    """What an export does: copy, resolve for another day, put the copy back (ids included)."""
+    loaded = load_config(workspace / "auditor.toml")
+    collect_all(loaded, engine)
+    earlier = spec.AS_OF - timedelta(days=200)
+    assert snapshot_if_current(engine, loaded, spec.AS_OF) is None  # nothing resolved yet
+    resolve_all(engine, loaded, spec.AS_OF)
+    with_ids = _dump_with_ids(engine)
+    saved = snapshot_if_current(engine, loaded, spec.AS_OF)
+    assert saved is not None
+    assert snapshot_if_current(engine, loaded, earlier) is None  # not the resolution as of then
+    resolve_all(engine, loaded, earlier)
+    assert _dump_with_ids(engine) != with_ids
+    restore_snapshot(engine, saved)
+    assert _dump_with_ids(engine) == with_ids
+    assert _reused(engine, loaded, spec.AS_OF)  # its record came back with it
+    assert _same_as_full_run(engine, loaded, spec.AS_OF)[1] == _dump(engine)
+
+
+def _dump_with_ids(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
+        return {
+            table(m).name: sorted((tuple(r) for r in conn.execute(select(table(m)))), key=repr)
+            for m in resolve_inputs.DERIVED_TABLES
+        }
