@@ -20,97 +20,30 @@ their commit offsets. We then time:
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from auditor import models
 from auditor.attribution import component_attribution
 from auditor.collect import collect_all
-from auditor.config import LoadedConfig, load_config
 from auditor.locations.index import LocationIndex
 from auditor.resolve import resolve_all
-from auditor.store import make_engine, table
-from benchmarks.synthetic import synthetic_repo
+from auditor.store import make_engine
+from benchmarks.workspace import last_commit_day, synthetic_workspace
 
 COMMITS, QUICK_COMMITS = 100_000, 20_000
 TARGET_SECONDS = 10.0
-COUNTRIES = ("US", "DE", "IN", "CN", "IE", "GB", "RU", "PL", "SG", "BR", "JP", "BY")
-
-CONFIG = """
-[store]
-url = "sqlite:///audit.db"
-
-[[git]]
-name = "synthetic"
-path = "{repo}"
-branch = "main"
-
-[[roster]]
-path = "roster.csv"
-
-[jurisdictions]
-high = ["CN", "RU"]
-elevated = ["BY"]
-
-[identity]
-corporate_domains = {{ "example1.com" = "US" }}
-
-[[components]]
-name = "Core"
-sensitivity = "critical"
-paths = ["synthetic:src/alpha/**", "synthetic:src/bravo/**"]
-
-[[components]]
-name = "Gateway"
-sensitivity = "high"
-paths = ["synthetic:src/charlie/**", "synthetic:src/delta/**"]
-
-[[components]]
-name = "Platform"
-paths = ["synthetic:src/**", "synthetic:lib/**"]
-
-[[components]]
-name = "Docs"
-sensitivity = "low"
-paths = ["synthetic:docs/**", "synthetic:*.md"]
-"""
-
-
-def _workspace(workdir: Path, commits: int) -> LoadedConfig:
-    repo = synthetic_repo(workdir.parent / "git" / "repos", commits)
-    space = workdir / f"store-{commits}"
-    space.mkdir(parents=True, exist_ok=True)
-    rows = ["email,name,country,office,valid_from,valid_to"]
-    for i in range(300):
-        if i % 5 == 0:
-            continue  # left to the commit offsets
-        email, name = f"dev{i:03d}@example{i % 7}.com", f"Developer {i:03d}"
-        country = COUNTRIES[i % len(COUNTRIES)]
-        if i % 13 == 0:  # relocations
-            moved = COUNTRIES[(i + 5) % len(COUNTRIES)]
-            rows.append(f"{email},{name},{country},,,2024-12-31")
-            rows.append(f"{email},{name},{moved},,2025-01-01,")
-        else:
-            rows.append(f"{email},{name},{country},,,")
-    (space / "roster.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (space / "auditor.toml").write_text(CONFIG.format(repo=repo), encoding="utf-8")
-    return load_config(space / "auditor.toml")
 
 
 def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     commits = QUICK_COMMITS if quick else COMMITS
-    loaded = _workspace(Path(workdir), commits)
+    loaded = synthetic_workspace(Path(workdir), commits)
     engine = make_engine(loaded.store_url)
     try:
         t0 = time.perf_counter()
         collect_all(loaded, engine)  # incremental: nothing to do on a re-run
         t1 = time.perf_counter()
-        with engine.connect() as conn:
-            last = conn.execute(select(func.max(table(models.Commit).c.authored_at))).scalar()
-        as_of = datetime.fromtimestamp(int(last or 0), UTC).date()
+        as_of = last_commit_day(engine)
         t2 = time.perf_counter()
         summary = resolve_all(engine, loaded, as_of, force=True)  # timed as a full rebuild
         t3 = time.perf_counter()

@@ -1,9 +1,9 @@
 """Benchmark: the TUI's first screen on a store built from the 100k-commit benchmark repository.
 
-The repository is `benchmarks/synthetic.py`'s (shared with `bench_git`'s cache);
-it is collected with `auditor.collect.collect_all` together with a roster that
-places its 300 authors in a dozen countries, then analysed once
-(`auditor.analyze.analyze`, as of the last commit's day). The app then runs
+The store is `benchmarks/workspace.py`'s (the 100k-commit synthetic repository
+and a roster placing its authors in a dozen countries), collected with
+`auditor.collect.collect_all` and analysed once (`auditor.analyze.analyze`,
+as of the last commit's day). The app then runs
 headless (`App.run_test`) and we time, from the moment it starts:
 
 - first paint: the overview shows its totals and findings by severity
@@ -18,75 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from auditor import models
 from auditor.analyze import analyze
 from auditor.collect import collect_all
-from auditor.config import LoadedConfig, load_config
-from auditor.store import make_engine, table
-from benchmarks.synthetic import synthetic_repo
+from auditor.config import LoadedConfig
+from auditor.store import make_engine
+from benchmarks.workspace import last_commit_day, synthetic_workspace
 
 COMMITS, QUICK_COMMITS = 100_000, 20_000
 TARGET_SECONDS = 1.0
 RUNS = 3
 SIZE = (140, 45)
-COUNTRIES = ("US", "DE", "IN", "CN", "IE", "GB", "RU", "PL", "SG", "BR", "JP", "BY")
-
-CONFIG = """
-[store]
-url = "sqlite:///audit.db"
-
-[[git]]
-name = "synthetic"
-path = "{repo}"
-branch = "main"
-
-[[roster]]
-path = "roster.csv"
-
-[jurisdictions]
-high = ["CN", "RU"]
-elevated = ["BY"]
-
-[[components]]
-name = "Core"
-sensitivity = "critical"
-paths = ["synthetic:src/alpha/**", "synthetic:src/bravo/**"]
-
-[[components]]
-name = "Gateway"
-sensitivity = "high"
-paths = ["synthetic:src/charlie/**", "synthetic:src/delta/**"]
-
-[[components]]
-name = "Platform"
-paths = ["synthetic:src/**", "synthetic:lib/**"]
-
-[[components]]
-name = "Docs"
-sensitivity = "low"
-paths = ["synthetic:docs/**"]
-"""
-
-
-def _workspace(workdir: Path, commits: int) -> LoadedConfig:
-    # bench_git builds the same repository: share its cache
-    repo = synthetic_repo(workdir.parent / "git" / "repos", commits)
-    space = workdir / f"store-{commits}"
-    space.mkdir(parents=True, exist_ok=True)
-    roster = ["email,name,country"] + [
-        f"dev{i:03d}@example{i % 7}.com,Developer {i:03d},{COUNTRIES[i % len(COUNTRIES)]}"
-        for i in range(300)
-        if i % 5  # every fifth author is left to the commit offsets
-    ]
-    (space / "roster.csv").write_text("\n".join(roster) + "\n", encoding="utf-8")
-    (space / "auditor.toml").write_text(CONFIG.format(repo=repo), encoding="utf-8")
-    return load_config(space / "auditor.toml")
 
 
 async def _time_overview(engine: Any, loaded: LoadedConfig, as_of: Any) -> tuple[float, float]:
@@ -109,15 +53,13 @@ async def _time_overview(engine: Any, loaded: LoadedConfig, as_of: Any) -> tuple
 
 def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     commits = QUICK_COMMITS if quick else COMMITS
-    loaded = _workspace(Path(workdir), commits)
+    loaded = synthetic_workspace(Path(workdir), commits)
     engine = make_engine(loaded.store_url)
     try:
         t0 = time.perf_counter()
         collect_all(loaded, engine)  # incremental: nothing to do on a re-run
         t1 = time.perf_counter()
-        with engine.connect() as conn:
-            last = conn.execute(select(func.max(table(models.Commit).c.authored_at))).scalar()
-        as_of = datetime.fromtimestamp(int(last or 0), UTC).date()
+        as_of = last_commit_day(engine)
         result = analyze(engine, loaded, as_of)
         t2 = time.perf_counter()
         # best of a few runs: the figure is the app's, not the machine's other load
