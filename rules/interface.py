@@ -204,6 +204,16 @@ class RuleContext:
             c for _, c in sorted(self.components.items()) if c.sensitivity in self.policy.sensitive
         ]
 
+    def judged_components(self) -> Iterator[tuple[Component, list[Change], int]]:
+        """Each sensitive component with its window changes and their churn, when that
+        churn reaches `policy.min_churn` (at least one line): below it there is nothing
+        to judge."""
+        for component in self.sensitive_components():
+            changes = self.window_changes(component.name)
+            total = sum(c.churn for c in changes)
+            if total >= max(self.policy.min_churn, 1):
+                yield component, changes, total
+
     @cached_property
     def _by_component(self) -> dict[str, list[Change]]:
         # Built once: rules ask per component, and a scan of every change per

@@ -46,11 +46,7 @@ class SensitiveHighRiskShare(Rule):
         if missing := cannot_judge(self.id, ctx):
             yield missing
             return
-        for component in ctx.sensitive_components():
-            changes = ctx.window_changes(component.name)
-            total = sum(c.churn for c in changes)
-            if total < max(policy.min_churn, 1):
-                continue
+        for component, changes, total in ctx.judged_components():
             for tier in policy.risky_tiers:
                 share = tier_share(changes, policy, tier)
                 if share.churn_min == 0 or share.share_min < policy.high_risk_share:

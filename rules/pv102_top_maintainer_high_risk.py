@@ -51,11 +51,7 @@ class TopMaintainerHighRisk(Rule):
         if missing := cannot_judge(self.id, ctx):
             yield missing
             return
-        for component in ctx.sensitive_components():
-            changes = ctx.window_changes(component.name)
-            total = sum(c.churn for c in changes)
-            if not changes or total < max(policy.min_churn, 1):
-                continue
+        for component, changes, total in ctx.judged_components():
             by_author: dict[int, list[Change]] = defaultdict(list)
             for change in changes:
                 by_author[change.author].append(change)

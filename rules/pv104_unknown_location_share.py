@@ -39,11 +39,7 @@ class UnknownLocationShare(Rule):
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Outcome]:
         policy = ctx.policy
-        for component in ctx.sensitive_components():
-            changes = ctx.window_changes(component.name)
-            total = sum(c.churn for c in changes)
-            if total < max(policy.min_churn, 1):
-                continue
+        for component, changes, total in ctx.judged_components():
             unknown = unknown_churn(changes)
             share = unknown / total
             if unknown == 0 or share < policy.unknown_share:

@@ -48,12 +48,8 @@ class HighRiskShareRise(Rule):
         if missing := cannot_judge(self.id, ctx):
             yield missing
             return
-        for component in ctx.sensitive_components():
-            now = ctx.window_changes(component.name)
+        for component, now, _total in ctx.judged_components():
             before = ctx.previous_changes(component.name)
-            total = sum(c.churn for c in now)
-            if total < max(policy.min_churn, 1):
-                continue
             if not any(c.churn for c in before):
                 yield Unavailable(
                     self.id,
