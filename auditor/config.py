@@ -12,6 +12,7 @@ import difflib
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Collection
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -132,15 +133,25 @@ class Jurisdictions(_Strict):
 
     def tier(self, country: str | None) -> str | None:
         """'high', 'elevated', 'trusted' or None (unknown country / untrusted by policy)."""
-        if country is None:
-            return None
-        if country in self.high:
-            return "high"
-        if country in self.elevated:
-            return "elevated"
-        if self.trusted is None or country in self.trusted:
-            return "trusted"
+        return jurisdiction_tier(country, self.high, self.elevated, self.trusted)
+
+
+def jurisdiction_tier(
+    country: str | None,
+    high: Collection[str],
+    elevated: Collection[str],
+    trusted: Collection[str] | None,
+) -> str | None:
+    """'high', 'elevated', 'trusted', or None (unknown, or outside an explicit `trusted` list)."""
+    if country is None:
         return None
+    if country in high:
+        return "high"
+    if country in elevated:
+        return "elevated"
+    if trusted is None or country in trusted:
+        return "trusted"
+    return None
 
 
 class ComponentConfig(_Strict):

@@ -23,6 +23,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
+from auditor.config import jurisdiction_tier
 from auditor.findings import SEVERITIES, fingerprint
 
 # --- context ---------------------------------------------------------------
@@ -136,15 +137,7 @@ class Policy:
 
     def tier(self, country: str | None) -> str | None:
         """'high', 'elevated', 'trusted', or None (unknown, or outside a `trusted` list)."""
-        if country is None:
-            return None
-        if country in self.high:
-            return "high"
-        if country in self.elevated:
-            return "elevated"
-        if self.trusted is None or country in self.trusted:
-            return "trusted"
-        return None
+        return jurisdiction_tier(country, self.high, self.elevated, self.trusted)
 
     def risky_tier(self, location: Location) -> str | None:
         """'high' or 'elevated' when the resolved country is in that tier (lower bound)."""
