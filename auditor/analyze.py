@@ -104,19 +104,7 @@ def analyze(
         "coverage": round(summary.coverage, 4),
     }
     with transaction(engine) as conn:
-        inserted = conn.execute(
-            table(models.Run)
-            .insert()
-            .values(
-                kind=kind,
-                started_at=started,
-                finished_at=datetime.now(UTC),
-                as_of=as_of,
-                status="ok",
-                stats=stats,
-            )
-        )
-        run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        run_id = _insert_run(conn, kind, as_of, started, "ok", stats)
         bulk_insert(conn, table(models.Finding), (_row(run_id, f) for f in findings))
     return AnalyzeResult(
         run_id=run_id,
@@ -187,17 +175,26 @@ def _row(run_id: int, finding: Finding) -> dict[str, Any]:
 def _failed_run(engine: Engine, kind: str, as_of: date, started: datetime, exc: Exception) -> None:
     try:
         with transaction(engine) as conn:
-            conn.execute(
-                table(models.Run)
-                .insert()
-                .values(
-                    kind=kind,
-                    started_at=started,
-                    finished_at=datetime.now(UTC),
-                    as_of=as_of,
-                    status="failed",
-                    stats={"error": f"{type(exc).__name__}: {exc}"[:500]},
-                )
-            )
+            stats = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            _insert_run(conn, kind, as_of, started, "failed", stats)
     except AuditorError:
         pass  # the original error matters more than the bookkeeping
+
+
+def _insert_run(
+    conn: Connection, kind: str, as_of: date, started: datetime, status: str, stats: dict[str, Any]
+) -> int:
+    """A finished run row (now); its id."""
+    inserted = conn.execute(
+        table(models.Run)
+        .insert()
+        .values(
+            kind=kind,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            as_of=as_of,
+            status=status,
+            stats=stats,
+        )
+    )
+    return int(inserted.inserted_primary_key[0])  # type: ignore[index]
