@@ -96,32 +96,24 @@ class People:
                 if primary:
                     emails[pid].add(primary.strip().lower())
             linked: set[int] = set()
+            # every identity string that could name a person in free text
+            texts = (
+                ident.c.key,
+                ident.c.name,
+                ident.c.email,
+                ident.c.mapped_name,
+                ident.c.mapped_email,
+                ident.c.login,
+            )
             for pid, iid, *values in conn.execute(
-                select(
-                    pi.c.person_id,
-                    ident.c.id,
-                    ident.c.key,
-                    ident.c.name,
-                    ident.c.email,
-                    ident.c.mapped_name,
-                    ident.c.mapped_email,
-                    ident.c.login,
-                ).join(ident, ident.c.id == pi.c.identity_id)
+                select(pi.c.person_id, ident.c.id, *texts).join(
+                    ident, ident.c.id == pi.c.identity_id
+                )
             ):
                 linked.add(iid)
                 strings[pid] |= {v for v in values if v}
                 emails[pid] |= {v.strip().lower() for v in values if v and "@" in v}
-            for iid, *values in conn.execute(
-                select(
-                    ident.c.id,
-                    ident.c.key,
-                    ident.c.name,
-                    ident.c.email,
-                    ident.c.mapped_name,
-                    ident.c.mapped_email,
-                    ident.c.login,
-                )
-            ):
+            for iid, *values in conn.execute(select(ident.c.id, *texts)):
                 if iid not in linked:
                     loose |= {v for v in values if v}
             by_email = {e: pid for pid, es in emails.items() for e in es}
