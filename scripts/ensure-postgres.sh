@@ -71,6 +71,16 @@ if [ -f "$data/PG_VERSION" ] && [ "$(cat "$data/PG_VERSION")" != "$(basename "$(
   ready && "${runas[@]}" "$bindir/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1
   rm -rf "$data"
 fi
+if ! ready; then
+  # A server still running for this path whose folder was deleted and made again (e.g.
+  # `rm -rf checkout && git clone … checkout` while it ran) would, on noticing its lost
+  # lock file, shut down and delete the socket of the server we start now: stop it first.
+  for pid in $(pgrep -f -- "postgres -D $data( |\$)" 2>/dev/null); do
+    [ "$pid" = "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" ] && continue
+    kill -QUIT "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  done
+fi
 if [ ! -f "$data/PG_VERSION" ]; then
   rm -rf "$data"
   "${runas[@]}" "$bindir/initdb" -D "$data" -U auditor --auth=trust -E UTF8 --locale=C.UTF-8 \
