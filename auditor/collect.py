@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,11 +24,13 @@ from sqlalchemy import Engine, select, update
 from auditor import models
 from auditor.config import GitSource, LoadedConfig
 from auditor.errors import CollectorError, UsageError
+from auditor.ingest_api import import_api_trackers
 from auditor.ingest_git import GitCollectResult, Progress, collect_repository
 from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.links import LinkSummary, link_commits
 from auditor.store import make_engine, table, transaction
 from collectors.git_safety import remote_head
+from collectors.http_client import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,14 @@ def collect_all(
     only: Collection[str] | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    notify: Callable[[str], None] | None = None,
+    clock: Clock | None = None,
 ) -> CollectSummary:
-    """Collect every source (or only those named); link commits to work items at the end."""
+    """Collect every source (or only those named); link commits to work items at the end.
+
+    `notify` receives one-line messages of the API sources (rate-limit waits, retries);
+    `clock` times their waits (tests pass one that does not sleep).
+    """
     config = loaded.config
     known = {g.name for g in config.git} | {tracker_name(t) for t in config.tracker}
     known |= {tracker_name(r) for r in config.roster}
@@ -58,6 +66,7 @@ def collect_all(
     repos = [g for g in config.git if only is None or g.name in only]
     git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress)
     trackers = import_trackers(loaded, engine, only=only)
+    trackers += import_api_trackers(loaded, engine, only=only, clock=clock, notify=notify)
     rosters = import_rosters(loaded, engine, only=only)
     links = link_commits(engine, loaded)
     return CollectSummary(git=git, trackers=trackers, rosters=rosters, links=links)
@@ -73,7 +82,11 @@ def check_sources_exist(loaded: LoadedConfig, only: Collection[str] | None = Non
     entries: list[tuple[str, int, str, str, bool]] = [
         ("git", i, g.name, g.path, False) for i, g in enumerate(config.git) if not g.is_remote
     ]
-    entries += [("tracker", i, tracker_name(t), t.path, True) for i, t in enumerate(config.tracker)]
+    entries += [
+        ("tracker", i, tracker_name(t), t.path, True)
+        for i, t in enumerate(config.tracker)
+        if t.path is not None
+    ]
     entries += [("roster", i, tracker_name(r), r.path, True) for i, r in enumerate(config.roster)]
     for section, index, name, relative, is_file in entries:
         if only is not None and name not in only:

@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -34,7 +35,9 @@ from auditor.errors import ConfigError
 DEFAULT_CONFIG_NAME = "auditor.toml"
 SENSITIVITIES = ("critical", "high", "normal", "low")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-TRACKER_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json")
+TRACKER_FILE_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json")
+TRACKER_API_KINDS = ("github-api", "jira-api", "ado-api")
+TRACKER_KINDS = (*TRACKER_FILE_KINDS, *TRACKER_API_KINDS)
 
 
 @cache
@@ -90,12 +93,117 @@ class GitSource(_Strict):
         )
 
 
+# Keys of the live API kinds (docs/sources_api.md); `repo` means the GitHub repository
+# ("owner/name") for github-api, and `git` names the [[git]] source its `#123` refer to.
+_API_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind -> (required, optional)
+    "github-api": (("repo",), ("api_url", "token_env", "git")),
+    "jira-api": (("url", "jql", "token_env"), ("user_env",)),
+    "ado-api": (("organization_url", "project", "wiql", "token_env"), ()),
+}
+_ALL_API_KEYS = frozenset(k for req, opt in _API_KEYS.values() for k in (*req, *opt))
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# What tokens look like (GitHub's prefixes, long opaque strings): such a value in
+# `token_env` is a pasted secret, and is refused without being repeated.
+_TOKEN_SHAPE = re.compile(r"^(gh[pousr]_|github_pat_|ATATT)|^[A-Za-z0-9+/=_-]{40,}$")
+
+
+def _api_url_problem(value: str) -> str | None:
+    """Why `value` is not an API base URL we send a token to, or None."""
+    parts = urlsplit(value)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        return "must be an https:// URL (http only for a local test server)"
+    if not parts.hostname:
+        return "has no host"
+    if parts.username or parts.password:
+        return "must not hold credentials; name the variable with the token in token_env"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return None
+
+
 class TrackerSource(_Strict):
-    kind: Literal["jira-csv", "jira-json", "ado-csv", "github-json"]
-    path: str
-    name: str | None = None  # defaults to the file name
+    kind: Literal[
+        "jira-csv", "jira-json", "ado-csv", "github-json", "github-api", "jira-api", "ado-api"
+    ]
+    path: str | None = None  # the export file (file kinds only)
+    name: str | None = None  # defaults to the file name (API kinds: see `default_name`)
     date_format: str | None = None  # strptime format for locale-dependent dates
-    repo: str | None = None  # github-json: the [[git]] name whose commits `#123` refers to
+    # github-json: the [[git]] name whose commits `#123` refers to;
+    # github-api: the GitHub repository, "owner/name".
+    repo: str | None = None
+    git: str | None = None  # github-api: the [[git]] name whose commits `#123` refers to
+    api_url: str | None = None  # github-api: default https://api.github.com
+    url: str | None = None  # jira-api: the site
+    jql: str | None = None
+    user_env: str | None = None  # jira-api Cloud: variable holding the account's e-mail
+    token_env: str | None = None  # variable holding the token; never the token itself
+    organization_url: str | None = None  # ado-api
+    project: str | None = None
+    wiql: str | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.kind in TRACKER_API_KINDS
+
+    @property
+    def default_name(self) -> str:
+        """The source's name when `name` is not given: the file, repository, site or project."""
+        if self.kind == "github-api":
+            return str(self.repo)
+        if self.kind == "jira-api":
+            return f"jira:{urlsplit(self.url or '').hostname}"
+        if self.kind == "ado-api":
+            org = (self.organization_url or "").rstrip("/").rsplit("/", 1)[-1]
+            return f"ado:{org}/{self.project}"
+        return Path(self.path or "").name
+
+    @model_validator(mode="after")
+    def _keys_of_kind(self) -> TrackerSource:
+        # Model-level checks: a message here never repeats the offending value, which
+        # matters when someone pastes a token where a variable name belongs.
+        given = {k for k in _ALL_API_KEYS if getattr(self, k) is not None}
+        if not self.is_api:
+            if self.path is None:
+                raise ValueError(f"kind {self.kind!r} needs 'path' (the export file)")
+            extra = sorted(given - ({"repo"} if self.kind == "github-json" else set()))
+            if extra:
+                raise ValueError(f"kind {self.kind!r} reads a file; {extra} belong to API kinds")
+            return self
+        required, optional = _API_KEYS[self.kind]
+        if self.path is not None or self.date_format is not None:
+            raise ValueError(f"kind {self.kind!r} reads an API: 'path'/'date_format' do not apply")
+        missing = [k for k in required if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"kind {self.kind!r} needs {missing}")
+        extra = sorted(given - set(required) - set(optional))
+        if extra:
+            raise ValueError(f"kind {self.kind!r} does not take {extra}")
+        for key in ("token_env", "user_env"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if _TOKEN_SHAPE.search(value) or not _ENV_NAME.match(value):
+                raise ValueError(
+                    f"{key} must name an environment variable (e.g. GITHUB_TOKEN), not hold "
+                    f"a secret; put the token in that variable"
+                )
+        for key in ("api_url", "url", "organization_url"):
+            value = getattr(self, key)
+            problem = _api_url_problem(value) if value is not None else None
+            if problem:
+                raise ValueError(f"{key} {problem}")
+        if self.kind == "github-api" and not re.match(r"^[\w.-]+/[\w.-]+$", self.repo or ""):
+            raise ValueError(f"repo must be the GitHub repository 'owner/name', got {self.repo!r}")
+        if self.kind == "ado-api":
+            from collectors.ado_api import wiql_problem
+
+            problem = wiql_problem(self.wiql or "")
+            if problem:
+                raise ValueError(f"wiql {problem}")
+        if self.kind == "jira-api" and re.search(r"\border\s+by\b", self.jql or "", re.I):
+            raise ValueError("jql: leave out ORDER BY; the collector orders by 'updated' itself")
+        return self
 
 
 class RosterColumns(_Strict):

@@ -38,6 +38,10 @@ class InputFormatError(CollectorError):
     """A source file is malformed: names file, line (or JSON path) and field."""
 
 
+class ApiError(CollectorError):
+    """A live tracker API (GitHub, Jira, Azure DevOps) failed; the message says what to do."""
+
+
 class StoreError(AuditorError):
     """The store is unreachable, of another schema version, or inconsistent."""
 

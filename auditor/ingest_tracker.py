@@ -78,21 +78,25 @@ class ImportResult:
     unchanged: int = 0
     skipped: bool = False  # same bytes as the last import: nothing read or written
     encoding: str | None = None  # CSV: "utf-8" or "cp1252"
+    note: str | None = None  # API sources: requests, pages, retries, rate-limit waits
 
 
 def tracker_name(source: TrackerSource | RosterSource) -> str:
+    if isinstance(source, TrackerSource):
+        return source.name or source.default_name
     return source.name or Path(source.path).name
 
 
 def import_trackers(
     loaded: LoadedConfig, engine: Engine, *, only: Collection[str] | None = None
 ) -> list[ImportResult]:
-    """Import every `[[tracker]]` export (or those named in `only`), in configuration order."""
+    """Import every `[[tracker]]` export file (or those named in `only`), in configuration order."""
     _check_names(loaded)
     results = []
     for src in loaded.config.tracker:
-        if only is not None and tracker_name(src) not in only:
-            continue
+        if src.is_api or (only is not None and tracker_name(src) not in only):
+            continue  # API sources: auditor.ingest_api
+        assert src.path is not None
         path = loaded.resolve(src.path)
         collector = TRACKER_COLLECTORS[src.kind](
             path, name=tracker_name(src), display=str(path), date_format=src.date_format

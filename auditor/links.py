@@ -6,13 +6,13 @@ items in one transaction, so it is idempotent and follows changed patterns.
 A match of a `[links] patterns` regex (its first group if it has one, else the
 whole match) is read by its shape:
 
-- `AB#123`: Azure Boards work item 123 (every ado-csv source);
+- `AB#123`: Azure Boards work item 123 (every ado-csv/ado-api source);
 - ends in `#123` (`#123`, `Fixes #123`, `org/repo#123`): GitHub issue or PR 123
-  of the github-json export belonging to the commit's repository: the
-  `[[tracker]] repo` naming a `[[git]]` source, else the export's repository
-  whose name part equals the `[[git]]` name (`org/collab-server` ↔
-  `collab-server`); `org/repo#123` names the repository itself;
-- `ABC-123`: Jira issue ABC-123 (every jira-csv/jira-json source);
+  of the github-json export (or github-api source) belonging to the commit's
+  repository: the `[[tracker]] repo` (github-api: `git`) naming a `[[git]]`
+  source, else the export's repository whose name part equals the `[[git]]`
+  name (`org/collab-server` ↔ `collab-server`); `org/repo#123` names the repository itself;
+- `ABC-123`: Jira issue ABC-123 (every jira-csv/jira-json/jira-api source);
 - bare digits: Azure Boards work item.
 
 PR links: a commit whose sha is a pull request's merge commit (`via`
@@ -34,6 +34,7 @@ from auditor.config import LoadedConfig
 from auditor.errors import ConfigError
 from auditor.store import table, transaction, upsert
 
+GITHUB_KINDS = ("github-json", "github-api")
 _VIA_RANK = {"merge_commit": 0, "head_commit": 1, "message": 2}
 _ADO = re.compile(r"^AB#(\d+)$", re.IGNORECASE)
 _GITHUB = re.compile(r"(?:([\w.-]+/[\w.-]+))?#(\d+)$")
@@ -51,23 +52,27 @@ class LinkSummary:
 def _github_sources(
     loaded: LoadedConfig, sources: list[tuple[int, str, str, str | None]]
 ) -> dict[int, set[str]]:
-    """github-json source id -> the [[git]] names whose `#123` refer to it."""
+    """github-json/github-api source id -> the [[git]] names whose `#123` refer to it."""
     git_names = {g.name for g in loaded.config.git}
+    # github-json names its [[git]] target `repo`; github-api uses `repo` for the GitHub
+    # repository ("owner/name") and `git` for the target.
     configured = {
-        (t.name or t.path.replace("\\", "/").rsplit("/", 1)[-1]): t.repo
+        (t.name or t.default_name): (t.git if t.kind == "github-api" else t.repo)
         for t in loaded.config.tracker
-        if t.kind == "github-json"
+        if t.kind in GITHUB_KINDS
     }
     for index, t in enumerate(loaded.config.tracker):
-        if t.repo is not None and t.repo not in git_names:
+        key = "git" if t.kind == "github-api" else "repo"
+        target = t.git if t.kind == "github-api" else t.repo
+        if t.kind in GITHUB_KINDS and target is not None and target not in git_names:
             raise ConfigError(
-                f"repo {t.repo!r} is not one of the [[git]] names {sorted(git_names)}",
+                f"{key} {target!r} is not one of the [[git]] names {sorted(git_names)}",
                 location=str(loaded.path),
-                field=f"tracker[{index}].repo",
+                field=f"tracker[{index}].{key}",
             )
     result: dict[int, set[str]] = {}
     for source_id, name, kind, ref in sources:
-        if kind != "github-json":
+        if kind not in GITHUB_KINDS:
             continue
         repo = configured.get(name)
         if repo:
@@ -92,7 +97,7 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
         git_name = {row[0]: row[1] for row in sources if row[2] == "git"}
         github = _github_sources(loaded, sources)
         repo_of_github = {
-            sid: (ref or "").lower() for sid, _n, kind, ref in sources if kind == "github-json"
+            sid: (ref or "").lower() for sid, _n, kind, ref in sources if kind in GITHUB_KINDS
         }
 
         jira: dict[str, list[int]] = defaultdict(list)
@@ -105,11 +110,11 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
         ).all()
         for item_id, source_id, key, merge_sha, head_sha in items:
             kind = kinds.get(source_id)
-            if kind in ("jira-csv", "jira-json"):
+            if kind in ("jira-csv", "jira-json", "jira-api"):
                 jira[key.upper()].append(item_id)
-            elif kind == "ado-csv":
+            elif kind in ("ado-csv", "ado-api"):
                 ado[key].append(item_id)
-            elif kind == "github-json":
+            elif kind in GITHUB_KINDS:
                 number = int(key.rsplit("#", 1)[-1])
                 for repo in github.get(source_id, ()):
                     gh_by_repo[(repo, number)].append(item_id)

@@ -65,6 +65,8 @@ class TrackerUser:
     time_zone: str | None = None  # IANA name, e.g. "Asia/Shanghai"
     location: str | None = None  # free text (GitHub profile)
     login: str | None = None
+    company: str | None = None  # free text (GitHub profile)
+    bot: bool = False  # the tracker says so: GitHub `type: "Bot"`, Jira `accountType: "app"`
 
 
 @dataclass(frozen=True, slots=True)
