@@ -6,10 +6,13 @@
 - Data Center (token only, Bearer): `GET /rest/api/2/search?jql=…&startAt=…&maxResults=100`,
   pages by `startAt` until `total` is reached.
 
-The configured JQL is narrowed to `updated >= <cursor>` and ordered `updated ASC`.
-JQL reads dates in the API user's time zone and to the minute, so the bound is
-taken a day early; items already stored at their current `updated` are skipped
-by the cursor without further requests. The records are made by the `jira-json`
+The configured JQL is narrowed to what changed since the cursor and ordered
+`updated ASC`. An absolute JQL date is read in the API user's time zone (which
+the collector does not know) and to the minute, so the bound is relative instead:
+`updated >= "-95m"`, the minutes since the cursor by our clock plus
+`JQL_SLACK_MINUTES` for clock skew, measured by the Jira server from its own now.
+Items already stored at their current `updated` are skipped by the cursor
+without further requests. The records are made by the `jira-json`
 collector from the same JSON; `accountType: "app"` marks a user as a bot.
 """
 
@@ -17,8 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -44,8 +48,7 @@ FIELDS = (
     "assignee",
     "reporter",
 )
-# JQL dates are in the API user's zone (UTC-12 to UTC+14) and to the minute.
-JQL_MARGIN = timedelta(days=1)
+JQL_SLACK_MINUTES = 5  # our clock against Jira's, and the minute the bound is rounded to
 TOKEN_NEEDS = (
     "'Browse projects' permission on the projects the JQL names (Cloud: an API token of "
     "an account with that permission, its e-mail in user_env; Data Center: a personal "
@@ -53,12 +56,12 @@ TOKEN_NEEDS = (
 )
 
 
-def narrowed_jql(jql: str, cursor: Cursor) -> str:
+def narrowed_jql(jql: str, cursor: Cursor, now: float) -> str:
     """The configured JQL, restricted to what changed since the cursor, oldest change first."""
     clauses = [f"({jql})"] if jql.strip() else []
     if cursor.updated is not None:
-        since = (cursor.updated - JQL_MARGIN).strftime("%Y/%m/%d %H:%M")
-        clauses.append(f'updated >= "{since}"')
+        minutes = math.ceil(max(now - cursor.updated.timestamp(), 0) / 60) + JQL_SLACK_MINUTES
+        clauses.append(f'updated >= "-{minutes}m"')
     return " AND ".join(clauses) + " ORDER BY updated ASC, key ASC"
 
 
@@ -66,16 +69,14 @@ class JiraApiCollector(ApiCollector):
     kind: ClassVar[str] = "jira-api"
     identity_kind: ClassVar[str] = "jira"
 
-    def __init__(
-        self, client: ApiClient, jql: str, cursor: Cursor, *, cloud: bool, **kwargs: Any
-    ):
+    def __init__(self, client: ApiClient, jql: str, cursor: Cursor, *, cloud: bool, **kwargs: Any):
         super().__init__(client, cursor, **kwargs)
         self.jql = jql
         self.cloud = cloud
 
     def pages(self) -> Iterator[ApiPage]:
         params: dict[str, Any] = {
-            "jql": narrowed_jql(self.jql, self.cursor),
+            "jql": narrowed_jql(self.jql, self.cursor, self.client.clock.now()),
             "fields": ",".join(FIELDS),
             "maxResults": PAGE_SIZE,
         }

@@ -52,7 +52,12 @@ def collect(
             elapsed = max(time.perf_counter() - started[name], 1e-6)
             bars.update(tasks[name], completed=count, rate=f"{count / elapsed:,.0f}")
 
-        summary = collect_all(loaded, engine, only=only, jobs=jobs, progress=progress)
+        def notify(message: str) -> None:  # API sources: rate-limit waits and retries
+            err.print(plain(message))
+
+        summary = collect_all(
+            loaded, engine, only=only, jobs=jobs, progress=progress, notify=notify
+        )
 
     table = Table(title="Collected", title_justify="left")
     for column in ("source", "kind", "new", "total", "note"):
@@ -73,12 +78,15 @@ def collect(
             plain(result.name), "git", f"{result.new_commits:,}", f"{result.total_commits:,}", note
         )
     for imported in [*summary.trackers, *summary.rosters]:
-        note = (
-            "unchanged file"
-            if imported.skipped
-            else f"{imported.added} added, {imported.updated} updated"
-        )
-        table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", note)
+        if imported.note is not None:  # an API source: what changed and what it took
+            note = f"{imported.added} added, {imported.updated} updated; {imported.note}"
+        else:
+            note = (
+                "unchanged file"
+                if imported.skipped
+                else f"{imported.added} added, {imported.updated} updated"
+            )
+        table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", plain(note))
     out.print(table)
     if summary.links is not None:
         out.print(
