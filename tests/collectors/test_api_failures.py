@@ -1,0 +1,203 @@
+"""The API client and collectors under failure: retries, waits, bounds, resumption, secrets."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request
+
+from auditor.collect import collect_all
+from auditor.config import load_config
+from auditor.errors import ApiError
+from auditor.store import make_engine
+from collectors.api_cursor import Cursor
+from collectors.github_api import GitHubApiCollector
+from collectors.http_client import ApiClient, ApiProgress, AuthHelp
+from tests.collectors.api_scenarios import (
+    TOKEN,
+    FakeClock,
+    Scenario,
+    github,
+    jira,
+    stored_items,
+)
+from tests.collectors.fake_apis import server_error
+
+
+def _collect(scenario: Scenario, root: Path, clock: FakeClock) -> list[str]:
+    """Run collect_all in-process with a clock that does not sleep; returns its messages."""
+    loaded = load_config(scenario.write_workspace(root))
+    messages: list[str] = []
+    engine = make_engine(loaded.store_url)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in scenario.env().items():
+                patch.setenv(key, value)
+            collect_all(loaded, engine, clock=clock, notify=messages.append)
+    finally:
+        engine.dispose()
+    return messages
+
+
+def test_a_server_error_is_retried_after_a_backoff(httpserver: HTTPServer, tmp_path: Path) -> None:
+    scenario = github(httpserver)
+    scenario.api.fail(server_error, times=2)
+    clock = FakeClock()
+    messages = _collect(scenario, tmp_path, clock)
+    assert clock.slept == [1.0, 2.0]
+    assert any("HTTP 500, retry 1 of 4" in m for m in messages), messages
+    assert set(stored_items(tmp_path / ".auditor" / "audit.db")) == scenario.keys
+
+
+def test_a_service_that_keeps_failing_stops_with_the_count(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = jira(httpserver)
+    scenario.api.fail(server_error, times=10)
+    clock = FakeClock()
+    with pytest.raises(ApiError, match=r"Jira answered 500 5 times in a row \(Server Error\)"):
+        _collect(scenario, tmp_path, clock)
+    assert clock.slept == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_an_unreachable_host_is_named_with_the_attempts() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clock = FakeClock()
+    client = ApiClient(
+        f"http://127.0.0.1:{port}",
+        service="GitHub",
+        headers={},
+        auth=AuthHelp(None, "nothing"),
+        not_found="",
+        clock=clock,
+    )
+    with client, pytest.raises(ApiError) as caught:
+        client.get("/repos/o/r/issues")
+    assert "cannot reach 127.0.0.1 after 5 attempts (ConnectError" in str(caught.value)
+    assert clock.slept == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_a_wait_beyond_the_cap_is_an_error_saying_until_when(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = github(httpserver)
+    clock = FakeClock()
+    scenario.api.fail(scenario.api.rate_limited(clock.now() + 3600))
+    with pytest.raises(ApiError) as caught:
+        _collect(scenario, tmp_path, clock)
+    assert "rate limit: asked to wait 3601 s (until " in str(caught.value)
+    assert "more than the 900 s a run waits" in str(caught.value)
+    assert clock.slept == []
+
+
+def test_a_spent_quota_makes_the_next_request_wait(httpserver: HTTPServer) -> None:
+    clock = FakeClock()
+    reset = int(clock.now()) + 40
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    httpserver.expect_request("/a").respond_with_json([], headers=headers)
+    httpserver.expect_request("/b").respond_with_json([])
+    progress = ApiProgress()
+    with ApiClient(
+        httpserver.url_for(""),
+        service="GitHub",
+        headers={},
+        auth=AuthHelp(None, ""),
+        not_found="",
+        clock=clock,
+        progress=progress,
+    ) as client:
+        client.get("/a")
+        assert clock.slept == []
+        client.get("/b")
+    assert clock.slept == [41.0] and progress.waits == 1
+
+
+def test_pagination_stops_at_its_bound_with_a_clear_error(httpserver: HTTPServer) -> None:
+    scenario = github(httpserver)
+    client = ApiClient(
+        scenario.api.base_url,
+        service="GitHub",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        auth=AuthHelp("AUDIT_GH_TOKEN", ""),
+        not_found="",
+        clock=FakeClock(),
+    )
+    collector = GitHubApiCollector(client, "contoso/collab-server", Cursor(), max_pages=2)
+    with client, pytest.raises(ApiError, match="the issue listing has more than 2 pages"):
+        list(collector.pages())
+
+
+def test_a_next_link_to_another_host_is_not_followed(httpserver: HTTPServer) -> None:
+    link = '<https://attacker.example/steal?page=2>; rel="next"'
+    httpserver.expect_request("/repos/o/r/issues").respond_with_json([], headers={"Link": link})
+    client = ApiClient(
+        httpserver.url_for(""),
+        service="GitHub",
+        headers={},
+        auth=AuthHelp(None, ""),
+        not_found="",
+        clock=FakeClock(),
+    )
+    with client, pytest.raises(ApiError, match="points to another host"):
+        list(GitHubApiCollector(client, "o/r", Cursor()).pages())
+
+
+def test_a_failure_keeps_whole_pages_and_the_next_run_resumes(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = github(httpserver)
+
+    def second_page(request: Request) -> bool:
+        return request.path.endswith("/issues") and request.args.get("page") == "2"
+
+    scenario.api.fail(server_error, times=5, when=second_page)
+    with pytest.raises(ApiError, match="answered 500 5 times"):
+        _collect(scenario, tmp_path, FakeClock())
+    db = tmp_path / ".auditor" / "audit.db"
+    assert set(stored_items(db)) == {"contoso/collab-server#1", "contoso/collab-server#2"}
+    with sqlite3.connect(db) as conn:
+        (head,) = conn.execute("SELECT head FROM source").fetchone()
+    assert Cursor.loads(head, source="x").keys == {"contoso/collab-server#2"}
+    scenario.api.requests.clear()
+    _collect(scenario, tmp_path, FakeClock())
+    assert set(stored_items(db)) == scenario.keys
+    # resumed after page 1: issue #1 and #2's profiles are not asked again
+    assert scenario.api.requests[0] == "GET /repos/contoso/collab-server/issues"
+    assert "GET /users/dortiz" in scenario.api.requests  # the author of #5, on a later page
+
+
+def test_the_token_is_never_stored_printed_or_exported(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = github(httpserver)
+    config = scenario.write_workspace(tmp_path)
+    outputs = []
+    for args in (
+        ("collect",),
+        ("people", "--format", "json", "--as-of", "2026-06-01"),
+        ("check", "--format", "json", "--as-of", "2026-06-01"),
+        ("export", "--period", "2026-Q1", "--as-of", "2026-06-01", "-o", str(tmp_path / "q.json")),
+    ):
+        result = scenario.auditor(*args, "--config", str(config))
+        assert result.returncode in (0, 1), (args, result.stderr)
+        outputs += [result.stdout, result.stderr]
+    scenario.api.fail(lambda: server_error(), times=5)
+    failed = scenario.auditor("collect", "--config", str(config))
+    assert failed.returncode == 2
+    outputs += [failed.stdout, failed.stderr]
+    scenario.api.fail(scenario.api.unauthorized)
+    refused = scenario.auditor("collect", "--config", str(config))
+    assert refused.returncode == 2 and "401" in refused.stderr
+    outputs += [refused.stdout, refused.stderr]
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert tmp_path / "q.json" in files and len(files) >= 3
+    for path in files:
+        assert TOKEN.encode() not in path.read_bytes(), path
+    for text in outputs:
+        assert TOKEN not in text
