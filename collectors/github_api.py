@@ -70,7 +70,9 @@ class GitHubApiCollector(ApiCollector):
         self.extra["repository"] = repository
         self._profiles: dict[str, dict[str, Any] | None] = {}  # login (lower) -> profile
 
-    def _listing(self, path: str, params: dict[str, Any], what: str) -> Iterator[ApiResponse]:
+    def _listing(
+        self, path: str, params: dict[str, Any], what: str, *, items: bool = True
+    ) -> Iterator[ApiResponse]:
         url: str | None = path
         seen: set[str] = set()
         number = 0
@@ -79,7 +81,7 @@ class GitHubApiCollector(ApiCollector):
             number += 1
             if not isinstance(response.data, list):
                 raise ApiError(f"GitHub: expected a JSON array from {what}", location=response.url)
-            self.count_page(what, number, len(response.data))
+            self.count_page(what, number, len(response.data) if items else 0)
             yield response
             url = next_link(response, self.client.base_url)
             if url is not None and url in seen:
@@ -162,7 +164,7 @@ class GitHubApiCollector(ApiCollector):
             raise ApiError("GitHub: expected a pull request object", location=self.client.url(base))
         reviews: list[Any] = []
         for response in self._listing(
-            f"{base}/reviews", {"per_page": PER_PAGE}, f"the reviews of #{number}"
+            f"{base}/reviews", {"per_page": PER_PAGE}, f"the reviews of #{number}", items=False
         ):
             reviews.extend(response.data)
         return {**pull, "reviews": reviews}

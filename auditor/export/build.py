@@ -185,7 +185,7 @@ def _sources(engine: Engine, period: Period) -> list[dict[str, Any]]:
             "name": row.name,
             "kind": row.kind,
             "ref": row.ref,
-            "head": row.head,
+            "head": row.head if row.kind == "git" else None,  # API sources keep a cursor there
             "sha256": row.sha256,
             "records": int(row.records or 0),
             "commits_in_period": int(in_period.get(row.id, 0)) if row.kind == "git" else None,

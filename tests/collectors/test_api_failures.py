@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,7 +189,14 @@ def test_the_token_is_never_stored_printed_or_exported(
         result = scenario.auditor(*args, "--config", str(config))
         assert result.returncode in (0, 1), (args, result.stderr)
         outputs += [result.stdout, result.stderr]
-    scenario.api.fail(lambda: server_error(), times=5)
+    verified = subprocess.run(
+        [sys.executable, "-m", "auditor", "verify", str(tmp_path / "q.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr  # API kinds are valid
+    scenario.api.fail(server_error, times=5)
     failed = scenario.auditor("collect", "--config", str(config))
     assert failed.returncode == 2
     outputs += [failed.stdout, failed.stderr]
