@@ -166,7 +166,7 @@ class TrackerSource(_Strict):
         if not self.is_api:
             if self.path is None:
                 raise ValueError(f"kind {self.kind!r} needs 'path' (the export file)")
-            extra = sorted(given - ({"repo"} if self.kind == "github-json" else set()))
+            extra = sorted(given - {"repo"})  # `repo` is github-json's; others ignore it
             if extra:
                 raise ValueError(f"kind {self.kind!r} reads a file; {extra} belong to API kinds")
             return self

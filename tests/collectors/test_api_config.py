@@ -92,3 +92,18 @@ def test_github_api_links_through_git_not_repo(tmp_path: Path) -> None:
     loaded = load_config(path)
     with pytest.raises(ConfigError, match=r"git 'collab' is not one of the \[\[git\]\] names"):
         _github_sources(loaded, [])
+
+
+def test_the_example_shows_each_api_kind_and_it_loads_uncommented(tmp_path: Path) -> None:
+    import re
+
+    example = (Path(__file__).parents[2] / "auditor" / "data" / "auditor.example.toml").read_text()
+    option = re.compile(r"^# (\[\[?[a-z.]+\]\]?(\s+#.*)?|[a-z_]+ = .*)$")
+    lines = [m.group(1) if (m := option.match(line)) else line for line in example.splitlines()]
+    path = tmp_path / "auditor.toml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    trackers = load_config(path).config.tracker
+    by_kind = {t.kind: t for t in trackers}
+    assert {"github-api", "jira-api", "ado-api"} <= set(by_kind)
+    assert by_kind["github-api"].git == "collab-server"
+    assert by_kind["ado-api"].wiql is not None and "'Collab\\OnPrem'" in by_kind["ado-api"].wiql
