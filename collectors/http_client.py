@@ -224,8 +224,11 @@ class ApiClient:
             try:
                 parsed = load_json(FileBytes(f"{method} {where}", data, _digest(data)))
             except InputFormatError as exc:
+                kind = headers.get("Content-Type", "no content type").split(";")[0]
                 raise ApiError(
-                    f"{self.service} did not answer JSON ({exc.message}); is the URL the API's?",
+                    f"{self.service} did not answer JSON ({status}, {shown(kind)}: "
+                    f"{exc.message}): a sign-in page means the token was not accepted "
+                    f"(Azure DevOps answers a bad token so); else check that the URL is the API's",
                     location=where,
                 ) from exc
             return ApiResponse(where, status, headers, parsed)

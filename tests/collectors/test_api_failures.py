@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request
+from werkzeug import Request, Response
 
 from auditor.collect import collect_all
 from auditor.config import load_config
@@ -23,6 +23,7 @@ from tests.collectors.api_scenarios import (
     TOKEN,
     FakeClock,
     Scenario,
+    ado,
     github,
     jira,
     stored_items,
@@ -210,3 +211,17 @@ def test_the_token_is_never_stored_printed_or_exported(
         assert TOKEN.encode() not in path.read_bytes(), path
     for text in outputs:
         assert TOKEN not in text
+
+
+def test_a_sign_in_page_instead_of_json_points_at_the_token(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = ado(httpserver)
+    page = "<html><head><title>Azure DevOps Services | Sign In</title></head></html>"
+    scenario.api.fail(lambda: Response(page, status=203, content_type="text/html"))
+    with pytest.raises(ApiError) as caught:
+        _collect(scenario, tmp_path, FakeClock())
+    message = str(caught.value)
+    assert "did not answer JSON (203, text/html" in message
+    assert "a sign-in page means the token was not accepted" in message
+    assert set(stored_items(tmp_path / ".auditor" / "audit.db")) == set()
