@@ -117,10 +117,11 @@ class GitHubApiCollector(ApiCollector):
     def _page(self, url: str, fresh: list[tuple[dict[str, Any], str, datetime | None]]) -> ApiPage:
         issues, pulls = [], []
         for issue, _key, _updated in fresh:
-            if "pull_request" in issue:
-                pulls.append(self._pull_request(int(issue["number"])))
+            pull = self._pull_request(int(issue["number"])) if "pull_request" in issue else None
+            if pull is not None:
+                pulls.append(pull)
             else:
-                issues.append(issue)
+                issues.append(issue)  # an issue, or a pull request GitHub no longer serves
         users = [*_users(issues), *_users(pulls)]
         profiles = {
             login: profile
@@ -157,9 +158,12 @@ class GitHubApiCollector(ApiCollector):
         stamps = tuple((key, updated) for _issue, key, updated in fresh)
         return ApiPage(items, stamps)
 
-    def _pull_request(self, number: int) -> dict[str, Any]:
+    def _pull_request(self, number: int) -> dict[str, Any] | None:
         base = f"/repos/{self.repository}/pulls/{number}"
-        pull = self.client.get(base).data
+        response = self.client.get_optional(base)
+        if response is None:
+            return None
+        pull = response.data
         if not isinstance(pull, dict):
             raise ApiError("GitHub: expected a pull request object", location=self.client.url(base))
         reviews: list[Any] = []

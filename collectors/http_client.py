@@ -195,7 +195,7 @@ class ApiClient:
                 self._backoff(failures, f"{type(exc).__name__}")
                 continue
             self.progress.requests += 1
-            wait = self._rate_limit_wait(status, headers)
+            wait = self._rate_limit_wait(status, headers, data, limited)
             if wait is not None:
                 limited += 1
                 if limited > MAX_RATE_LIMIT_WAITS:
@@ -252,10 +252,17 @@ class ApiClient:
 
     # --- rate limits -------------------------------------------------------------------
 
-    def _rate_limit_wait(self, status: int, headers: httpx.Headers) -> float | None:
-        """Seconds to wait before trying again, or None when this is not a rate limit."""
+    def _rate_limit_wait(
+        self, status: int, headers: httpx.Headers, data: bytes, earlier: int
+    ) -> float | None:
+        """Seconds to wait before trying again, or None when this is not a rate limit.
+
+        `earlier` counts the rate-limit answers this request already had: GitHub asks
+        for "at least one minute", then exponentially longer, when it gives no hint.
+        """
         if status not in (403, 429):
             return None
+        unhinted = 60.0 * 2**earlier
         retry_after = _number(headers.get("Retry-After"))
         if retry_after is not None:  # GitHub secondary limits, Jira, Azure DevOps
             return max(retry_after, 0.0)
@@ -263,9 +270,9 @@ class ApiClient:
             reset = _number(headers.get("X-RateLimit-Reset"))
             if reset is not None:
                 return max(reset - self.clock.now(), 0.0) + 1.0  # its clock is in seconds
-            return 60.0
-        if status == 429:  # no hint: a minute, as GitHub documents for secondary limits
-            return 60.0
+            return unhinted
+        if status == 429 or b"secondary rate limit" in data[:2000].lower():
+            return unhinted  # no hint: a minute, then longer, as GitHub documents
         return None
 
     def _note_quota(self, headers: httpx.Headers) -> None:

@@ -28,7 +28,7 @@ from tests.collectors.api_scenarios import (
     jira,
     stored_items,
 )
-from tests.collectors.fake_apis import server_error
+from tests.collectors.fake_apis import json_response, server_error
 
 
 def _collect(scenario: Scenario, root: Path, clock: FakeClock) -> list[str]:
@@ -225,3 +225,15 @@ def test_a_sign_in_page_instead_of_json_points_at_the_token(
     assert "did not answer JSON (203, text/html" in message
     assert "a sign-in page means the token was not accepted" in message
     assert set(stored_items(tmp_path / ".auditor" / "audit.db")) == set()
+
+
+def test_a_secondary_limit_without_hints_waits_a_minute_then_longer(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = github(httpserver)
+    message = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
+    scenario.api.fail(lambda: json_response(message, 403), times=2)
+    clock = FakeClock()
+    _collect(scenario, tmp_path, clock)
+    assert clock.slept == [60.0, 120.0]
+    assert set(stored_items(tmp_path / ".auditor" / "audit.db")) == scenario.keys
