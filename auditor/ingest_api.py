@@ -16,6 +16,7 @@ import base64
 import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.engine import Connection
@@ -122,7 +123,14 @@ def import_api_source(
 
 
 def _record_position(conn: Connection, source_id: int, cursor: Cursor) -> int:
+    """Store the cursor and the item count; never moves back past what another job stored.
+
+    The source row is locked by the transaction's upsert, so concurrent collectors of
+    one source (PostgreSQL) serialise here.
+    """
     wi, srct = table(models.WorkItem), table(models.Source)
+    stored = conn.execute(select(srct.c.name, srct.c.head).where(srct.c.id == source_id)).one()
+    cursor = cursor.later(Cursor.loads(stored.head, source=stored.name))
     records = int(
         conn.execute(
             select(func.count()).select_from(wi).where(wi.c.source_id == source_id)
@@ -131,7 +139,7 @@ def _record_position(conn: Connection, source_id: int, cursor: Cursor) -> int:
     conn.execute(
         update(srct)
         .where(srct.c.id == source_id)
-        .values(head=cursor.dumps(), records=records, updated_at=func.now())
+        .values(head=cursor.dumps(), records=records, updated_at=datetime.now(UTC))
     )
     return records
 

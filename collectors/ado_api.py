@@ -90,9 +90,7 @@ class AdoApiCollector(ApiCollector):
     kind: ClassVar[str] = "ado-api"
     identity_kind: ClassVar[str] = "ado"
 
-    def __init__(
-        self, client: ApiClient, project: str, wiql: str, cursor: Cursor, **kwargs: Any
-    ):
+    def __init__(self, client: ApiClient, project: str, wiql: str, cursor: Cursor, **kwargs: Any):
         super().__init__(client, cursor, **kwargs)
         self.project = project
         self.wiql = wiql
@@ -189,4 +187,3 @@ def _date(fields: Node, key: str) -> datetime | None:
         return parse_iso(value)
     except DateFormatError as exc:
         raise fields.error(str(exc), key) from exc
-

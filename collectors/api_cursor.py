@@ -42,6 +42,16 @@ class Cursor:
                 keys.add(key)
         return Cursor(latest, frozenset(keys))
 
+    def later(self, other: Cursor) -> Cursor:
+        """The further of two positions (keys joined when they are at the same time)."""
+        if other.updated is None:
+            return self
+        if self.updated is None or other.updated > self.updated:
+            return other
+        if other.updated == self.updated:
+            return Cursor(self.updated, self.keys | other.keys)
+        return self
+
     def dumps(self) -> str | None:
         if self.updated is None:
             return None

@@ -237,3 +237,17 @@ def test_a_secondary_limit_without_hints_waits_a_minute_then_longer(
     _collect(scenario, tmp_path, clock)
     assert clock.slept == [60.0, 120.0]
     assert set(stored_items(tmp_path / ".auditor" / "audit.db")) == scenario.keys
+
+
+def test_a_cursor_never_moves_back() -> None:
+    from datetime import UTC, datetime
+
+    early = Cursor(datetime(2026, 3, 1, tzinfo=UTC), frozenset({"a"}))
+    late = Cursor(datetime(2026, 3, 2, tzinfo=UTC), frozenset({"b"}))
+    same = Cursor(late.updated, frozenset({"c"}))
+    assert early.later(late) == late and late.later(early) == late
+    assert late.later(same).keys == {"b", "c"}
+    assert Cursor().later(early) == early and early.later(Cursor()) == early
+    assert late.seen("b", late.updated) and not late.seen("z", late.updated)
+    assert late.seen("z", early.updated) and not late.seen("b", datetime(2026, 3, 3, tzinfo=UTC))
+    assert Cursor.loads(late.dumps(), source="s") == late
