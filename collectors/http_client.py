@@ -2,7 +2,8 @@
 
 What it does for every request, so the collectors only speak their API:
 
-- timeouts on connect and read; responses bigger than `MAX_RESPONSE_BYTES` are refused;
+- timeouts on connect and read, and `MAX_REQUEST_SECONDS` for a whole response;
+  responses bigger than `MAX_RESPONSE_BYTES` are refused;
 - retries with exponential backoff on 5xx answers and connection errors, then an
   error naming the host and the number of attempts;
 - rate limits: a 429, or a 403 that GitHub marks as a limit (`X-RateLimit-Remaining: 0`
@@ -33,6 +34,7 @@ from collectors.files import FileBytes
 from collectors.json_util import load_json
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_REQUEST_SECONDS = 300  # the read timeout is per chunk; this bounds a whole response
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_RETRIES = 4  # after the first attempt
 DEFAULT_MAX_WAIT = 15 * 60.0  # seconds one rate-limit wait may take before we give up
@@ -236,11 +238,14 @@ class ApiClient:
     def _exchange(
         self, method: str, url: str, params: dict[str, Any] | None, body: dict[str, Any] | None
     ) -> tuple[int, httpx.Headers, bytes]:
+        started = time.monotonic()
         with self._http.stream(method, url, params=params, json=body) as response:
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
+                if time.monotonic() - started > MAX_REQUEST_SECONDS:  # a trickling server
+                    raise httpx.ReadTimeout(f"response took over {MAX_REQUEST_SECONDS} s")
                 if size > MAX_RESPONSE_BYTES:
                     raise ApiError(
                         f"{self.service} answered more than {MAX_RESPONSE_BYTES} bytes; "

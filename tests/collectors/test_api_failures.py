@@ -28,7 +28,7 @@ from tests.collectors.api_scenarios import (
     jira,
     stored_items,
 )
-from tests.collectors.fake_apis import json_response, server_error
+from tests.collectors.fake_apis import FakeGitHub, json_response, server_error
 
 
 def _collect(scenario: Scenario, root: Path, clock: FakeClock) -> list[str]:
@@ -251,3 +251,18 @@ def test_a_cursor_never_moves_back() -> None:
     assert late.seen("b", late.updated) and not late.seen("z", late.updated)
     assert late.seen("z", early.updated) and not late.seen("b", datetime(2026, 3, 3, tzinfo=UTC))
     assert Cursor.loads(late.dumps(), source="s") == late
+
+
+def test_a_malformed_item_names_the_request_and_json_path_and_writes_nothing(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    scenario = github(httpserver)
+    assert isinstance(scenario.api, FakeGitHub)
+    scenario.api.issues[1]["created_at"] = "yesterday"
+    config = scenario.write_workspace(tmp_path)
+    result = scenario.auditor("collect", "--config", str(config))
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "GET http://" in line and "/repos/contoso/collab-server/issues" in line
+    assert "created_at" in line and "yesterday" in line and "Traceback" not in result.stderr
+    assert stored_items(tmp_path / ".auditor" / "audit.db") == {}
