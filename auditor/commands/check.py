@@ -75,6 +75,7 @@ def check(
     from auditor.errors import UsageError
     from auditor.exporters import exporter_for
     from auditor.exporters.interface import build_report
+    from auditor.safe_text import visible
     from auditor.store import make_engine
 
     day = parse_as_of(as_of)
@@ -89,7 +90,8 @@ def check(
     accepted = load_baseline(baseline) if baseline is not None else set()
     engine = make_engine(loaded.store_url)
     try:
-        collect_all(loaded, engine)
+        # API sources' rate-limit waits and retries, so a waiting CI job says why
+        collect_all(loaded, engine, notify=lambda m: err.print(visible(m), markup=False))
         shas = _range_commits(loaded, engine, *span) if span else None
         if shas:
             _require_collected(engine, shas, commit_range or "")
