@@ -53,7 +53,8 @@ def collect_all(
 ) -> CollectSummary:
     """Collect every source (or only those named); link commits to work items at the end.
 
-    `notify` receives one-line messages of the API sources (rate-limit waits, retries);
+    `progress(name, count)` follows commits mined and API items listed; `notify`
+    receives one-line messages of the API sources (rate-limit waits, retries);
     `clock` times their waits (tests pass one that does not sleep).
     """
     config = loaded.config
@@ -66,7 +67,9 @@ def collect_all(
     repos = [g for g in config.git if only is None or g.name in only]
     git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress)
     trackers = import_trackers(loaded, engine, only=only)
-    trackers += import_api_trackers(loaded, engine, only=only, clock=clock, notify=notify)
+    trackers += import_api_trackers(
+        loaded, engine, only=only, clock=clock, notify=notify, progress=progress
+    )
     rosters = import_rosters(loaded, engine, only=only)
     links = link_commits(engine, loaded)
     return CollectSummary(git=git, trackers=trackers, rosters=rosters, links=links)

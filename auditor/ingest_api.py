@@ -52,15 +52,19 @@ def import_api_trackers(
     clock: Clock | None = None,
     notify: Callable[[str], None] | None = None,
     environ: Mapping[str, str] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> list[ImportResult]:
-    """Collect every API `[[tracker]]` (or those named in `only`), in configuration order."""
+    """Collect every API `[[tracker]]` (or those named in `only`), in configuration order.
+
+    `progress(name, items)` follows each page; `notify` gets waits and retries.
+    """
     check_source_names(loaded)
     env = os.environ if environ is None else environ
     results = []
     for index, src in enumerate(loaded.config.tracker):
         if not src.is_api or (only is not None and tracker_name(src) not in only):
             continue
-        results.append(import_api_source(engine, loaded, index, src, clock, notify, env))
+        results.append(import_api_source(engine, loaded, index, src, clock, notify, env, progress))
     return results
 
 
@@ -72,6 +76,7 @@ def import_api_source(
     clock: Clock | None,
     notify: Callable[[str], None] | None,
     environ: Mapping[str, str],
+    on_page: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     name = tracker_name(src)
     srct = table(models.Source)
@@ -105,6 +110,8 @@ def import_api_source(
                 added, updated, unchanged = added + a, updated + u, unchanged + c
                 cursor = cursor.advance(page.stamps)
                 _record_position(conn, source_id, cursor)
+            if on_page is not None:
+                on_page(name, progress.items)
     with transaction(engine) as conn:  # a quiet source is still a known, checked source
         source_id = upsert_source(conn, name, src.kind, target.location, target.collector.extra)
         records = _record_position(conn, source_id, cursor)

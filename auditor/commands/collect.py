@@ -27,18 +27,20 @@ def collect(
     from rich.table import Table
 
     from auditor.collect import collect_all
+    from auditor.ingest_tracker import tracker_name
     from auditor.safe_text import plain
     from auditor.store import make_engine
 
     loaded = load(config)
     engine = make_engine(loaded.store_url)
+    api_sources = {tracker_name(t) for t in loaded.config.tracker if t.is_api}
     started: dict[str, float] = {}
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:>9,.0f} commits"),
-        TextColumn("{task.fields[rate]:>8} commits/s"),
+        TextColumn("{task.completed:>9,.0f} {task.fields[unit]}"),
+        TextColumn("{task.fields[rate]:>8} {task.fields[unit]}/s"),
         TimeElapsedColumn(),
         console=err,
         transient=False,
@@ -48,7 +50,8 @@ def collect(
         def progress(name: str, count: int) -> None:
             if name not in tasks:
                 started[name] = time.perf_counter()
-                tasks[name] = bars.add_task(name, total=None, rate="")
+                unit = "items" if name in api_sources else "commits"
+                tasks[name] = bars.add_task(name, total=None, rate="", unit=unit)
             elapsed = max(time.perf_counter() - started[name], 1e-6)
             bars.update(tasks[name], completed=count, rate=f"{count / elapsed:,.0f}")
 

@@ -15,6 +15,7 @@ from werkzeug import Request, Response
 from auditor.collect import collect_all
 from auditor.config import load_config
 from auditor.errors import ApiError
+from auditor.ingest_tracker import tracker_name
 from auditor.store import make_engine
 from collectors.api_cursor import Cursor
 from collectors.github_api import GitHubApiCollector
@@ -266,3 +267,21 @@ def test_a_malformed_item_names_the_request_and_json_path_and_writes_nothing(
     assert "GET http://" in line and "/repos/contoso/collab-server/issues" in line
     assert "created_at" in line and "yesterday" in line and "Traceback" not in result.stderr
     assert stored_items(tmp_path / ".auditor" / "audit.db") == {}
+
+
+def test_progress_follows_each_stored_page(httpserver: HTTPServer, tmp_path: Path) -> None:
+    scenario = jira(httpserver)
+    loaded = load_config(scenario.write_workspace(tmp_path))
+    seen: list[tuple[str, int]] = []
+    engine = make_engine(loaded.store_url)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in scenario.env().items():
+                patch.setenv(key, value)
+            collect_all(
+                loaded, engine, clock=FakeClock(), progress=lambda n, c: seen.append((n, c))
+            )
+    finally:
+        engine.dispose()
+    name = tracker_name(loaded.config.tracker[0])  # "jira:localhost"
+    assert seen == [(name, 2), (name, 4), (name, 5)]
