@@ -47,7 +47,8 @@ class FakeApi:
         self.requests: list[str] = []
         # (which requests, the answer, how many times): faults answered before anything else
         self.faults: list[list[Any]] = []
-        self.now = T0 + timedelta(days=1)  # the service's clock, for touch()
+        # the service's clock for touch(): after every seeded item, before the real now
+        self.now = T0 + timedelta(days=200)
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
     @property
