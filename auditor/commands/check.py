@@ -206,7 +206,7 @@ def _require_collected(engine: Engine, shas: set[str], spec: str) -> None:
 
 def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:
     from auditor.exporters.text import report_blocks, report_renderable
-    from auditor.safe_text import visible
+    from auditor.exporters.workflow_commands import log_safe as visible
 
     if format is not CheckFormat.text and format is not CheckFormat.github:
         # Machine formats keep to their contract; the notes go to stderr.
