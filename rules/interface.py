@@ -99,8 +99,10 @@ class Change:
     component: str
     churn: int  # added + deleted lines in the component's paths
     author_location: Location
-    reviewers: tuple[Reviewer, ...] = ()
+    reviewers: tuple[Reviewer, ...] = ()  # corroborated review evidence only
     committer: int | None = None
+    # review trailers nothing backs (the author could have written them): shown, never counted
+    claimed_reviewers: tuple[Reviewer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,13 +125,14 @@ def test_context_rows(engine: Engine, store) -> None:  # type: ignore[no-untyped
     vias = {sha: sorted(r.via for r in onprem[sha].reviewers) for sha in shas.values()}
     assert vias == {
         shas["plain"]: [],
-        shas["trailer"]: ["reviewed-by"],
+        shas["trailer"]: [],  # Li committed Alice's trailer himself: claimed, not counted
         shas["approved"]: ["pr-approval"],
         shas["committed"]: ["committer"],
     }
+    claimed = onprem[shas["trailer"]].claimed_reviewers
+    assert [(r.via, r.location.country) for r in claimed] == [("reviewed-by", "IE")]
     li = onprem[shas["plain"]].author
     assert onprem[shas["plain"]].author_location.country == "CN"
-    assert onprem[shas["trailer"]].reviewers[0].location.country == "IE"
     assert [len(ctx.previous_changes("OnPrem"))] == [1]
     assert li not in ctx.earlier_authors["OnPrem"]
     items = {w.key: w for w in ctx.work_items}
@@ -151,8 +152,8 @@ def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type
     assert ("PV106", "OnPrem", "Li Wei") in got
     assert ("PV109", "OnPrem", "Li Wei") in got
     pv106 = next(f for f in result.findings if f.rule == "PV106")
-    assert "1 of 4 changes" in pv106.message
-    assert [e.ref for e in pv106.evidence] == [shas["plain"]]
+    assert "2 of 4 changes" in pv106.message and "claimed, not corroborated" in pv106.message
+    assert [e.ref for e in pv106.evidence] == [shas["plain"], shas["trailer"]]
     pv101 = next(f for f in result.findings if f.rule == "PV101")
     assert "70 of 100 lines, 4 commits" in pv101.message and pv101.severity == "critical"
     with engine.connect() as conn:
