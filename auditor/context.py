@@ -15,7 +15,7 @@ authors of every other commit up to `as_of`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +37,7 @@ from rules.interface import (
     LocationPeriod,
     Person,
     Policy,
+    PolicyFile,
     Reviewer,
     RuleContext,
     WorkItem,
@@ -114,6 +115,7 @@ def build_context(
     commit_shas: Collection[str] | None = None,
     index: LocationIndex | None = None,
     all_components: bool = False,
+    policy_files: Sequence[PolicyFile] = (),
 ) -> RuleContext:
     """The rules' context as of `as_of`.
 
@@ -150,6 +152,7 @@ def build_context(
         has_locations=bool(index.people()),
         has_work_items=any_items,
         range_mode=commit_shas is not None,
+        policy_files=tuple(policy_files),
     )
 
 

@@ -106,6 +106,22 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyFile:
+    """An audit-policy file (`auditor.toml`, the baseline) tracked in an audited repository.
+
+    In `auditor check --range BASE..HEAD` it is read as of BASE; `changed` names
+    what the change set alters in it (configuration sections, "baseline",
+    "added": absent at BASE), empty when it is the same.
+    """
+
+    path: str  # inside the repository
+    repository: str
+    base: str  # commit sha
+    changed: tuple[str, ...] = ()
+    digest: str = ""  # sha256 of the file as the change set has it
+
+
+@dataclass(frozen=True, slots=True)
 class Handler:
     person: int
     role: str  # assignee | reporter
@@ -193,6 +209,8 @@ class RuleContext:
     has_locations: bool = True  # any resolved location period at all
     has_work_items: bool = True  # any work item collected
     range_mode: bool = False
+    # range mode: the tracked policy files, read as of BASE (none: the policy is not tracked)
+    policy_files: tuple[PolicyFile, ...] = ()
 
     def sensitive_components(self) -> list[Component]:
         return [

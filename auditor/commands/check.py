@@ -20,8 +20,9 @@ from auditor.cliapp import (
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from auditor.config import LoadedConfig
+    from auditor.config import LoadedConfig, WaiverConfig
     from auditor.exporters.interface import Report
+    from rules.interface import PolicyFile
 
 
 class CheckFormat(StrEnum):
@@ -93,10 +94,16 @@ def check(
         shas = _range_commits(loaded, engine, *span) if span else None
         if shas:
             _require_collected(engine, shas, commit_range or "")
-        result = analyze(engine, loaded, day, commit_shas=shas, kind="check")
+        policy_files: tuple[PolicyFile, ...] = ()
+        if span is not None:
+            loaded, accepted, policy_files = _policy_as_of_base(loaded, span, baseline, accepted)
+            threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on
+        result = analyze(
+            engine, loaded, day, commit_shas=shas, kind="check", policy_files=policy_files
+        )
     finally:
         engine.dispose()
-    waivers = loaded.config.waivers
+    waivers = _waivers_that_may_apply(loaded)
     report = build_report(
         result.findings,
         as_of=day,
@@ -124,6 +131,30 @@ def check(
     _emit(report, format, output, exporter_for(format.value).render(report))
     if report.failing:
         raise typer.Exit(1)
+
+
+def _policy_as_of_base(
+    loaded: LoadedConfig, span: tuple[str, str], baseline: Path | None, accepted: set[str]
+) -> tuple[LoadedConfig, set[str], tuple[PolicyFile, ...]]:
+    """A range is judged by the policy as of BASE (a pull request cannot judge itself).
+
+    Returns the configuration and baseline to use and the tracked policy files
+    for PV111; untracked files are used as given.
+    """
+    from auditor.policy_at_base import policy_at_base
+
+    at_base = policy_at_base(loaded, *span, baseline)
+    return (
+        at_base.loaded,
+        at_base.baseline if at_base.baseline is not None else accepted,
+        at_base.files,
+    )
+
+
+def _waivers_that_may_apply(loaded: LoadedConfig) -> list[WaiverConfig]:
+    """Every configured waiver but those for PV111: a standing waiver for "the policy
+    changed" would let every later policy change through unseen."""
+    return [w for w in loaded.config.waivers if w.rule != "PV111"]
 
 
 def _parse_range(value: str) -> tuple[str, str]:
