@@ -14,8 +14,6 @@ Docs: docs/security.md lists the boundaries these rows enforce.
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import subprocess
 import sys
@@ -77,7 +75,8 @@ def _workspace(root: Path, *, author: Who = EVIL, message: str = EVIL_MESSAGE) -
     )
     # The roster is an HR export from elsewhere: its names are what findings print.
     (root / "roster.csv").write_text(
-        f"email,name,country\nalice@corp.example,Alice Dunne,IE\nbo@corp.example,{EVIL_ROSTER_NAME},CN\n",
+        "email,name,country\nalice@corp.example,Alice Dunne,IE\n"
+        f"bo@corp.example,{EVIL_ROSTER_NAME},CN\n",
         encoding="utf-8",
     )
     (root / "auditor.toml").write_text(CONFIG, encoding="utf-8")
@@ -301,4 +300,3 @@ def test_hostile_vector(vector: Vector, tmp_path: Path) -> None:
 
 def test_vectors_are_uniquely_named() -> None:
     assert len({v.name for v in VECTORS}) == len(VECTORS)
-    assert base64 and json  # the table stays importable for the integrator's own rows
