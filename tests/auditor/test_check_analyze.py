@@ -225,3 +225,23 @@ def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         kinds = [r.kind for r in conn.execute(select(table(models.Run)))]
     assert kinds == ["analyze"]
+
+
+def test_a_trailer_backed_by_the_reviewers_pr_approval_counts(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
+    """Li committed both trailers himself; Alice's is backed by her approval of the PR."""
+    loaded, shas = store
+    with engine.connect() as conn:
+        c, i = table(models.Commit), table(models.Identity)
+        approved = conn.execute(select(c.c.id).where(c.c.sha == shas["approved"])).scalar_one()
+        alice = conn.execute(select(i.c.id).where(i.c.email == "alice@corp.example")).scalar()
+        li = conn.execute(select(i.c.id).where(i.c.email == "li@corp.example")).scalar()
+    for who in (alice, li):
+        _add(
+            engine, models.Trailer, commit_id=approved, key="approved-by", value="x",
+            identity_id=who,
+        )  # fmt: skip
+    resolve_all(engine, loaded, AS_OF)
+    onprem = {c.sha: c for c in build_context(engine, loaded, AS_OF).window_changes("OnPrem")}
+    change = onprem[shas["approved"]]
+    assert sorted(r.via for r in change.reviewers) == ["approved-by", "pr-approval"]
+    assert change.claimed_reviewers == ()  # Li naming himself is no review at all
