@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from auditor.config import LoadedConfig, WaiverConfig
     from auditor.exporters.interface import Report
-    from rules.interface import PolicyFile
+    from rules.interface import Finding, PolicyFile
 
 
 class CheckFormat(StrEnum):
@@ -103,7 +104,7 @@ def check(
         )
     finally:
         engine.dispose()
-    waivers = _waivers_that_may_apply(loaded)
+    waivers = _waivers_that_may_apply(loaded, result.findings)
     report = build_report(
         result.findings,
         as_of=day,
@@ -151,10 +152,17 @@ def _policy_as_of_base(
     )
 
 
-def _waivers_that_may_apply(loaded: LoadedConfig) -> list[WaiverConfig]:
-    """Every configured waiver but those for PV111: a standing waiver for "the policy
-    changed" would let every later policy change through unseen."""
-    return [w for w in loaded.config.waivers if w.rule != "PV111"]
+def _waivers_that_may_apply(
+    loaded: LoadedConfig, findings: Sequence[Finding]
+) -> list[WaiverConfig]:
+    """Every configured waiver but those for PV111 (by rule or by fingerprint): a standing
+    waiver for "the policy changed" would let every later policy change through unseen."""
+    policy_changes = {f.fingerprint for f in findings if f.rule == "PV111"}
+    return [
+        w
+        for w in loaded.config.waivers
+        if w.rule != "PV111" and (w.fingerprint is None or w.fingerprint not in policy_changes)
+    ]
 
 
 def _parse_range(value: str) -> tuple[str, str]:

@@ -133,14 +133,15 @@ def test_baseline_edited_in_the_range_does_not_accept_its_findings(repo: GitRepo
     assert "ci/baseline.json" in pv111["subject"] and "added" in pv111["message"]
 
 
-def test_a_waiver_at_base_for_pv111_is_ignored(repo: GitRepo) -> None:
+@pytest.mark.parametrize("rule_line", ['rule = "PV111"\n', ""])
+def test_a_waiver_at_base_for_pv111_is_ignored(repo: GitRepo, rule_line: str) -> None:
     """Even a waiver approved before the range (at BASE) cannot cover PV111."""
     _pr_change(repo, {"auditor.toml": CONFIG + SELF_WAIVER})
     _, report = _check(repo)
     fingerprint = next(f["fingerprint"] for f in report["findings"] if f["rule"] == "PV111")
     git(repo.path, "checkout", "-q", "main")
     standing = (
-        f'\n[[waivers]]\nrule = "PV111"\nfingerprint = "{fingerprint}"\nreason = "policy edits ok"'
+        f'\n[[waivers]]\n{rule_line}fingerprint = "{fingerprint}"\nreason = "policy edits ok"'
         '\napproved_by = "ciso@corp.example"\nexpires = "2027-01-01"\n'
     )
     repo.commit(
