@@ -9,7 +9,7 @@ leaves only a run marked `failed`.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,7 +25,7 @@ from auditor.errors import AuditorError
 from auditor.findings import sort_key
 from auditor.resolve import ResolveSummary, resolve_all
 from auditor.store import bulk_insert, table, transaction
-from rules.interface import Evidence, Finding, RuleContext, Unavailable
+from rules.interface import Evidence, Finding, PolicyFile, RuleContext, Unavailable
 from rules.registry import all_rules
 
 
@@ -63,6 +63,7 @@ def analyze(
     commit_shas: Collection[str] | None = None,
     kind: str = "analyze",
     reuse: bool = False,
+    policy_files: Sequence[PolicyFile] = (),
 ) -> AnalyzeResult:
     """Resolve, evaluate and store a run of `kind` with its findings.
 
@@ -82,7 +83,12 @@ def analyze(
     try:
         everything = any(rule.all_components for rule in all_rules())
         ctx = build_context(
-            engine, loaded, as_of, commit_shas=commit_shas, all_components=everything
+            engine,
+            loaded,
+            as_of,
+            commit_shas=commit_shas,
+            all_components=everything,
+            policy_files=policy_files,
         )
         findings, notes = evaluate(ctx)
     except Exception as exc:

@@ -29,6 +29,11 @@ def load_baseline(path: Path) -> set[str]:
         return set()
     except OSError as exc:
         raise UsageError(f"cannot read baseline: {exc.strerror}", location=str(path)) from exc
+    return parse_baseline(raw, path)
+
+
+def parse_baseline(raw: bytes, path: Path | str) -> set[str]:
+    """Fingerprints in a baseline file's bytes (e.g. as of a revision); `path` names it."""
     try:
         data: Any = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

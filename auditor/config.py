@@ -439,20 +439,30 @@ def load_config(path: Path | str) -> LoadedConfig:
         ) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read configuration: {exc.strerror}", location=str(path)) from exc
+    return config_from_bytes(raw, path)
+
+
+def config_from_bytes(raw: bytes, path: Path, label: str | None = None) -> LoadedConfig:
+    """The configuration in `raw`, as if read from `path` (e.g. the file as of a revision).
+
+    `label` names the source in messages instead of `path` ("auditor.toml at abc123").
+    """
+    where_path = label or str(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            f"not UTF-8 (byte {exc.start}); save the file as UTF-8", location=f"{path}:{line}"
+            f"not UTF-8 (byte {exc.start}); save the file as UTF-8",
+            location=f"{where_path}:{line}",
         ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        where = f"{path}:{match.group(1)}" if match else str(path)
+        where = f"{where_path}:{match.group(1)}" if match else where_path
         raise ConfigError(f"invalid TOML: {exc}", location=where) from exc
-    return LoadedConfig(parse_config(data, path=str(path), text=text), path, raw)
+    return LoadedConfig(parse_config(data, path=where_path, text=text), path, raw)
 
 
 def parse_config(

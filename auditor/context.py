@@ -15,7 +15,7 @@ authors of every other commit up to `as_of`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +37,7 @@ from rules.interface import (
     LocationPeriod,
     Person,
     Policy,
+    PolicyFile,
     Reviewer,
     RuleContext,
     WorkItem,
@@ -114,6 +115,7 @@ def build_context(
     commit_shas: Collection[str] | None = None,
     index: LocationIndex | None = None,
     all_components: bool = False,
+    policy_files: Sequence[PolicyFile] = (),
 ) -> RuleContext:
     """The rules' context as of `as_of`.
 
@@ -150,6 +152,7 @@ def build_context(
         has_locations=bool(index.people()),
         has_work_items=any_items,
         range_mode=commit_shas is not None,
+        policy_files=tuple(policy_files),
     )
 
 
@@ -281,6 +284,7 @@ def _changes(
             rows += list(conn.execute(query.where(commit.c.sha.in_(wanted[start : start + 500]))))
     commit_ids = {r[0] for r in rows}
     reviewers = _reviewers(conn, commit_ids, None if wanted is not None else (lo, hi))
+    vouched = _ReviewCorroboration(conn, rows, reviewers, identities)
     places = _Places(index)
     days: dict[int, date] = {}
     changes: list[Change] = []
@@ -296,11 +300,15 @@ def _changes(
             day = min(max(day, policy.window_start), policy.window_end)
         committer = identities.get(committer_id)
         found: list[Reviewer] = []
+        claimed: list[Reviewer] = []
         if committer is not None and committer != author:
             found.append(Reviewer(committer, "committer", places.at(committer, number)))
         for reviewer, via in reviewers.get(cid, ()):
             if reviewer != author:
-                found.append(Reviewer(reviewer, via, places.at(reviewer, number)))
+                named = Reviewer(reviewer, via, places.at(reviewer, number))
+                (
+                    found if vouched.counts(cid, author, committer, reviewer, via) else claimed
+                ).append(named)
         changes.append(
             Change(
                 sha=sha,
@@ -311,6 +319,7 @@ def _changes(
                 author_location=places.at(author, number),
                 reviewers=tuple(found),
                 committer=committer,
+                claimed_reviewers=tuple(claimed),
             )
         )
     changes.sort(key=lambda c: (c.component, c.day, c.sha))
@@ -414,6 +423,53 @@ def _identity_people(conn: Connection) -> dict[int, int]:
     """identity id -> person id, for every resolved identity (one small table)."""
     pi = table(models.PersonIdentity)
     return {ident: pid for ident, pid in conn.execute(select(pi.c.identity_id, pi.c.person_id))}
+
+
+class _ReviewCorroboration:
+    """Whether a review trailer counts: the author may have written it themselves.
+
+    A `Reviewed-by:`/`Approved-by:` trailer is text in the commit message, which
+    the author can write naming anyone. It counts as review only when something
+    the author does not control backs it: the named reviewer committed the
+    change, approved a pull request that covers it, or the change was committed
+    or merged by someone other than its author. Otherwise it is *claimed, not
+    corroborated*: shown, never counted.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        rows: list[Any],
+        reviewers: dict[int, list[tuple[int, str]]],
+        identities: dict[int, int],
+    ) -> None:
+        from auditor.merged_by import merged_by
+
+        self._approvers: dict[int, set[int]] = defaultdict(set)
+        for cid, found in reviewers.items():
+            for person, via in found:
+                if via == "pr-approval":
+                    self._approvers[cid].add(person)
+        # Only commits whose trailers nothing else backs need the merge walk.
+        self_committed: set[int] = set()
+        for cid, _sha, _at, committer_id, author, _component, _lines in rows:
+            committer = identities.get(committer_id)
+            if (committer is None or committer == author) and any(
+                via in _REVIEW_TRAILERS and person != author and person not in self._approvers[cid]
+                for person, via in reviewers.get(cid, ())
+            ):
+                self_committed.add(cid)
+        self._mergers = merged_by(conn, self_committed, identities)
+
+    def counts(self, cid: int, author: int, committer: int | None, reviewer: int, via: str) -> bool:
+        if via not in _REVIEW_TRAILERS:
+            return True  # a PR approval is recorded by the forge, not written by the author
+        return (
+            reviewer == committer
+            or reviewer in self._approvers.get(cid, ())
+            or (committer is not None and committer != author)
+            or any(merger != author for merger in self._mergers.get(cid, ()))
+        )
 
 
 def _reviewers(

@@ -99,8 +99,26 @@ class Change:
     component: str
     churn: int  # added + deleted lines in the component's paths
     author_location: Location
-    reviewers: tuple[Reviewer, ...] = ()
+    reviewers: tuple[Reviewer, ...] = ()  # corroborated review evidence only
     committer: int | None = None
+    # review trailers nothing backs (the author could have written them): shown, never counted
+    claimed_reviewers: tuple[Reviewer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFile:
+    """An audit-policy file (`auditor.toml`, the baseline) tracked in an audited repository.
+
+    In `auditor check --range BASE..HEAD` it is read as of BASE; `changed` names
+    what the change set alters in it (configuration sections, "baseline",
+    "added": absent at BASE), empty when it is the same.
+    """
+
+    path: str  # inside the repository
+    repository: str
+    base: str  # commit sha
+    changed: tuple[str, ...] = ()
+    digest: str = ""  # sha256 of the file as the change set has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +209,8 @@ class RuleContext:
     has_locations: bool = True  # any resolved location period at all
     has_work_items: bool = True  # any work item collected
     range_mode: bool = False
+    # range mode: the tracked policy files, read as of BASE (none: the policy is not tracked)
+    policy_files: tuple[PolicyFile, ...] = ()
 
     def sensitive_components(self) -> list[Component]:
         return [

@@ -4,9 +4,16 @@
 Changes in the policy window to a sensitive component, authored by a person
 resolved to a country of a `high` or `elevated` tier, that show no review
 evidence from a person resolved to a trusted jurisdiction. A change counts as
-reviewed when such a person is its committer (and not its author), appears in
-a `Reviewed-by:` or `Approved-by:` trailer, or approved its pull request. One
-finding per component and author; the subject is the author.
+reviewed when such a person is its committer (and not its author), approved
+its pull request, or appears in a `Reviewed-by:` or `Approved-by:` trailer
+that is corroborated. One finding per component and author; the subject is
+the author.
+
+A trailer is text the author can write themselves, naming anyone. It is
+corroborated when the named reviewer committed the change, or approved a pull
+request that covers it, or the change was committed or merged by someone other
+than its author. Otherwise it is listed as "claimed, not corroborated" and
+does not count.
 
 *Why it matters*
 Where maintenance cannot move, supervision is the mitigation: a trusted
@@ -15,15 +22,17 @@ changes from a high-risk jurisdiction are the gap.
 
 *Evidence used*
 Commits and their committers, commit trailers (`Reviewed-by:`,
-`Approved-by:`), pull-request reviews in state APPROVED on pull requests linked
+`Approved-by:`), the merge commits that brought a change in (their
+committers), pull-request reviews in state APPROVED on pull requests linked
 to the commits, and the resolved locations of authors and reviewers on the
 commit's day. Confidence is the churn-weighted confidence of the authors'
 locations.
 
 *How to resolve*
 Require review by a trusted-jurisdiction maintainer (branch protection, a
-CODEOWNERS entry, a `Reviewed-by:` trailer) and make sure reviewers appear in
-the roster.
+CODEOWNERS entry, a maintainer who applies or merges the change) and make sure
+reviewers appear in the roster. A claimed trailer is resolved by asking the
+named reviewer: if they did review, have them merge or approve the change.
 """
 
 from __future__ import annotations
@@ -77,6 +86,18 @@ class UnreviewedHighRiskChanges(Rule):
                 countries = sorted({c.author_location.country or "" for c in bare} - {""})
                 churn = sum(c.churn for c in bare)
                 name = ctx.person_name(person)
+                claimed = [
+                    c
+                    for c in bare
+                    if any(policy.trusted_at(r.location) for r in c.claimed_reviewers)
+                ]
+                claims = (
+                    f"; {len(claimed)} of them name a trusted reviewer in a trailer that is "
+                    "claimed, not corroborated (the author committed it and no approval or "
+                    "merge by another person backs it)"
+                    if claimed
+                    else ""
+                )
                 yield self.finding(
                     ctx,
                     component=component,
@@ -88,7 +109,7 @@ class UnreviewedHighRiskChanges(Rule):
                     message=(
                         f"{len(bare)} of {len(risky[person])} changes to {component.name} by "
                         f"{name} in {', '.join(countries)} ({tier}-risk) have no review from a "
-                        f"trusted jurisdiction ({churn} lines)"
+                        f"trusted jurisdiction ({churn} lines){claims}"
                     ),
                     evidence=commit_evidence(bare),
                     data={
@@ -97,5 +118,6 @@ class UnreviewedHighRiskChanges(Rule):
                         "changes": len(risky[person]),
                         "churn": churn,
                         "countries": countries,
+                        "claimed_not_corroborated": len(claimed),
                     },
                 )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,8 +21,9 @@ from auditor.cliapp import (
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from auditor.config import LoadedConfig
+    from auditor.config import LoadedConfig, WaiverConfig
     from auditor.exporters.interface import Report
+    from rules.interface import Finding, PolicyFile
 
 
 class CheckFormat(StrEnum):
@@ -95,10 +97,16 @@ def check(
         shas = _range_commits(loaded, engine, *span) if span else None
         if shas:
             _require_collected(engine, shas, commit_range or "")
-        result = analyze(engine, loaded, day, commit_shas=shas, kind="check")
+        policy_files: tuple[PolicyFile, ...] = ()
+        if span is not None:
+            loaded, accepted, policy_files = _policy_as_of_base(loaded, span, baseline, accepted)
+            threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on
+        result = analyze(
+            engine, loaded, day, commit_shas=shas, kind="check", policy_files=policy_files
+        )
     finally:
         engine.dispose()
-    waivers = loaded.config.waivers
+    waivers = _waivers_that_may_apply(loaded, result.findings)
     report = build_report(
         result.findings,
         as_of=day,
@@ -126,6 +134,37 @@ def check(
     _emit(report, format, output, exporter_for(format.value).render(report))
     if report.failing:
         raise typer.Exit(1)
+
+
+def _policy_as_of_base(
+    loaded: LoadedConfig, span: tuple[str, str], baseline: Path | None, accepted: set[str]
+) -> tuple[LoadedConfig, set[str], tuple[PolicyFile, ...]]:
+    """A range is judged by the policy as of BASE (a pull request cannot judge itself).
+
+    Returns the configuration and baseline to use and the tracked policy files
+    for PV111; untracked files are used as given.
+    """
+    from auditor.policy_at_base import policy_at_base
+
+    at_base = policy_at_base(loaded, *span, baseline)
+    return (
+        at_base.loaded,
+        at_base.baseline if at_base.baseline is not None else accepted,
+        at_base.files,
+    )
+
+
+def _waivers_that_may_apply(
+    loaded: LoadedConfig, findings: Sequence[Finding]
+) -> list[WaiverConfig]:
+    """Every configured waiver but those for PV111 (by rule or by fingerprint): a standing
+    waiver for "the policy changed" would let every later policy change through unseen."""
+    policy_changes = {f.fingerprint for f in findings if f.rule == "PV111"}
+    return [
+        w
+        for w in loaded.config.waivers
+        if w.rule != "PV111" and (w.fingerprint is None or w.fingerprint not in policy_changes)
+    ]
 
 
 def _parse_range(value: str) -> tuple[str, str]:
@@ -208,7 +247,7 @@ def _require_collected(engine: Engine, shas: set[str], spec: str) -> None:
 
 def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: str) -> None:
     from auditor.exporters.text import report_blocks, report_renderable
-    from auditor.safe_text import visible
+    from auditor.exporters.workflow_commands import log_safe as visible
 
     if format is not CheckFormat.text and format is not CheckFormat.github:
         # Machine formats keep to their contract; the notes go to stderr.

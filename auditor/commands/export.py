@@ -52,6 +52,15 @@ def export(
         Path | None,
         typer.Option("--summary", help="Also write a Markdown summary here.", dir_okay=False),
     ] = None,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            help="Ed25519 private key (PEM, `auditor keygen` or `openssl genpkey -algorithm "
+            "ed25519`): sign the export.",
+            dir_okay=False,
+        ),
+    ] = None,
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Write the quarterly audit export (JSON, schema-validated, with an integrity hash)."""
@@ -61,6 +70,8 @@ def export(
     from auditor.export.canonical import render
     from auditor.export.files import write_atomically
     from auditor.export.period import period_from_options
+    from auditor.export.signing import load_private_key
+    from auditor.export.signing import sign as sign_document
     from auditor.export.summary import render_summary
     from auditor.export.verify import verified
     from auditor.pseudonym import Pseudonymizer, load_key
@@ -70,6 +81,7 @@ def export(
     if key_file is not None and not pseudonymize:
         raise UsageError("--key-file is only used with --pseudonymize")
     pseudonymizer = Pseudonymizer(load_key(key_file)) if pseudonymize else None
+    signing_key = load_private_key(sign) if sign is not None else None  # before the slow part
     before = verified(previous) if previous is not None else None
     options = ExportOptions(
         period=span,
@@ -83,6 +95,8 @@ def export(
         document = export_period(engine, loaded, options)
     finally:
         engine.dispose()
+    if signing_key is not None:
+        document = sign_document(document, signing_key)
     write_atomically(output, render(document))
     if summary is not None:
         write_atomically(summary, render_summary(document, before).encode("utf-8"))
@@ -93,7 +107,8 @@ def export(
     out.print(
         f"wrote {output}: {span.start} – {span.end}, {len(document['components'])} components, "
         f"{len(findings)} findings ({counts['new']} new, {counts['persisting']} persisting, "
-        f"{counts['resolved']} resolved), sha256 {document['integrity']['sha256']}",
+        f"{counts['resolved']} resolved), sha256 {document['integrity']['sha256']}"
+        + (f", signed by key {document['integrity']['key_id']}" if signing_key else ""),
         markup=False,
         soft_wrap=True,
     )

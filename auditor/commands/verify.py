@@ -13,13 +13,23 @@ def verify(
     file: Annotated[
         Path, typer.Argument(help="An export written by `auditor export`.", dir_okay=False)
     ],
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            help="The signer's Ed25519 public key (PEM): the file must carry its valid signature.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
-    """Check an export's integrity hash and schema: exit 0 when it verifies, 1 when not."""
+    """Check an export's hash, signature and schema: exit 0 when it verifies, 1 when not."""
+    from auditor.export.signing import load_public_key, signature_status
     from auditor.export.verify import load_document, verify_document
     from auditor.safe_text import visible
 
+    public = load_public_key(key) if key is not None else None  # unreadable key: exit 2
     document = load_document(file)  # unreadable: ExportError, exit 2
-    problems = verify_document(document)
+    problems = verify_document(document, public)
     if problems:
         for problem in problems:
             err.print(f"{visible(file)}: FAILED: {visible(problem)}", markup=False, soft_wrap=True)
@@ -27,7 +37,8 @@ def verify(
     period = document["period"]
     out.print(
         f"{visible(file)}: OK: schema version {document['schema_version']}, "
-        f"{period['start']} – {period['end']}, sha256 {document['integrity']['sha256']}",
+        f"{period['start']} – {period['end']}, sha256 {document['integrity']['sha256']}; "
+        f"{signature_status(document, public)}",
         markup=False,
         soft_wrap=True,
     )

@@ -32,7 +32,7 @@ from auditor.locations.index import LocationIndex, ResolvedAt
 from auditor.pseudonym import Pseudonymizer
 from auditor.store import table
 
-SCHEMA_VERSION = 2  # 2: policy.window (docs/export.md, Versions)
+SCHEMA_VERSION = 3  # 2: policy.window; 3: signatures, strict dates (docs/export.md, Versions)
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
 STATUSES = ("new", "persisting", "resolved")

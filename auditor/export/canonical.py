@@ -80,10 +80,14 @@ def _serialise(canonical: Any) -> bytes:
         raise ExportError(f"text is not valid Unicode: {exc.reason}") from exc
 
 
+def body_bytes(document: Mapping[str, Any]) -> bytes:
+    """The canonical body: the bytes the hash and the signature cover (no `integrity`)."""
+    return canonical_bytes({k: v for k, v in document.items() if k != "integrity"})
+
+
 def body_sha256(document: Mapping[str, Any]) -> str:
     """sha256 hex of the canonical body: the document without its `integrity` member."""
-    body = {k: v for k, v in document.items() if k != "integrity"}
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    return hashlib.sha256(body_bytes(document)).hexdigest()
 
 
 def seal(body: Mapping[str, Any]) -> dict[str, Any]:

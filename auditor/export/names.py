@@ -3,13 +3,22 @@
 Rules write people's names into finding subjects and messages, and waivers
 name approvers by e-mail. When pseudonymizing, every name, e-mail, login and
 identity key the store knows for a person is replaced in such free text by
-that person's pseudonym (longest strings first, whole words only, ignoring
-case); strings that belong to no person become `[redacted]`.
+that person's pseudonym (longest strings first, whole words only); strings
+that belong to no person become `[redacted]`.
+
+Matching compares a normal form of both the text and the names: NFKC, then
+full case folding, cluster by cluster (a character with its combining marks),
+with Turkish dotted and dotless i as plain "i".
+`re.IGNORECASE` folds one character to one character only, so "GROSS" never
+matched "Groß", nor "İlkay" its own lower case ("i̇lkay"), nor "ﬁ" a name's
+"fi", nor a decomposed "é" a composed one: those names leaked. Each match is
+mapped back to whole clusters of the original text, and only those are replaced.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -51,24 +60,21 @@ class People:
         self._by_string: dict[str, str] = {}
         self._by_name: dict[str, set[int]] = defaultdict(set)
         for pid, row in rows.items():
-            self._by_name[row.name.casefold()].add(pid)
+            self._by_name[match_form(row.name)].add(pid)
         if pseudonymizer is None:
             self._pattern: re.Pattern[str] | None = None
             return
         for pid, values in strings.items():
             for value in values:
-                self._by_string.setdefault(value.casefold(), self.ref(pid))
+                self._by_string.setdefault(match_form(value), self.ref(pid))
         for value in loose:
-            self._by_string.setdefault(value.casefold(), REDACTED)
+            self._by_string.setdefault(match_form(value), REDACTED)
         candidates = sorted(
             (s for s in self._by_string if len(s.strip()) >= MIN_SCRUB_LENGTH),
             key=lambda s: (-len(s), s),
         )
         self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:" + "|".join(re.escape(s) for s in candidates) + r")(?!\w)",
-                re.IGNORECASE,
-            )
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in candidates) + r")(?!\w)")
             if candidates
             else None
         )
@@ -136,7 +142,7 @@ class People:
 
     def named(self, name: str | None) -> int | None:
         """The one person called `name` (rules name people by name), or None."""
-        matches = self._by_name.get(name.casefold(), set()) if name else set()
+        matches = self._by_name.get(match_form(name), set()) if name else set()
         return next(iter(matches)) if len(matches) == 1 else None
 
     def subject(self, subject: str | None) -> str | None:
@@ -159,7 +165,55 @@ class People:
         if self.pseudonymizer is None:
             return text
         if self._pattern is not None:
-            by_string = self._by_string
-            text = self._pattern.sub(lambda m: by_string.get(m.group(0).casefold(), REDACTED), text)
+            text = self._replace_known(text, self._pattern)
         # E-mail addresses the store does not know (e.g. in a waiver reason) go too.
         return _EMAIL.sub(lambda m: self.person_email(m.group(0)), text)
+
+    def _replace_known(self, text: str, pattern: re.Pattern[str]) -> str:
+        folded, origin = _folded_with_origin(text)
+        pieces: list[str] = []
+        done = 0
+        for match in pattern.finditer(folded):
+            start, end = origin.get(match.start()), origin.get(match.end())
+            if start is None or end is None:
+                continue  # the match begins or ends inside one original character's folding
+            pieces += [text[done:start], self._by_string.get(match.group(0), REDACTED)]
+            done = end
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character together with the combining marks after it."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or not unicodedata.combining(text[index]):
+            bounds.append((start, index))
+            start = index
+    return bounds if text else []
+
+
+def _fold(cluster: str) -> str:
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", cluster).casefold())
+    # Turkish: "İ" folds to "i" + combining dot, and "I" is the capital of "ı", so
+    # "ŞAHİN" and "Şahin", "IŞIK" and "Işık" only meet with both dots dropped.
+    return folded.replace("i\u0307", "i").replace("ı", "i")
+
+
+def match_form(value: str) -> str:
+    """The form names and text are compared in: NFKC and full case folding, per cluster."""
+    return "".join(_fold(value[a:b]) for a, b in _clusters(value))
+
+
+def _folded_with_origin(text: str) -> tuple[str, dict[int, int]]:
+    """`match_form(text)` and, for each cluster boundary in it, the offset in `text`."""
+    parts: list[str] = []
+    origin = {0: 0}
+    length = 0
+    for a, b in _clusters(text):
+        folded = _fold(text[a:b])
+        parts.append(folded)
+        length += len(folded)
+        origin[length] = b
+    return "".join(parts), origin

@@ -1,4 +1,4 @@
-"""Check an export: readable JSON, the recorded integrity hash, the published schema.
+"""Check an export: readable JSON, the recorded integrity hash, the signature, the schema.
 
 `load_document` raises `ExportError` for input that cannot be read as a JSON
 object (the CLI exits 2); `verify_document` returns the reasons a readable
@@ -12,14 +12,18 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from auditor.errors import ExportError
 from auditor.export.canonical import body_sha256
 
-SCHEMAS = {1: "export-v1.schema.json", 2: "export-v2.schema.json"}  # every version stays readable
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+# every version stays readable
+SCHEMAS = {1: "export-v1.schema.json", 2: "export-v2.schema.json", 3: "export-v3.schema.json"}
 MAX_BYTES = 512 * 1024 * 1024  # an export is large, but not this large
 
 
@@ -71,8 +75,14 @@ def load_document(path: Path) -> dict[str, Any]:
     return parse_document(data, str(path))
 
 
-def verify_document(document: Mapping[str, Any]) -> list[str]:
-    """Why `document` does not verify: integrity first, then the schema of its version."""
+def verify_document(document: Mapping[str, Any], key: Ed25519PublicKey | None = None) -> list[str]:
+    """Why `document` does not verify: integrity, the signature (with `key`), the schema.
+
+    Formats are asserted (a `date` must be a real day), not only annotated as
+    draft 2020-12 does by default.
+    """
+    from auditor.export.signing import signature_problems
+
     problems = []
     recorded = document.get("integrity", {})
     recorded_sha = recorded.get("sha256") if isinstance(recorded, Mapping) else None
@@ -88,11 +98,12 @@ def verify_document(document: Mapping[str, Any]) -> list[str]:
             f"integrity mismatch: recorded sha256 {recorded_sha}, the body hashes to {computed} "
             "(the file was changed after it was written)"
         )
+    problems += signature_problems(document, key)
     version = document.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version not in SCHEMAS:
         problems.append(f"unknown schema_version {version!r}; this auditor reads {sorted(SCHEMAS)}")
         return problems
-    validator = Draft202012Validator(schema(version))
+    validator = Draft202012Validator(schema(version), format_checker=FormatChecker())
     for error in sorted(
         validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]
     )[:10]:

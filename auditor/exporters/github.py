@@ -3,13 +3,14 @@
 One line per finding that is not waived: `::error title=…::message` (or
 `warning` / `notice` by severity). Messages escape `%`, CR and LF; property
 values also escape `:` and `,`, as GitHub's runner requires, so untrusted text
-can never end the command early or inject another one.
+can never end the command early or inject another one; `log_safe` also breaks
+up `##[`, which the runner reads anywhere in a line.
 """
 
 from __future__ import annotations
 
 from auditor.exporters.interface import Exporter, Report
-from auditor.safe_text import visible
+from auditor.exporters.workflow_commands import log_safe
 
 LEVELS = {
     "critical": "error",
@@ -39,22 +40,22 @@ class GitHubExporter(Exporter):
             f = item.finding
             level = LEVELS[f.severity]
             title = f"{f.rule} {f.component or '-'}: {f.subject} ({f.severity}, {item.status})"
-            # visible() keeps other control characters (ESC, bidi) from reaching the log.
-            message = visible(f.message)
+            # log_safe() keeps other control characters (ESC, bidi) and `##[` out of the log.
+            message = log_safe(f.message)
             lines.append(
-                f"::{level} title={escape_property(visible(title))}::{escape_data(message)}"
+                f"::{level} title={escape_property(log_safe(title))}::{escape_data(message)}"
             )
         for note in report.unavailable:
             where = f" {note.component}" if note.component else ""
             lines.append(
                 f"::notice title={escape_property(f'{note.rule}{where} not available')}::"
-                f"{escape_data(visible(note.reason))}"
+                f"{escape_data(log_safe(note.reason))}"
             )
         for waiver in report.expired_waivers:
             title = f"expired waiver {waiver.rule or waiver.fingerprint}"
             lines.append(
-                f"::warning title={escape_property(visible(title))}::"
-                f"{escape_data(visible(f'expired {waiver.expires}: {waiver.reason}'))}"
+                f"::warning title={escape_property(log_safe(title))}::"
+                f"{escape_data(log_safe(f'expired {waiver.expires}: {waiver.reason}'))}"
             )
         lines.append(
             f"::notice title=auditor check::{report.count('new')} new, "

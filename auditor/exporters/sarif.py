@@ -8,6 +8,10 @@ component's main path: the directory of its first glob in that repository (the
 configuration file for findings without a component). Levels: critical/high →
 error, medium → warning, low/info → note. Waived findings are included with an
 external suppression; baselined ones have `baselineState` "unchanged".
+
+Every string that comes from a repository or the configuration (message,
+component, subject, repository, evidence refs, suppression justification) gets
+the same `log_safe` escaping: a SARIF file is also printed into CI logs.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.exporters.interface import Exporter, Report, ReportedFinding
-from auditor.safe_text import visible
+from auditor.exporters.workflow_commands import log_safe
 from rules.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -45,6 +49,17 @@ def rule_descriptors() -> list[dict[str, Any]]:
             }
         )
     return descriptors
+
+
+def _escaped(value: Any) -> Any:
+    """`value` with every string in it, at any depth, made `log_safe`."""
+    if isinstance(value, str):
+        return log_safe(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
 
 
 class SarifExporter(Exporter):
@@ -97,7 +112,7 @@ class SarifExporter(Exporter):
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": LEVELS[f.severity],
-            "message": {"text": visible(f"{f.subject}: {f.message}")},
+            "message": {"text": log_safe(f"{f.subject}: {f.message}")},
             "locations": [
                 {
                     "physicalLocation": {
@@ -105,7 +120,7 @@ class SarifExporter(Exporter):
                         "region": {"startLine": 1},
                     },
                     "logicalLocations": [
-                        {"name": visible(f.component or "(no component)"), "kind": "module"}
+                        {"name": log_safe(f.component or "(no component)"), "kind": "module"}
                     ],
                 }
             ],
@@ -114,15 +129,17 @@ class SarifExporter(Exporter):
                 "auditorFingerprint/v1": f.fingerprint,
             },
             "baselineState": "unchanged" if item.status == "baselined" else "new",
-            "properties": {
-                "severity": f.severity,
-                "confidence": f.confidence,
-                "component": f.component,
-                "repository": self._repository(f.component, report),
-                "subject": f.subject,
-                "status": item.status,
-                "evidence": [{"kind": e.kind, "ref": e.ref} for e in f.evidence],
-            },
+            "properties": _escaped(
+                {
+                    "severity": f.severity,
+                    "confidence": f.confidence,
+                    "component": f.component,
+                    "repository": self._repository(f.component, report),
+                    "subject": f.subject,
+                    "status": item.status,
+                    "evidence": [{"kind": e.kind, "ref": e.ref} for e in f.evidence],
+                }
+            ),
         }
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
@@ -131,7 +148,7 @@ class SarifExporter(Exporter):
                 {
                     "kind": "external",
                     "status": "accepted",
-                    "justification": visible(
+                    "justification": log_safe(
                         f"{item.waiver.reason} (approved by {item.waiver.approved_by}, "
                         f"expires {item.waiver.expires})"
                     ),

@@ -1,5 +1,9 @@
 """`--format text`: findings plus notes; untrusted text never becomes markup.
 
+Names, messages and waiver terms come from repositories and configuration, and
+the text report is what CI jobs print: each goes through `log_safe`, so it can
+neither carry control sequences nor read as a runner's workflow command.
+
 On a terminal the findings are a Rich table. In logs and files (no terminal)
 they are one block per finding printed without wrapping: an 80-column table
 would split words and stretch one finding over twenty lines.
@@ -15,7 +19,7 @@ from rich.text import Text
 
 from auditor.config import WaiverConfig
 from auditor.exporters.interface import Exporter, Report
-from auditor.safe_text import plain
+from auditor.exporters.workflow_commands import log_safe
 
 STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -31,9 +35,9 @@ def report_renderable(report: Report) -> RenderableType:
             Text(f.severity, style=STYLES.get(f.severity, "")),
             Text(f.confidence),
             Text(f.rule),
-            plain(f.component or "-"),
-            plain(f.subject),
-            plain(f.message),
+            _untrusted(f.component or "-"),
+            _untrusted(f.subject),
+            _untrusted(f.message),
         )
     return Group(table, report_notes(report))
 
@@ -52,16 +56,16 @@ def report_blocks(report: Report) -> Text:
         text.append("  ")
         text.append(f.severity, style=STYLES.get(f.severity, ""))
         text.append(f"  {f.rule}  ")
-        text.append_text(plain(f.component or "-"))
+        text.append_text(_untrusted(f.component or "-"))
         text.append("  ")
-        text.append_text(plain(f.subject))
+        text.append_text(_untrusted(f.subject))
         text.append(f"  (confidence {f.confidence}, fingerprint {f.fingerprint[:12]})\n")
         text.append("    ")
-        text.append_text(plain(f.message))
+        text.append_text(_untrusted(f.message))
         text.append("\n")
         if item.waiver is not None:
             text.append("    waived: ", style="dim")
-            text.append_text(plain(_waiver_terms(item.waiver)))
+            text.append_text(_untrusted(_waiver_terms(item.waiver)))
             text.append("\n")
     if report.findings:
         text.append("\n")
@@ -74,17 +78,19 @@ def report_notes(report: Report) -> Text:
     notes = Text()
     for note in report.unavailable:
         notes.append("not available: ", style="yellow")
-        notes.append_text(plain(f"{note.rule}{' ' + note.component if note.component else ''}"))
+        notes.append_text(
+            _untrusted(f"{note.rule}{' ' + note.component if note.component else ''}")
+        )
         notes.append(" – ")
-        notes.append_text(plain(note.reason))
+        notes.append_text(_untrusted(note.reason))
         notes.append("\n")
     for waiver in report.expired_waivers:
         notes.append("expired waiver: ", style="red")
-        notes.append_text(plain(_waiver_label(waiver) + f" expired {waiver.expires}"))
+        notes.append_text(_untrusted(_waiver_label(waiver) + f" expired {waiver.expires}"))
         notes.append("\n")
     for waiver in report.unmatched_waivers:
         notes.append("waiver matches nothing: ", style="yellow")
-        notes.append_text(plain(_waiver_label(waiver)))
+        notes.append_text(_untrusted(_waiver_label(waiver)))
         notes.append("\n")
     failing = len(report.failing)
     notes.append(
@@ -93,6 +99,11 @@ def report_notes(report: Report) -> Text:
         style="bold red" if failing else "bold green",
     )
     return notes
+
+
+def _untrusted(value: object) -> Text:
+    """Text from a repository or configuration, shown literally and inert in a CI log."""
+    return Text(log_safe(value))
 
 
 def _title(report: Report) -> str:

@@ -125,13 +125,14 @@ def test_context_rows(engine: Engine, store) -> None:  # type: ignore[no-untyped
     vias = {sha: sorted(r.via for r in onprem[sha].reviewers) for sha in shas.values()}
     assert vias == {
         shas["plain"]: [],
-        shas["trailer"]: ["reviewed-by"],
+        shas["trailer"]: [],  # Li committed Alice's trailer himself: claimed, not counted
         shas["approved"]: ["pr-approval"],
         shas["committed"]: ["committer"],
     }
+    claimed = onprem[shas["trailer"]].claimed_reviewers
+    assert [(r.via, r.location.country) for r in claimed] == [("reviewed-by", "IE")]
     li = onprem[shas["plain"]].author
     assert onprem[shas["plain"]].author_location.country == "CN"
-    assert onprem[shas["trailer"]].reviewers[0].location.country == "IE"
     assert [len(ctx.previous_changes("OnPrem"))] == [1]
     assert li not in ctx.earlier_authors["OnPrem"]
     items = {w.key: w for w in ctx.work_items}
@@ -151,8 +152,8 @@ def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type
     assert ("PV106", "OnPrem", "Li Wei") in got
     assert ("PV109", "OnPrem", "Li Wei") in got
     pv106 = next(f for f in result.findings if f.rule == "PV106")
-    assert "1 of 4 changes" in pv106.message
-    assert [e.ref for e in pv106.evidence] == [shas["plain"]]
+    assert "2 of 4 changes" in pv106.message and "claimed, not corroborated" in pv106.message
+    assert [e.ref for e in pv106.evidence] == [shas["plain"], shas["trailer"]]
     pv101 = next(f for f in result.findings if f.rule == "PV101")
     assert "70 of 100 lines, 4 commits" in pv101.message and pv101.severity == "critical"
     with engine.connect() as conn:
@@ -224,3 +225,23 @@ def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         kinds = [r.kind for r in conn.execute(select(table(models.Run)))]
     assert kinds == ["analyze"]
+
+
+def test_a_trailer_backed_by_the_reviewers_pr_approval_counts(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
+    """Li committed both trailers himself; Alice's is backed by her approval of the PR."""
+    loaded, shas = store
+    with engine.connect() as conn:
+        c, i = table(models.Commit), table(models.Identity)
+        approved = conn.execute(select(c.c.id).where(c.c.sha == shas["approved"])).scalar_one()
+        alice = conn.execute(select(i.c.id).where(i.c.email == "alice@corp.example")).scalar()
+        li = conn.execute(select(i.c.id).where(i.c.email == "li@corp.example")).scalar()
+    for who in (alice, li):
+        _add(
+            engine, models.Trailer, commit_id=approved, key="approved-by", value="x",
+            identity_id=who,
+        )  # fmt: skip
+    resolve_all(engine, loaded, AS_OF)
+    onprem = {c.sha: c for c in build_context(engine, loaded, AS_OF).window_changes("OnPrem")}
+    change = onprem[shas["approved"]]
+    assert sorted(r.via for r in change.reviewers) == ["approved-by", "pr-approval"]
+    assert change.claimed_reviewers == ()  # Li naming himself is no review at all

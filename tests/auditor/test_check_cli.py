@@ -115,7 +115,9 @@ def test_ci_semantics_baseline_then_new_violation(workspace: tuple[Path, GitRepo
         ("PV109", "Li Wei"),
     } <= rules_of(output)
     pv106 = next(f for f in json.loads(output)["findings"] if f["rule"] == "PV106")
-    assert "1 of 2 changes" in pv106["message"]  # the Reviewed-by: trailer counts
+    # Li committed the Reviewed-by: trailer himself and nobody else merged it: not review
+    assert "2 of 2 changes" in pv106["message"]
+    assert "claimed, not corroborated" in pv106["message"]
 
     code, _ = check(root, "--baseline", str(baseline), "--update-baseline")
     assert code == 0 and baseline.exists()
@@ -190,8 +192,8 @@ def test_formats_and_output_file(workspace: tuple[Path, GitRepo]) -> None:
     # No terminal (a CI log): whole lines per finding, not an 80-column table.
     lines = output.splitlines()
     assert any(line.startswith("NEW  ") and "PV106  OnPrem  Li Wei  (" in line for line in lines)
-    message = next(line for line in lines if line.startswith("    1 of 2 changes to OnPrem"))
-    assert message.endswith("lines)") and "no review from a trusted jurisdiction" in message
+    message = next(line for line in lines if line.startswith("    2 of 2 changes to OnPrem"))
+    assert message.endswith("backs it)") and "no review from a trusted jurisdiction" in message
     assert not any("│" in line for line in lines)
 
 

@@ -92,7 +92,8 @@ def test_sarif_shape() -> None:
     assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
     run = doc["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"PV10{i}" for i in range(1, 10)]
+    ids = [r["id"] for r in rules]
+    assert ids == sorted(ids) and {f"PV{i}" for i in (*range(101, 110), 111)} <= set(ids)
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "How to resolve" in rule["help"]["text"]
@@ -165,3 +166,67 @@ def test_text_blocks_show_waiver_terms_and_hostile_text_literally() -> None:
     waived = lines.index(next(line for line in lines if line.startswith("WAIVED  low  PV107")))
     assert lines[waived + 1] == "    conflict"
     assert lines[waived + 2] == "    waived: until 2027-01-01 by ciso@example.com: HR confirms"
+
+
+# A CI runner acts on lines starting with `::` (after blanks) and on `##[` anywhere.
+INJECTIONS = ("::add-mask::secret", "  ::stop-commands::tok", "x ##[group]fake", "###[error]x")
+
+
+def _injected_report() -> Report:
+    findings = [
+        Finding(
+            "PV106",
+            "high",
+            "medium",
+            text,
+            text,
+            text,
+            (Evidence("commit", text),),
+        )
+        for text in INJECTIONS
+    ]
+    waiver = WaiverConfig(
+        rule="PV101",
+        component="::warning::w",
+        reason="##[section]r",
+        approved_by="a@b",
+        expires=date(2026, 1, 1),
+    )
+    return build_report(
+        findings,
+        as_of=AS_OF,
+        baseline=(),
+        waivers=[waiver],
+        fail_on="high",
+        unavailable=[Unavailable("PV105", "::error::no items ##[x]")],
+    )
+
+
+def _runner_would_act_on(line: str) -> bool:
+    return line.lstrip().startswith("::") or "##[" in line
+
+
+def test_text_report_lines_never_read_as_workflow_commands() -> None:
+    text = exporter_for("text").render(_injected_report())
+    lines = text.splitlines()
+    assert not [line for line in lines if _runner_would_act_on(line)]
+    # the text is still there, with the marker's first character made visible
+    assert "    \\x3a:add-mask::secret" in lines
+    assert "x \\x23#[group]fake" in text
+    assert "expired waiver: PV101 ::warning::w expired 2026-01-01" in text  # not at a line start
+
+
+def test_sarif_properties_get_the_same_escaping_as_the_message() -> None:
+    document = json.loads(exporter_for("sarif").render(_injected_report()))
+    for result in document["runs"][0]["results"]:
+        props = result["properties"]
+        strings = [props["component"], props["subject"], props["evidence"][0]["ref"]]
+        assert not [s for s in [*strings, result["message"]["text"]] if "##[" in s]
+        assert not [s for s in strings if s.lstrip().startswith("::")]
+        assert "\\x" in props["subject"]
+
+
+def test_github_annotations_break_up_legacy_commands() -> None:
+    lines = exporter_for("github").render(_injected_report()).splitlines()
+    assert all(line.startswith("::") for line in lines)
+    assert not [line for line in lines if "##[" in line]

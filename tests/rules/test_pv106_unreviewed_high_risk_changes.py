@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rules.interface import Reviewer
@@ -66,3 +68,21 @@ def test_silent_for_trusted_authors() -> None:
 def test_not_available() -> None:
     _, notes = run(UnreviewedHighRiskChanges, context([], has_locations=False))
     assert [n.rule for n in notes] == ["PV106"]
+
+
+@pytest.mark.parametrize(
+    ("claimed", "flagged", "note"),
+    [
+        ((TRUSTED_TRAILER,), True, True),  # a trusted name the author wrote: not review
+        ((RISKY_REVIEW,), True, False),  # an untrusted name: unreviewed, nothing to note
+        ((), True, False),
+    ],
+)
+def test_claimed_trailers_do_not_count_and_are_named(  # type: ignore[no-untyped-def]
+    claimed, flagged, note
+) -> None:
+    changes = [replace(change("a1", 1, 10, CN), claimed_reviewers=claimed)]
+    findings, _ = run(UnreviewedHighRiskChanges, context(changes))
+    assert bool(findings) == flagged
+    assert ("claimed, not corroborated" in findings[0].message) == note
+    assert findings[0].data["claimed_not_corroborated"] == int(note)
