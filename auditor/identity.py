@@ -72,6 +72,7 @@ class IdentityRow:
     mapped_email: str | None = None
     login: str | None = None
     commits: int = 0  # commits authored under this identity (to pick the primary e-mail)
+    bot: bool = False  # the tracker flagged the account as an app, bot or service identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ def noreply_login(email: str | None) -> str | None:
 
 
 def is_bot(row: IdentityRow, patterns: Sequence[str] = ()) -> bool:
+    if row.bot:
+        return True
     texts = [t for t in (row.name, row.mapped_name, row.login) if t]
     emails = [e for e in (normal_email(row.email), normal_email(row.mapped_email)) if e]
     if any(t.lower().endswith("[bot]") for t in texts) or any("[bot]@" in e for e in emails):

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, select, update
+from sqlalchemy import Engine, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -77,7 +77,9 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: bool = False  # same bytes as the last import: nothing read or written
-    encoding: str | None = None  # CSV: "utf-8" or "cp1252"
+    encoding: str | None = None  # CSV: "utf-8", "utf-16" or "cp1252"
+    # Said once to the user by `collect`: rows skipped, columns ignored, an empty export.
+    warnings: tuple[str, ...] = ()
 
 
 def tracker_name(source: TrackerSource | RosterSource) -> str:
@@ -160,6 +162,10 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
         )
     records = list(collector.collect())  # everything parsed before anything is written
     info = collector.source_info()
+    warnings = list(collector.warnings)
+    if not records:
+        what = "roster rows" if kind == ROSTER_KIND else "work items"
+        warnings.append(f"{collector.display}: no {what} in this file")
     with transaction(engine) as conn:
         source_id = _upsert_source(conn, collector.name, kind, str(collector.path), info.extra)
         if kind == ROSTER_KIND:
@@ -183,6 +189,7 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
         updated=updated,
         unchanged=unchanged,
         encoding=info.extra.get("encoding"),
+        warnings=tuple(warnings),
     )
 
 
@@ -221,12 +228,23 @@ def upsert_identities(
     tbl = table(models.Identity)
     if not rows:
         return {}
-    full = [{"kind": kind, **{f: row.get(f) for f in ("key", *_IDENTITY_FIELDS)}} for row in rows]
+    full = [
+        {
+            "kind": kind,
+            **{f: row.get(f) for f in ("key", *_IDENTITY_FIELDS)},
+            "bot": bool(row.get("bot")),
+        }
+        for row in rows
+    ]
     for start in range(0, len(full), BATCH_SIZE):
         stmt = _dialect_insert(conn, tbl)
         stmt = stmt.on_conflict_do_update(
             index_elements=["kind", "key"],
-            set_={f: func.coalesce(stmt.excluded[f], tbl.c[f]) for f in _IDENTITY_FIELDS},
+            set_={
+                **{f: func.coalesce(stmt.excluded[f], tbl.c[f]) for f in _IDENTITY_FIELDS},
+                # once any export said "bot", a file that does not say it keeps the flag
+                "bot": or_(stmt.excluded.bot, tbl.c.bot),
+            },
         )
         conn.execute(stmt, full[start : start + BATCH_SIZE])
     keys = [row["key"] for row in full]
@@ -246,6 +264,7 @@ def _user_row(user: TrackerUser) -> dict[str, Any]:
         "time_zone": user.time_zone,
         "location_text": user.location,
         "login": user.login,
+        "bot": user.bot,
     }
 
 
@@ -260,6 +279,7 @@ def _people(items: Iterable[WorkItemRecord]) -> list[dict[str, Any]]:
             known = merged.setdefault(user.key, row)
             for field in _IDENTITY_FIELDS:
                 known[field] = known[field] or row[field]
+            known["bot"] = known["bot"] or row["bot"]
     return list(merged.values())
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: identity.bot
 
 
 def _json(default: Any = None) -> Any:
@@ -64,6 +64,7 @@ class Identity(SQLModel, table=True):
     time_zone: str | None = None  # tracker profile zone (IANA)
     location_text: str | None = None  # GitHub profile location
     login: str | None = None
+    bot: bool = False  # the tracker says so (Jira app, GitHub Bot, ADO service identity)
 
 
 class Commit(SQLModel, table=True):

@@ -110,6 +110,13 @@ class FileCollector(Collector):
         self._file: FileBytes | None = None
         self.records = 0
         self.extra: dict[str, str] = {}
+        # What was read but not used (skipped rows, ignored columns): said once by `collect`.
+        self.warnings: list[str] = []
+
+    def warn(self, where: int | str | None, message: str) -> None:
+        self.warnings.append(
+            f"{self.display}:{where}: {message}" if where else f"{self.display}: {message}"
+        )
 
     def file(self) -> FileBytes:
         if self._file is None:
@@ -122,6 +129,7 @@ class FileCollector(Collector):
 
     def collect(self) -> Iterator[Record]:
         self.records = 0
+        self.warnings = []
         for record in self._records(self.file()):
             self.records += 1
             yield record

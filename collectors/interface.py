@@ -65,6 +65,9 @@ class TrackerUser:
     time_zone: str | None = None  # IANA name, e.g. "Asia/Shanghai"
     location: str | None = None  # free text (GitHub profile)
     login: str | None = None
+    # The tracker says this account is not a person: Jira `accountType: "app"`, GitHub
+    # `type: "Bot"` / `is_bot`, GitLab `bot`, ADO service identities. Never located.
+    bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ class WorkItemRecord:
     key: str  # "SPO-1423", "4411", "gh#12"
     kind: str  # Bug, Story, Task, issue, pull_request, ...
     title: str
+    # Pull/merge requests: exactly "merged", "closed" (not merged) or "open", whichever
+    # endpoint the file came from; other items keep the tracker's status as written.
     status: str | None = None
     created_at: datetime | None = None
     resolved_at: datetime | None = None

@@ -4,8 +4,10 @@ pages, or a plain list of issues.
 Per issue: `key`, `fields.summary`, `fields.issuetype.name`, `fields.status.name`,
 `fields.created`, `fields.resolutiondate`, `fields.components[].name`,
 `fields.labels[]`, and user objects in `fields.assignee` / `fields.reporter`:
-`{accountId, displayName, emailAddress, timeZone}`, any of which may be null
-(Server uses `name`/`key` instead of `accountId`).
+`{accountId, accountType, displayName, emailAddress, timeZone}`, any of which
+may be null (Server uses `name`/`key` instead of `accountId`). `accountType:
+"app"` (Automation for Jira, integrations) is a bot: its `timeZone` is the
+site's default, not anybody's location.
 """
 
 from __future__ import annotations
@@ -103,4 +105,6 @@ def _user(fields: Node, key: str) -> TrackerUser | None:
         email=(node.text("emailAddress") or None),
         time_zone=(node.text("timeZone") or None),
         login=node.text("name"),
+        # Cloud: "atlassian" (a person), "app" (automation, integrations), "customer"
+        bot=node.text("accountType") == "app",
     )
