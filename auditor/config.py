@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from auditor.errors import ConfigError
+from collectors.tracker_columns import COLUMNS_BY_KIND
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
 SENSITIVITIES = ("critical", "high", "normal", "low")
@@ -91,11 +92,26 @@ class GitSource(_Strict):
 
 
 class TrackerSource(_Strict):
-    kind: Literal["jira-csv", "jira-json", "ado-csv", "github-json"]
+    kind: Literal["jira-csv", "jira-json", "ado-csv", "github-json", "gitlab-json"]
     path: str
     name: str | None = None  # defaults to the file name
     date_format: str | None = None  # strptime format for locale-dependent dates
-    repo: str | None = None  # github-json: the [[git]] name whose commits `#123` refers to
+    repo: str | None = None  # github-json / gitlab-json: the [[git]] name `#123` / `!12` refer to
+    # CSV kinds: the collector's default column name -> this export's header
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> TrackerSource:
+        known = COLUMNS_BY_KIND.get(self.kind)
+        if self.columns and known is None:
+            raise ValueError(f"[tracker.columns] applies to CSV kinds only, not {self.kind!r}")
+        unknown = [k for k in self.columns if known is not None and k not in known]
+        if unknown:
+            raise ValueError(
+                f"[tracker.columns] key {unknown[0]!r} is not a column {self.kind} reads; "
+                f"known: {', '.join(known or ())}"
+            )
+        return self
 
 
 class RosterColumns(_Strict):
@@ -105,12 +121,16 @@ class RosterColumns(_Strict):
     office: str = "office"
     valid_from: str = "valid_from"
     valid_to: str = "valid_to"
+    account: str = "account"  # optional: DOMAIN\user, joins Azure DevOps Server identities
 
 
 class RosterSource(_Strict):
     path: str
     name: str | None = None
     columns: RosterColumns = RosterColumns()
+    # false: rows that cannot be joined (no e-mail) or placed (no/unknown country) are
+    # skipped with a warning naming their line; true: any such row refuses the file
+    strict: bool = False
 
 
 class Jurisdictions(_Strict):

@@ -97,7 +97,11 @@ def import_trackers(
             continue
         path = loaded.resolve(src.path)
         collector = TRACKER_COLLECTORS[src.kind](
-            path, name=tracker_name(src), display=str(path), date_format=src.date_format
+            path,
+            name=tracker_name(src),
+            display=str(path),
+            date_format=src.date_format,
+            columns=src.columns,
         )
         results.append(import_file(engine, collector))
     return results
@@ -114,7 +118,11 @@ def import_rosters(
             continue
         path = loaded.resolve(src.path)
         collector = RosterCsvCollector(
-            path, name=tracker_name(src), display=str(path), columns=src.columns
+            path,
+            name=tracker_name(src),
+            display=str(path),
+            columns=src.columns,
+            strict=src.strict,
         )
         results.append(import_file(engine, collector))
     return results
@@ -394,6 +402,7 @@ def _write_roster(conn: Connection, source_id: int, entries: list[RosterRecord])
                 "office": entry.office,
                 "valid_from": entry.valid_from,
                 "valid_to": entry.valid_to,
+                "account": entry.account,
             }
             for entry in entries
         ),

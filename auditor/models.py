@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: identity.bot
+SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account
 
 
 def _json(default: Any = None) -> Any:
@@ -175,6 +175,7 @@ class RosterEntry(SQLModel, table=True):
     office: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    account: str | None = None  # Windows account (DOMAIN\user) that on-premises trackers show
 
 
 # --- derived by analyze ----------------------------------------------------

@@ -279,9 +279,9 @@ def _people(
         )
     ]
     roster_people = [
-        RosterPerson(email=e, name=n, line=line)
-        for e, n, line in conn.execute(
-            select(roster.c.email, roster.c.name, roster.c.line).order_by(
+        RosterPerson(email=e, name=n, line=line, account=account)
+        for e, n, line, account in conn.execute(
+            select(roster.c.email, roster.c.name, roster.c.line, roster.c.account).order_by(
                 roster.c.source_id, roster.c.line
             )
         )

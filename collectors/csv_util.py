@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from auditor.errors import InputFormatError
 from collectors.files import (
@@ -106,9 +107,36 @@ class CsvTable:
         self.header = header
         self.rows = rows
         self.encoding = encoding
+        self.mapped: dict[str, str] = {}
         self._index: dict[str, list[int]] = {}
         for position, name in enumerate(header):
             self._index.setdefault(_norm(name), []).append(position)
+
+    def rename(self, columns: Mapping[str, str]) -> None:
+        """Read each default column name from the export header it is mapped to.
+
+        The default name no longer reads a column of that name, so a mapped export
+        never mixes in a same-named column of another meaning.
+        """
+        for default, header in columns.items():
+            positions = self._index.get(_norm(header))
+            if positions is None:
+                raise bad_input(
+                    self.display,
+                    1,
+                    f"column {header!r} (mapped from {default!r} in [tracker.columns]) "
+                    "is not in the header",
+                    header,
+                )
+        moved = {_norm(d): self._index[_norm(h)] for d, h in columns.items()}
+        for default in columns:
+            self._index.pop(_norm(default), None)
+        self._index.update(moved)
+        self.mapped = {_norm(d): h for d, h in columns.items()}
+
+    def shown(self, name: str) -> str:
+        """How messages name a column: the export's header when it was mapped."""
+        return self.mapped.get(_norm(name), name)
 
     def has(self, *names: str) -> bool:
         return any(_norm(n) in self._index for n in names)
@@ -121,7 +149,8 @@ class CsvTable:
         """Every name must be present (each item may be a tuple of alternative spellings)."""
         for name in names:
             if not self.has(name):
-                raise bad_input(self.display, 1, f"required column {name!r} is missing", name)
+                shown = self.shown(name)
+                raise bad_input(self.display, 1, f"required column {shown!r} is missing", shown)
 
     def require_any(self, names: Sequence[str]) -> None:
         if not self.has(*names):
@@ -156,7 +185,22 @@ class CsvTable:
         return found
 
     def error(self, row: CsvRow, field: str, message: str) -> InputFormatError:
-        return bad_input(self.display, row.line, message, field)
+        return bad_input(self.display, row.line, message, self.shown(field))
+
+
+class _Warns(Protocol):
+    def warn(self, where: int | str | None, message: str) -> None: ...
+
+
+def warn_missing(collector: _Warns, table: CsvTable, columns: Iterable[str]) -> None:
+    """A warning for each optional column the export lacks: its field stays empty."""
+    for column in columns:
+        if not table.has(column):
+            collector.warn(
+                1,
+                f"no {table.shown(column)!r} column: that field stays empty "
+                "(map the export's own header in [tracker.columns])",
+            )
 
 
 def _norm(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,8 +101,10 @@ class FileCollector(Collector):
         display: str | None = None,
         data: bytes | None = None,
         date_format: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ):
         self.path = path
+        self.columns = dict(columns or {})  # CSV kinds: default column name -> export header
         self.date_format = date_format  # strptime format for locale-dependent dates, if configured
         self.name = name or path.name
         self.display = display or str(path)

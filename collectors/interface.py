@@ -109,6 +109,7 @@ class RosterRecord:
     valid_from: date | None = None
     valid_to: date | None = None
     line: int = 0
+    account: str | None = None  # DOMAIN\user, for trackers that show no e-mail (ADO Server)
 
 
 Record = CommitRecord | WorkItemRecord | RosterRecord

@@ -4,7 +4,8 @@ Multi-valued fields repeat their column (`Components,Components`, `Labels,...`);
 Server says `Component/s`. People are display names, with account ids in Cloud's
 `Assignee Id` / `Reporter Id` columns: the id is the identity key when present,
 the display name otherwise (as in Jira JSON, where the account id is the key).
-Required columns: `Issue key`, `Summary`.
+Required columns: `Issue key`, `Summary`. Exports in another language or
+from another tool map their headers with `[tracker.columns]`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from collectors.csv_util import CsvRow, CsvTable, read_csv
+from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import DateFormatError, parse_jira
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
@@ -27,8 +28,10 @@ class JiraCsvCollector(FileCollector):
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         table = read_csv(file)
+        table.rename(self.columns)
         self.extra["encoding"] = table.encoding
         table.require(ISSUE_KEY, "Summary")
+        warn_missing(self, table, ("Issue Type", "Status", "Created", "Assignee"))
         seen: dict[str, int] = {}
         for row in table.rows:
             key = table.value(row, ISSUE_KEY)

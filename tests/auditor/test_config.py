@@ -140,7 +140,7 @@ def test_remote_git_paths_are_kept_as_urls(tmp_path: Path) -> None:
             'kind = "jira-csv"',
             'kind = "trello"',
             "auditor.toml:9: field 'tracker[0].kind': Input should be 'jira-csv', 'jira-json', "
-            "'ado-csv' or 'github-json' (got 'trello')",
+            "'ado-csv', 'github-json' or 'gitlab-json' (got 'trello')",
         ),
         # missing required key
         (
