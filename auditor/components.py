@@ -382,7 +382,7 @@ def map_work_items(
             if area:
                 norm = _norm_area(area)
                 matched |= {cid for a, cid in areas if norm == a or norm.startswith(a + "\\")}
-        elif kind.startswith("github"):
+        elif kind.startswith(("github", "gitlab")):  # labels are labels
             for label in item_labels or []:
                 matched |= labels.get(str(label).strip().lower(), set())
         rows += [{"work_item_id": item_id, "component_id": cid} for cid in sorted(matched)]

@@ -206,7 +206,7 @@ def unify(
     nameless: list[IdentityRow] = []
     for row in rows:
         root = uf.find(ident(row.id))
-        if row.kind in ("jira", "ado", "github") and not email_of[row.id]:
+        if row.kind in ("jira", "ado", "github", "gitlab") and not email_of[row.id]:
             nameless.append(row)
             continue
         for name in (row.mapped_name, row.name):

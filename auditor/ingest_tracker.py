@@ -41,6 +41,7 @@ from auditor.store import BATCH_SIZE, bulk_insert, table, transaction, upsert
 from collectors.ado_csv import AdoCsvCollector
 from collectors.files import FileCollector
 from collectors.github_json import GitHubJsonCollector
+from collectors.gitlab_json import GitLabJsonCollector
 from collectors.interface import RosterRecord, TrackerUser, WorkItemRecord
 from collectors.jira_csv import JiraCsvCollector
 from collectors.jira_json import JiraJsonCollector
@@ -51,12 +52,14 @@ TRACKER_COLLECTORS: dict[str, type[FileCollector]] = {
     "jira-json": JiraJsonCollector,
     "ado-csv": AdoCsvCollector,
     "github-json": GitHubJsonCollector,
+    "gitlab-json": GitLabJsonCollector,
 }
 IDENTITY_KINDS = {
     "jira-csv": "jira",
     "jira-json": "jira",
     "ado-csv": "ado",
     "github-json": "github",
+    "gitlab-json": "gitlab",
 }
 ROSTER_KIND = "roster"
 _IDENTITY_FIELDS = ("name", "email", "time_zone", "location_text", "login")
