@@ -116,3 +116,16 @@ def test_jira_automation_app_is_a_bot_and_stored_as_one(engine: Engine, tmp_path
         ("Automation for Jira", 1),
         ("Li Na", 0),
     ]
+
+
+def test_jira_single_issue_is_read_and_an_error_response_refused(tmp_path: Path) -> None:
+    path = tmp_path / "issue.json"
+    path.write_text(
+        '{"id": "10423", "key": "SPO-1423", "fields": {"summary": "Harden NTLM fallback"}}'
+    )
+    [item] = JiraJsonCollector(path).collect()
+    assert (item.key, item.title) == ("SPO-1423", "Harden NTLM fallback")
+    path.write_text('{"errorMessages": ["Issue does not exist"], "errors": {}}')
+    with pytest.raises(InputFormatError) as caught:
+        list(JiraJsonCollector(path, display="issue.json").collect())
+    assert str(caught.value).endswith("keys found: errorMessages, errors")
