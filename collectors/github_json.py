@@ -38,7 +38,7 @@ from typing import ClassVar
 from collectors.dates import DateFormatError, parse_iso
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, ReviewRecord, TrackerUser, WorkItemRecord
-from collectors.json_util import Node, load_json
+from collectors.json_util import Node, json_kind, load_json
 
 _REPO_URL = re.compile(r"(?:api\.github\.com/repos/|github\.com/)([\w.-]+/[\w.-]+?)(?:/|$)")
 _REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -133,7 +133,7 @@ def _other_shape(root: Node) -> tuple[list[tuple[Node, bool]], str | None]:
             )
         return entries, None
     if not isinstance(value, dict):
-        raise root.error(f"expected an object or an array, got {_kind_of(value)}")
+        raise root.error(f"expected an object or an array, got {json_kind(value)}")
     if "number" in value:
         return [(root, False)], None
     if "items" in value:
@@ -196,16 +196,6 @@ def connection(node: Node, key: str) -> Iterator[Node]:
 def _looks_like_review(value: dict[str, object]) -> bool:
     return "state" in value and any(
         k in value for k in ("submitted_at", "submittedAt", "commit_id")
-    )
-
-
-def _kind_of(value: object) -> str:
-    return (
-        "a string"
-        if isinstance(value, str)
-        else "a number"
-        if isinstance(value, int | float)
-        else "null"
     )
 
 

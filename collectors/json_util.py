@@ -216,7 +216,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.error(f"expected an object, got {_kind(value)}", key)
+            raise self.error(f"expected an object, got {json_kind(value)}", key)
         return self.child(key)
 
     def items(self, key: str | None = None) -> Iterator[Node]:
@@ -225,7 +225,7 @@ class Node:
         if node.value is None:
             return iter(())
         if not isinstance(node.value, list):
-            raise node.error(f"expected an array, got {_kind(node.value)}")
+            raise node.error(f"expected an array, got {json_kind(node.value)}")
         return (node.child(i) for i in range(len(node.value)))
 
     def text(self, key: str, *, required: bool = False) -> str | None:
@@ -233,7 +233,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.error(f"expected a string, got {_kind(value)}", key)
+            raise self.error(f"expected a string, got {json_kind(value)}", key)
         if required and not value.strip():
             raise self.error("must not be empty", key)
         return value
@@ -243,19 +243,19 @@ class Node:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(f"expected an integer, got {_kind(value)}", key)
+            raise self.error(f"expected an integer, got {json_kind(value)}", key)
         return value
 
     def _get(self, key: str, required: bool) -> Any:
         if not isinstance(self.value, dict):
-            raise self.error(f"expected an object, got {_kind(self.value)}")
+            raise self.error(f"expected an object, got {json_kind(self.value)}")
         value = self.value.get(key)
         if value is None and required:
             raise self.error(f"required key {key!r} is missing", key)
         return value
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
