@@ -91,8 +91,9 @@ def _repo_roots(loaded: LoadedConfig) -> dict[str, Path]:
 
 # `.../<repo>/tree/<ref>/<dir>/` (GitHub, Bitbucket) or `.../<repo>/-/tree/<ref>/<dir>/` (GitLab)
 _SOURCE_LOCATION = re.compile(r"/([^/]+)/(?:-/)?(?:tree|blob)/[^/]+(?:/(.*))?$")
-# Backstage aliases beyond this many are an expansion attack, not a catalog.
-MAX_YAML_ALIASES = 100
+# A catalog whose aliases would expand it beyond this many nodes is an expansion attack
+# ("billion laughs"), not a catalog: 100 aliases nested 9 wide already make 9**10 nodes.
+MAX_YAML_EXPANDED_NODES = 100_000
 
 
 def _source_location_path(annotation: str, repo_name: str) -> str | None:
@@ -129,13 +130,35 @@ class EntityRef:
         )
 
 
-def _yaml_aliases(text: str) -> int:
-    """The number of alias uses, from the event stream (no node is built or expanded)."""
-    return sum(
-        1
-        for event in yaml.parse(text, Loader=yaml.SafeLoader)
-        if isinstance(event, yaml.AliasEvent)
-    )
+def _yaml_expanded_nodes(text: str, limit: int) -> int:
+    """How many nodes the documents would have with every alias expanded, up to `limit + 1`.
+
+    Composing keeps an alias as a second reference to one node, so this costs one pass
+    over the file's own nodes (sizes memoised per node); no Python object is built.
+    """
+    sizes: dict[int, int] = {}
+    total = 0
+    for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        stack: list[tuple[yaml.Node, bool]] = [(document, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if id(node) in sizes:
+                continue
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            if children_done or not children:
+                size = 1 + sum(sizes.get(id(c), 0) for c in children)
+                sizes[id(node)] = min(size, limit + 1)
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+        total = min(total + sizes[id(document)], limit + 1)
+        if total > limit:
+            break
+    return total
 
 
 def _catalog_globs(
@@ -168,14 +191,16 @@ def _catalog_globs(
             if text is None:
                 continue
             try:
-                aliases = _yaml_aliases(text)
-                if aliases > MAX_YAML_ALIASES:
+                if _yaml_expanded_nodes(text, MAX_YAML_EXPANDED_NODES) > MAX_YAML_EXPANDED_NODES:
                     warnings.append(
-                        f"{repo}:{relative}: {aliases} YAML aliases, over the limit of "
-                        f"{MAX_YAML_ALIASES} (an alias expansion bomb?), skipped"
+                        f"{repo}:{relative}: YAML aliases expand to over "
+                        f"{MAX_YAML_EXPANDED_NODES:,} nodes (an alias expansion bomb?), skipped"
                     )
                     continue
                 documents = list(yaml.safe_load_all(text))
+            except RecursionError:
+                warnings.append(f"{repo}:{relative}: YAML nested too deeply, skipped")
+                continue
             except yaml.YAMLError as exc:
                 warnings.append(
                     f"{repo}:{relative}: not valid YAML, skipped ({exc.__class__.__name__})"

@@ -9,7 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from auditor.codeowners import CodeOwnersMatcher, parse_codeowners
-from auditor.components import MAX_YAML_ALIASES, EntityRef, _source_location_path
+from auditor.components import (
+    MAX_YAML_EXPANDED_NODES,
+    EntityRef,
+    _source_location_path,
+    _yaml_expanded_nodes,
+)
 from auditor.resolve import resolve_all
 from tests.auditor.resolve_support import write_config
 from tests.auditor.test_components import ANN, _history, _mapping
@@ -161,7 +166,18 @@ backstage = ["bomb"]
     summary = resolve_all(engine, loaded, date(2025, 12, 31))
     assert _mapping(engine)["Gateway"] == {"services/gateway/main.go"}
     assert (
-        "server:bomb/catalog-info.yaml: 109 YAML aliases, over the limit of "
-        f"{MAX_YAML_ALIASES} (an alias expansion bomb?), skipped"
+        "server:bomb/catalog-info.yaml: YAML aliases expand to over 100,000 nodes "
+        "(an alias expansion bomb?), skipped"
     ) in summary.warnings
     assert "Backstage component 'bomb' not found in any catalog-info.yaml" in summary.warnings
+
+
+def test_yaml_expansion_is_counted_without_expanding() -> None:
+    # 99 aliases, 9 wide and 11 deep: few aliases, 9**11 nodes once expanded
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 12)]
+    text = "\n".join(lines) + "\n"
+    assert text.count("*") == 99
+    assert _yaml_expanded_nodes(text, MAX_YAML_EXPANDED_NODES) == MAX_YAML_EXPANDED_NODES + 1
+    plain = "kind: Component\nmetadata: {name: a, tags: [x, y]}\n---\nkind: API\n"
+    assert _yaml_expanded_nodes(plain, MAX_YAML_EXPANDED_NODES) == 14
