@@ -40,7 +40,7 @@ class Source(SQLModel, table=True):
     __tablename__ = "source"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
-    kind: str  # git | jira-csv | jira-json | ado-csv | github-json | roster
+    kind: str  # git | jira-csv | jira-json | ado-csv | github-json | gitlab-json | roster
     location: str
     ref: str | None = None  # git: the branch mined
     head: str | None = None  # git: last mined commit on `ref`
