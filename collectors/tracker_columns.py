@@ -41,3 +41,34 @@ COLUMNS_BY_KIND: Mapping[str, tuple[str, ...]] = {
     "jira-csv": JIRA_COLUMNS,
     "ado-csv": ADO_COLUMNS,
 }
+
+# Jira's own headers in the languages its exports are most often written in (Cloud, user
+# language). Recognised only when the export has neither "Issue key" nor a configured
+# mapping and both the key and summary headers of one language: then that language's
+# headers are read. Other languages: `[tracker.columns]`.
+JIRA_HEADERS_BY_LANGUAGE: Mapping[str, Mapping[str, str]] = {
+    "Spanish": {
+        "Issue key": "Clave de incidencia",
+        "Summary": "Resumen",
+        "Issue Type": "Tipo de incidencia",
+        "Status": "Estado",
+        "Created": "Creada",
+        "Resolved": "Resuelta",
+        "Assignee": "Responsable",
+        "Reporter": "Informador",
+        "Components": "Componentes",
+        "Labels": "Etiquetas",
+    },
+    "German": {
+        "Issue key": "Schlüssel",
+        "Summary": "Zusammenfassung",
+        "Issue Type": "Vorgangstyp",
+        "Status": "Status",
+        "Created": "Erstellt",
+        "Resolved": "Erledigt",
+        "Assignee": "Bearbeiter",
+        "Reporter": "Autor",
+        "Components": "Komponenten",
+        "Labels": "Stichwörter",
+    },
+}

@@ -54,9 +54,26 @@ def test_spanish_jira_export_is_read_through_tracker_columns(
     assert first.assignee is not None and first.assignee.key == "712020:9f1c"
 
 
-def test_unmapped_spanish_export_is_refused_naming_the_column() -> None:
+def test_spanish_headers_are_recognised_without_a_mapping() -> None:
+    collector = JiraCsvCollector(fixture("jira_csv/cloud_es.csv"), display="es.csv")
+    first, _second = collector.collect()
+    assert (first.key, first.status, first.components) == (
+        "SPO-1423",
+        "Listo",
+        ("Collab OnPrem", "Auth"),
+    )
+    assert first.created_at == datetime(2024, 4, 12, 9, 41, tzinfo=UTC)
+    # the id columns are not in the built-in table: people are keyed by display name
+    assert first.assignee is not None and first.assignee.key == "Wei Zhang"
+    assert collector.warnings == ["es.csv:1: headers read as Jira's Spanish ones"]
+    assert collector.source_info().extra["header_language"] == "Spanish"
+
+
+def test_an_unknown_language_is_refused_naming_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "fr.csv"
+    path.write_text("Clé,Résumé\nSPO-1,x\n", encoding="utf-8")
     with pytest.raises(InputFormatError, match="required column 'Issue key' is missing"):
-        list(JiraCsvCollector(fixture("jira_csv/cloud_es.csv")).collect())
+        list(JiraCsvCollector(path).collect())
 
 
 def test_a_mapped_header_missing_from_the_export_is_refused() -> None:
