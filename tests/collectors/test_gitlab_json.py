@@ -68,3 +68,18 @@ def test_unknown_shape_and_state_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputFormatError, match=r"gl.json:\$\[0\]\.state: .*unknown state"):
         list(GitLabJsonCollector(path, display="gl.json").collect())
+
+
+def test_merge_request_shas_link_to_commits(engine: Engine, tmp_path: Path) -> None:
+    from auditor.links import link_commits
+    from tests.collectors.test_links import _links, _setup
+
+    loaded = _setup(
+        engine, tmp_path, trackers=[{"kind": "gitlab-json", "fixture": "gitlab_json/project.json"}]
+    )
+    link_commits(engine, loaded)
+    assert _links(engine) == {
+        ("3", "contoso/platform/gateway!5", "merge_commit"),
+        ("4", "contoso/platform/gateway!5", "head_commit"),
+        ("6", "contoso/platform/gateway!6", "head_commit"),
+    }
