@@ -39,10 +39,15 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from auditor import models
+from auditor.codeowners import (
+    CODEOWNERS_LOCATIONS,
+    CodeOwnersMatcher,
+    CodeOwnersRule,
+    parse_codeowners,
+)
 from auditor.config import LoadedConfig
 from auditor.store import table
 
-CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_IMPORT_BYTES = 1_000_000
 _CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
 
@@ -60,32 +65,11 @@ class ComponentDraft:
     codeowners: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class CodeOwnersRule:
-    pattern: str
-    owners: tuple[str, ...]
-    line: int
-
-
 @dataclass
 class ComponentPlan:
     components: list[ComponentDraft]
     codeowners: dict[str, list[CodeOwnersRule]]  # repo name -> rules
     warnings: list[str]
-
-
-def parse_codeowners(text: str) -> list[CodeOwnersRule]:
-    """Rules in file order; a pattern without owners clears ownership (last match wins)."""
-    rules = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"(?<!\\)#.*$", "", raw).strip()
-        if not line:
-            continue
-        parts = line.split()
-        pattern = parts[0].replace("\\#", "#")
-        owners = tuple(p.lower() for p in parts[1:])
-        rules.append(CodeOwnersRule(pattern, owners, number))
-    return rules
 
 
 def _read_small(path: Path) -> str | None:
@@ -105,12 +89,76 @@ def _repo_roots(loaded: LoadedConfig) -> dict[str, Path]:
     return roots
 
 
+# `.../<repo>/tree/<ref>/<dir>/` (GitHub, Bitbucket) or `.../<repo>/-/tree/<ref>/<dir>/` (GitLab)
+_SOURCE_LOCATION = re.compile(r"/([^/]+)/(?:-/)?(?:tree|blob)/[^/]+(?:/(.*))?$")
+# A catalog whose aliases would expand it beyond this many nodes is an expansion attack
+# ("billion laughs"), not a catalog: 100 aliases nested 9 wide already make 9**10 nodes.
+MAX_YAML_EXPANDED_NODES = 100_000
+
+
 def _source_location_path(annotation: str, repo_name: str) -> str | None:
-    """'url:https://host/org/repo/tree/main/src/x/' → 'src/x' when it names this repository."""
-    match = re.search(r"/([^/]+)/(?:tree|blob)/[^/]+/(.*)$", annotation.strip())
+    """'url:https://host/org/repo/tree/main/src/x/' → 'src/x' when it names this repository.
+
+    GitLab's `https://host/group/repo/-/tree/main/src/x/` reads the same; a location at
+    the ref itself (`.../tree/main/`) is the whole repository, ''.
+    """
+    match = _SOURCE_LOCATION.search(annotation.strip())
     if not match or match.group(1).removesuffix(".git") != repo_name:
         return None
-    return match.group(2).strip("/")
+    return (match.group(2) or "").strip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """`[kind:][namespace/]name`, as Backstage refers to entities; kind defaults to component."""
+
+    kind: str
+    namespace: str | None  # None: any namespace (a bare name)
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> EntityRef:
+        kind, _, rest = text.strip().rpartition(":") if ":" in text else ("", "", text.strip())
+        namespace, _, name = rest.rpartition("/")
+        return cls((kind or "component").lower(), namespace.lower() or None, name.lower())
+
+    def matches(self, kind: str, namespace: str, name: str) -> bool:
+        return (
+            kind.lower() == self.kind
+            and name.lower() == self.name
+            and (self.namespace is None or namespace.lower() == self.namespace)
+        )
+
+
+def _yaml_expanded_nodes(text: str, limit: int) -> int:
+    """How many nodes the documents would have with every alias expanded, up to `limit + 1`.
+
+    Composing keeps an alias as a second reference to one node, so this costs one pass
+    over the file's own nodes (sizes memoised per node); no Python object is built.
+    """
+    sizes: dict[int, int] = {}
+    total = 0
+    for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        stack: list[tuple[yaml.Node, bool]] = [(document, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if id(node) in sizes:
+                continue
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            if children_done or not children:
+                size = 1 + sum(sizes.get(id(c), 0) for c in children)
+                sizes[id(node)] = min(size, limit + 1)
+                continue
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+        total = min(total + sizes[id(document)], limit + 1)
+        if total > limit:
+            break
+    return total
 
 
 def _catalog_globs(
@@ -143,7 +191,16 @@ def _catalog_globs(
             if text is None:
                 continue
             try:
+                if _yaml_expanded_nodes(text, MAX_YAML_EXPANDED_NODES) > MAX_YAML_EXPANDED_NODES:
+                    warnings.append(
+                        f"{repo}:{relative}: YAML aliases expand to over "
+                        f"{MAX_YAML_EXPANDED_NODES:,} nodes (an alias expansion bomb?), skipped"
+                    )
+                    continue
                 documents = list(yaml.safe_load_all(text))
+            except RecursionError:
+                warnings.append(f"{repo}:{relative}: YAML nested too deeply, skipped")
+                continue
             except yaml.YAMLError as exc:
                 warnings.append(
                     f"{repo}:{relative}: not valid YAML, skipped ({exc.__class__.__name__})"
@@ -152,19 +209,27 @@ def _catalog_globs(
             folder = str(PurePosixPath(relative).parent)
             for doc in documents:
                 glob = _catalog_glob(doc, repo, folder)
-                if glob is not None:
-                    name, pattern = glob
-                    if name.lower() in wanted:
-                        found[name.lower()].append(f"{repo}:{pattern}")
+                if glob is None:
+                    continue
+                namespace, name, pattern = glob
+                for ref in wanted:
+                    if EntityRef.parse(ref).matches("component", namespace, name):
+                        found[ref].append(f"{repo}:{pattern}")
     return found
 
 
-def _catalog_glob(doc: Any, repo: str, folder: str) -> tuple[str, str] | None:
-    if not isinstance(doc, dict) or str(doc.get("kind", "")).lower() != "component":
+def _catalog_glob(doc: Any, repo: str, folder: str) -> tuple[str, str, str] | None:
+    """(namespace, name, glob) of a Component entity; anything not a string is ignored."""
+    if not isinstance(doc, dict):
+        return None
+    kind = doc.get("kind")
+    if not isinstance(kind, str) or kind.lower() != "component":
         return None
     metadata = doc.get("metadata")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
         return None
+    namespace = metadata.get("namespace")
+    namespace = namespace if isinstance(namespace, str) and namespace else "default"
     annotations = metadata.get("annotations")
     target = None
     if isinstance(annotations, dict):
@@ -173,7 +238,12 @@ def _catalog_glob(doc: Any, repo: str, folder: str) -> tuple[str, str] | None:
             target = _source_location_path(location, repo)
     if target is None:
         target = "" if folder in ("", ".") else folder
-    return metadata["name"], (f"/{target}/**" if target else "/**")
+    return namespace, metadata["name"], (f"/{_glob_escape(target)}/**" if target else "/**")
+
+
+def _glob_escape(folder: str) -> str:
+    """A folder name from a repository as a literal gitignore path (no wildcards of its own)."""
+    return re.sub(r"([*?\[\]!\\])", r"\\\1", folder)
 
 
 def plan_components(loaded: LoadedConfig, conn: Connection) -> ComponentPlan:
@@ -189,7 +259,15 @@ def plan_components(loaded: LoadedConfig, conn: Connection) -> ComponentPlan:
                 if text is not None:
                     codeowners[repo] = parse_codeowners(text)
                     break
-    wanted_catalog = {n.lower() for c in loaded.config.components for n in c.backstage}
+        known_owners = {o for rules in codeowners.values() for r in rules for o in r.owners}
+        for comp in loaded.config.components:
+            for owner in comp.codeowners:
+                if owner.lower() not in known_owners:
+                    warnings.append(
+                        f"component {comp.name!r}: owner {owner!r} is in no CODEOWNERS rule "
+                        f"({', '.join(CODEOWNERS_LOCATIONS)} of local repositories)"
+                    )
+    wanted_catalog = {n.strip().lower() for c in loaded.config.components for n in c.backstage}
     catalog = _catalog_globs(conn, roots, wanted_catalog, warnings)
     for name in sorted(wanted_catalog - set(catalog)):
         warnings.append(f"Backstage component {name!r} not found in any catalog-info.yaml")
@@ -198,7 +276,7 @@ def plan_components(loaded: LoadedConfig, conn: Connection) -> ComponentPlan:
         paths = list(comp.paths)
         origin = "config"
         for name in comp.backstage:
-            paths += [p for p in catalog.get(name.lower(), []) if p not in paths]
+            paths += [p for p in catalog.get(name.strip().lower(), []) if p not in paths]
             origin = "backstage" if not comp.paths else origin
         if comp.codeowners and not comp.paths and not comp.backstage:
             origin = "codeowners"
@@ -271,28 +349,22 @@ def map_paths(
         for comp in plan.components:
             globs = [g for r, _, g in (p.partition(":") for p in comp.paths) if r == repo]
             if globs:
-                specs.append((component_ids[comp.name], pathspec.GitIgnoreSpec.from_lines(globs)))
+                spec = pathspec.GitIgnoreSpec.from_lines(globs, backend="re2")
+                specs.append((component_ids[comp.name], spec))
         owned: list[tuple[int, set[str]]] = [
             (component_ids[c.name], set(c.codeowners)) for c in plan.components if c.codeowners
         ]
         rules = plan.codeowners.get(repo, [])
-        owners_spec = (
-            # Plain gitignore patterns, not GitIgnoreSpec: CODEOWNERS has no "excluded parent
-            # directory" rule, and check_file must report the last matching rule.
-            pathspec.PathSpec.from_lines("gitignore", [r.pattern for r in rules])
-            if rules and owned
-            else None
-        )
-        if not specs and owners_spec is None:
+        owners_of = CodeOwnersMatcher(rules) if rules and owned else None
+        if not specs and owners_of is None:
             continue
         if changed is None:
             changed = changed_paths(conn)
         for path_id, path in changed.by_source.get(source_id, []):
             matched = {cid for cid, spec in specs if spec.match_file(path)}
-            if owners_spec is not None:
-                result = owners_spec.check_file(path)
-                if result.include and result.index is not None:
-                    owners = set(rules[result.index].owners)
+            if owners_of is not None:
+                owners = owners_of.owners(path)
+                if owners:
                     matched |= {cid for cid, wanted in owned if owners & wanted}
             rows += [
                 {"source_id": source_id, "path_id": path_id, "component_id": cid}
@@ -335,7 +407,7 @@ def map_work_items(
             if area:
                 norm = _norm_area(area)
                 matched |= {cid for a, cid in areas if norm == a or norm.startswith(a + "\\")}
-        elif kind.startswith("github"):
+        elif kind.startswith(("github", "gitlab")):  # labels are labels
             for label in item_labels or []:
                 matched |= labels.get(str(label).strip().lower(), set())
         rows += [{"work_item_id": item_id, "component_id": cid} for cid in sorted(matched)]

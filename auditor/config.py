@@ -31,11 +31,12 @@ from pydantic import (
 )
 
 from auditor.errors import ConfigError
+from collectors.tracker_columns import COLUMNS_BY_KIND
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
 SENSITIVITIES = ("critical", "high", "normal", "low")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-TRACKER_FILE_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json")
+TRACKER_FILE_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json", "gitlab-json")
 TRACKER_API_KINDS = ("github-api", "jira-api", "ado-api")
 TRACKER_KINDS = (*TRACKER_FILE_KINDS, *TRACKER_API_KINDS)
 
@@ -124,12 +125,19 @@ def _api_url_problem(value: str) -> str | None:
 
 class TrackerSource(_Strict):
     kind: Literal[
-        "jira-csv", "jira-json", "ado-csv", "github-json", "github-api", "jira-api", "ado-api"
+        "jira-csv",
+        "jira-json",
+        "ado-csv",
+        "github-json",
+        "gitlab-json",
+        "github-api",
+        "jira-api",
+        "ado-api",
     ]
     path: str | None = None  # the export file (file kinds only)
     name: str | None = None  # defaults to the file name (API kinds: see `default_name`)
     date_format: str | None = None  # strptime format for locale-dependent dates
-    # github-json: the [[git]] name whose commits `#123` refers to;
+    # github-json / gitlab-json: the [[git]] name whose commits `#123` / `!12` refer to;
     # github-api: the GitHub repository, "owner/name".
     repo: str | None = None
     git: str | None = None  # github-api: the [[git]] name whose commits `#123` refers to
@@ -141,6 +149,8 @@ class TrackerSource(_Strict):
     organization_url: str | None = None  # ado-api
     project: str | None = None
     wiql: str | None = None
+    # CSV kinds: the collector's default column name -> this export's header
+    columns: dict[str, str] = Field(default_factory=dict)
 
     @property
     def is_api(self) -> bool:
@@ -205,6 +215,19 @@ class TrackerSource(_Strict):
             raise ValueError("jql: leave out ORDER BY; the collector orders by 'updated' itself")
         return self
 
+    @model_validator(mode="after")
+    def _known_columns(self) -> TrackerSource:
+        known = COLUMNS_BY_KIND.get(self.kind)
+        if self.columns and known is None:
+            raise ValueError(f"[tracker.columns] applies to CSV kinds only, not {self.kind!r}")
+        unknown = [k for k in self.columns if known is not None and k not in known]
+        if unknown:
+            raise ValueError(
+                f"[tracker.columns] key {unknown[0]!r} is not a column {self.kind} reads; "
+                f"known: {', '.join(known or ())}"
+            )
+        return self
+
 
 class RosterColumns(_Strict):
     email: str = "email"
@@ -213,12 +236,16 @@ class RosterColumns(_Strict):
     office: str = "office"
     valid_from: str = "valid_from"
     valid_to: str = "valid_to"
+    account: str = "account"  # optional: DOMAIN\user, joins Azure DevOps Server identities
 
 
 class RosterSource(_Strict):
     path: str
     name: str | None = None
     columns: RosterColumns = RosterColumns()
+    # false: rows that cannot be joined (no e-mail) or placed (no/unknown country) are
+    # skipped with a warning naming their line; true: any such row refuses the file
+    strict: bool = False
 
 
 class Jurisdictions(_Strict):

@@ -8,6 +8,7 @@ under these links, all case-insensitive:
 - a roster e-mail;
 - a GitHub noreply address (`123+login@users.noreply.github.com` or
   `login@users.noreply.github.com`) and the GitHub account `login`;
+- an Azure DevOps Server account (`DOMAIN\\user`) and a roster row's `account`;
 - `[identity] merge` groups from the configuration;
 - a tracker account without e-mail (Jira CSV knows display names only) joins
   the one person carrying that display name, only when exactly one person
@@ -72,6 +73,7 @@ class IdentityRow:
     mapped_email: str | None = None
     login: str | None = None
     commits: int = 0  # commits authored under this identity (to pick the primary e-mail)
+    bot: bool = False  # the tracker flagged the account as an app, bot or service identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class RosterPerson:
     email: str
     name: str
     line: int = 0
+    account: str | None = None  # DOMAIN\user
 
 
 @dataclass
@@ -113,6 +116,8 @@ def noreply_login(email: str | None) -> str | None:
 
 
 def is_bot(row: IdentityRow, patterns: Sequence[str] = ()) -> bool:
+    if row.bot:
+        return True
     texts = [t for t in (row.name, row.mapped_name, row.login) if t]
     emails = [e for e in (normal_email(row.email), normal_email(row.mapped_email)) if e]
     if any(t.lower().endswith("[bot]") for t in texts) or any("[bot]@" in e for e in emails):
@@ -180,10 +185,14 @@ def unify(
             login = (row.login or row.key).strip().lower()
             if login:
                 uf.union(node, f"g:{login}")
+        if row.kind == "ado" and row.login and "\\" in row.login:
+            uf.union(node, f"a:{row.login.strip().lower()}")
     for entry in roster_rows:
         roster_email = normal_email(entry.email)
         if roster_email:
             uf.union(f"r:{roster_email}", f"e:{roster_email}")
+            if entry.account and "\\" in entry.account:
+                uf.union(f"r:{roster_email}", f"a:{entry.account.strip().lower()}")
     for merge_group in config.merge:
         merged = [e for e in (normal_email(x) for x in merge_group) if e]
         for other in merged[1:]:
@@ -197,7 +206,7 @@ def unify(
     nameless: list[IdentityRow] = []
     for row in rows:
         root = uf.find(ident(row.id))
-        if row.kind in ("jira", "ado", "github") and not email_of[row.id]:
+        if row.kind in ("jira", "ado", "github", "gitlab") and not email_of[row.id]:
             nameless.append(row)
             continue
         for name in (row.mapped_name, row.name):

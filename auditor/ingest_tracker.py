@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, select, update
+from sqlalchemy import Engine, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -41,6 +41,7 @@ from auditor.store import BATCH_SIZE, bulk_insert, table, transaction, upsert
 from collectors.ado_csv import AdoCsvCollector
 from collectors.files import FileCollector
 from collectors.github_json import GitHubJsonCollector
+from collectors.gitlab_json import GitLabJsonCollector
 from collectors.interface import RosterRecord, TrackerUser, WorkItemRecord
 from collectors.jira_csv import JiraCsvCollector
 from collectors.jira_json import JiraJsonCollector
@@ -51,12 +52,14 @@ TRACKER_COLLECTORS: dict[str, type[FileCollector]] = {
     "jira-json": JiraJsonCollector,
     "ado-csv": AdoCsvCollector,
     "github-json": GitHubJsonCollector,
+    "gitlab-json": GitLabJsonCollector,
 }
 IDENTITY_KINDS = {
     "jira-csv": "jira",
     "jira-json": "jira",
     "ado-csv": "ado",
     "github-json": "github",
+    "gitlab-json": "gitlab",
 }
 ROSTER_KIND = "roster"
 _IDENTITY_FIELDS = ("name", "email", "time_zone", "location_text", "login")
@@ -77,8 +80,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: bool = False  # same bytes as the last import: nothing read or written
-    encoding: str | None = None  # CSV: "utf-8" or "cp1252"
+    encoding: str | None = None  # CSV: "utf-8", "utf-16" or "cp1252"
     note: str | None = None  # API sources: requests, pages, retries, rate-limit waits
+    # Said once to the user by `collect`: rows skipped, columns ignored, an empty export.
+    warnings: tuple[str, ...] = ()
 
 
 def tracker_name(source: TrackerSource | RosterSource) -> str:
@@ -99,7 +104,11 @@ def import_trackers(
         assert src.path is not None
         path = loaded.resolve(src.path)
         collector = TRACKER_COLLECTORS[src.kind](
-            path, name=tracker_name(src), display=str(path), date_format=src.date_format
+            path,
+            name=tracker_name(src),
+            display=str(path),
+            date_format=src.date_format,
+            columns=src.columns,
         )
         results.append(import_file(engine, collector))
     return results
@@ -116,7 +125,11 @@ def import_rosters(
             continue
         path = loaded.resolve(src.path)
         collector = RosterCsvCollector(
-            path, name=tracker_name(src), display=str(path), columns=src.columns
+            path,
+            name=tracker_name(src),
+            display=str(path),
+            columns=src.columns,
+            strict=src.strict,
         )
         results.append(import_file(engine, collector))
     return results
@@ -164,6 +177,10 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
         )
     records = list(collector.collect())  # everything parsed before anything is written
     info = collector.source_info()
+    warnings = list(collector.warnings)
+    if not records:
+        what = "roster rows" if kind == ROSTER_KIND else "work items"
+        warnings.append(f"{collector.display}: no {what} in this file")
     with transaction(engine) as conn:
         source_id = _upsert_source(conn, collector.name, kind, str(collector.path), info.extra)
         if kind == ROSTER_KIND:
@@ -187,6 +204,7 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
         updated=updated,
         unchanged=unchanged,
         encoding=info.extra.get("encoding"),
+        warnings=tuple(warnings),
     )
 
 
@@ -225,12 +243,23 @@ def upsert_identities(
     tbl = table(models.Identity)
     if not rows:
         return {}
-    full = [{"kind": kind, **{f: row.get(f) for f in ("key", *_IDENTITY_FIELDS)}} for row in rows]
+    full = [
+        {
+            "kind": kind,
+            **{f: row.get(f) for f in ("key", *_IDENTITY_FIELDS)},
+            "bot": bool(row.get("bot")),
+        }
+        for row in rows
+    ]
     for start in range(0, len(full), BATCH_SIZE):
         stmt = _dialect_insert(conn, tbl)
         stmt = stmt.on_conflict_do_update(
             index_elements=["kind", "key"],
-            set_={f: func.coalesce(stmt.excluded[f], tbl.c[f]) for f in _IDENTITY_FIELDS},
+            set_={
+                **{f: func.coalesce(stmt.excluded[f], tbl.c[f]) for f in _IDENTITY_FIELDS},
+                # once any export said "bot", a file that does not say it keeps the flag
+                "bot": or_(stmt.excluded.bot, tbl.c.bot),
+            },
         )
         conn.execute(stmt, full[start : start + BATCH_SIZE])
     keys = [row["key"] for row in full]
@@ -250,6 +279,7 @@ def _user_row(user: TrackerUser) -> dict[str, Any]:
         "time_zone": user.time_zone,
         "location_text": user.location,
         "login": user.login,
+        "bot": user.bot,
     }
 
 
@@ -264,6 +294,7 @@ def _people(items: Iterable[WorkItemRecord]) -> list[dict[str, Any]]:
             known = merged.setdefault(user.key, row)
             for field in _IDENTITY_FIELDS:
                 known[field] = known[field] or row[field]
+            known["bot"] = known["bot"] or row["bot"]
     return list(merged.values())
 
 
@@ -378,6 +409,7 @@ def _write_roster(conn: Connection, source_id: int, entries: list[RosterRecord])
                 "office": entry.office,
                 "valid_from": entry.valid_from,
                 "valid_to": entry.valid_to,
+                "account": entry.account,
             }
             for entry in entries
         ),

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account
 
 
 def _json(default: Any = None) -> Any:
@@ -40,7 +40,7 @@ class Source(SQLModel, table=True):
     __tablename__ = "source"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
-    kind: str  # git | jira-csv | jira-json | ado-csv | github-json | roster
+    kind: str  # git | jira-csv | jira-json | ado-csv | github-json | gitlab-json | roster
     location: str
     ref: str | None = None  # git: the branch mined
     head: str | None = None  # git: last mined commit on `ref`
@@ -64,6 +64,7 @@ class Identity(SQLModel, table=True):
     time_zone: str | None = None  # tracker profile zone (IANA)
     location_text: str | None = None  # GitHub profile location
     login: str | None = None
+    bot: bool = False  # the tracker says so (Jira app, GitHub Bot, ADO service identity)
 
 
 class Commit(SQLModel, table=True):
@@ -174,6 +175,7 @@ class RosterEntry(SQLModel, table=True):
     office: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    account: str | None = None  # Windows account (DOMAIN\user) that on-premises trackers show
 
 
 # --- derived by analyze ----------------------------------------------------

@@ -262,6 +262,7 @@ def _people(
             mapped_email=r.mapped_email,
             login=r.login,
             commits=int(counts.get(r.id, 0)),
+            bot=bool(r.bot),
         )
         for r in conn.execute(
             select(
@@ -273,13 +274,14 @@ def _people(
                 ident.c.mapped_name,
                 ident.c.mapped_email,
                 ident.c.login,
+                ident.c.bot,
             )
         )
     ]
     roster_people = [
-        RosterPerson(email=e, name=n, line=line)
-        for e, n, line in conn.execute(
-            select(roster.c.email, roster.c.name, roster.c.line).order_by(
+        RosterPerson(email=e, name=n, line=line, account=account)
+        for e, n, line, account in conn.execute(
+            select(roster.c.email, roster.c.name, roster.c.line, roster.c.account).order_by(
                 roster.c.source_id, roster.c.line
             )
         )
@@ -364,6 +366,8 @@ def _evidence(
 
     ident = table(models.Identity)
     default_zones = set(loaded.config.identity.tracker_default_zones)
+    # a bot's profile zone is its site's default or its operator's, never a person's place
+    bot_people = {person_ids[d.key] for d in drafts if d.bot}
     facts = []
     for iid, email, mapped, zone, location in conn.execute(
         select(
@@ -375,7 +379,7 @@ def _evidence(
         )
     ):
         person = identity_person.get(iid)
-        if person is None:
+        if person is None or person in bot_people:
             continue
         emails = tuple(sorted({e for e in (normal_email(email), normal_email(mapped)) if e}))
         if zone and zone.strip() in default_zones:

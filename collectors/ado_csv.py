@@ -2,7 +2,10 @@
 
 Every value is quoted; `Assigned To` / `Created By` are `Display Name <email>`
 (the e-mail is the identity key; a bare name is used when the e-mail is
-missing); tags are separated by `; `; area paths keep their backslashes.
+missing), or on Azure DevOps Server `Display Name <DOMAIN\\user>` (the account,
+lower-cased, is the key and the login). Build and collection service identities
+and GUID@GUID service principals are bots. Tags are separated by `; `;
+area paths keep their backslashes.
 Required columns: `ID`, `Work Item Type`, `Title`.
 
 Dates follow the exporting user's locale. With `date_format` configured, that
@@ -18,7 +21,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar, cast
 
-from collectors.csv_util import CsvRow, CsvTable, read_csv
+from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import (
     DateFormatError,
     DateOrderError,
@@ -34,6 +37,18 @@ from collectors.interface import Record, TrackerUser, WorkItemRecord
 CREATED = ("Created Date",)
 RESOLVED = ("Closed Date", "Resolved Date")
 _PERSON = re.compile(r"^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$")
+# Azure DevOps Server (on-premises) writes the Windows account: `Display Name <DOMAIN\user>`
+_ACCOUNT = re.compile(r"^(.*?)\s*<([^<>\\]+\\[^<>\\]+)>$")
+# Service identities the organisation does not employ: build and project collection
+# services, and accounts whose "e-mail" is a GUID at a GUID (the service principal form).
+_SERVICE_NAMES = re.compile(
+    r"^(?:project collection build service|project collection service accounts|"
+    r"azure devops|azure pipelines|microsoft\.(?:teamfoundation|visualstudio)\.|"
+    r"[^<]*\bbuild service\b)",
+    re.IGNORECASE,
+)
+_GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_SERVICE_EMAIL = re.compile(rf"^{_GUID}@{_GUID}$", re.IGNORECASE)
 
 
 class AdoCsvCollector(FileCollector):
@@ -41,8 +56,10 @@ class AdoCsvCollector(FileCollector):
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         table = read_csv(file)
+        table.rename(self.columns)
         self.extra["encoding"] = table.encoding
         table.require("ID", "Work Item Type", "Title")
+        warn_missing(self, table, ("State", "Assigned To"))
         date_columns = [c for c in (*CREATED, *RESOLVED) if table.has(c)]
         day_first = False
         if not self.date_format:
@@ -116,10 +133,18 @@ def _person(table: CsvTable, row: CsvRow, column: str) -> TrackerUser | None:
     value = table.value(row, column)
     if not value:
         return None
+    bot = bool(_SERVICE_NAMES.match(value))
     match = _PERSON.match(value)
     if match:
         name, email = match.group(1).strip(), match.group(2)
-        return TrackerUser(key=email.lower(), display_name=name or None, email=email)
+        bot = bot or bool(_SERVICE_EMAIL.match(email))
+        return TrackerUser(key=email.lower(), display_name=name or None, email=email, bot=bot)
+    account = _ACCOUNT.match(value)
+    if account:
+        # no e-mail on premises: the account is the identity, joined through the roster's
+        # account column; the domain is part of it (CONTOSO\wei and LAB\wei differ)
+        name, login = account.group(1).strip(), account.group(2)
+        return TrackerUser(key=login.lower(), display_name=name or None, login=login, bot=bot)
     if "@" in value and " " not in value:
-        return TrackerUser(key=value.lower(), email=value)
-    return TrackerUser(key=value, display_name=value)
+        return TrackerUser(key=value.lower(), email=value, bot=bot)
+    return TrackerUser(key=value, display_name=value, bot=bot)

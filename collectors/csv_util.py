@@ -1,8 +1,12 @@
 """Strict CSV reading for exports: encoding detection, line numbers, repeated columns.
 
-- Bytes are decoded as UTF-8 (a BOM is dropped); when that fails, as cp1252,
-  which older Windows exports use. The encoding used is reported. NUL bytes
-  (UTF-16, binary files) and bytes neither decoding accepts are errors.
+- Bytes are decoded as UTF-16 when they start with its byte-order mark (what
+  Windows PowerShell 5.1 redirection writes), else as UTF-8 (a BOM is
+  dropped); when that fails, as cp1252, which older Windows exports use. The
+  encoding used is reported. NUL bytes (UTF-16 without a BOM, binary files)
+  and bytes no decoding accepts are errors.
+- A record of more than `MAX_COLUMNS` fields is refused (a header of millions
+  of empty columns would otherwise be millions of cells per row).
 - Rows are read with `csv.reader`, never `DictReader`: Jira repeats a column
   name once per value (`Labels,Labels,Labels`) and a dict keeps only the last.
 - Quotes are strict: an unterminated quoted field is an error, not a field that
@@ -15,30 +19,50 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from auditor.errors import InputFormatError
-from collectors.files import FIELD_LIMIT, FileBytes, bad_input
+from collectors.files import (
+    FIELD_LIMIT,
+    UTF16_ADVICE,
+    FileBytes,
+    bad_input,
+    decode_utf16,
+    looks_utf16,
+)
+
+# Jira's "all fields" export has a few hundred columns; thousands are an attack or a bug,
+# and each is a cell object per row in memory.
+MAX_COLUMNS = 4096
 
 
 @dataclass(frozen=True, slots=True)
 class DecodedText:
     text: str
-    encoding: str  # "utf-8" or "cp1252"
+    encoding: str  # "utf-8", "utf-16" (with a BOM) or "cp1252"
 
 
 def decode_export(file: FileBytes) -> DecodedText:
     data = file.data
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise bad_input(file.display, 1, "file is UTF-16; export or save it as UTF-8")
+    utf16 = decode_utf16(file)
+    if utf16 is not None:
+        if "\x00" in utf16:
+            line = utf16[: utf16.index("\x00")].count("\n") + 1
+            raise bad_input(file.display, line, "file contains NUL characters")
+        return DecodedText(utf16, "utf-16")
     nul = data.find(b"\x00")
     if nul >= 0:
+        if looks_utf16(data):
+            raise bad_input(
+                file.display, 1, f"file is UTF-16 without a byte-order mark; {UTF16_ADVICE}"
+            )
         line = data[:nul].count(b"\n") + 1
         raise bad_input(
             file.display,
             line,
-            "file contains NUL bytes (binary or UTF-16?); export it as UTF-8 CSV",
+            "file contains NUL bytes (binary?); export it as UTF-8 CSV",
         )
     try:
         return DecodedText(data.decode("utf-8-sig"), "utf-8")
@@ -83,9 +107,36 @@ class CsvTable:
         self.header = header
         self.rows = rows
         self.encoding = encoding
+        self.mapped: dict[str, str] = {}
         self._index: dict[str, list[int]] = {}
         for position, name in enumerate(header):
             self._index.setdefault(_norm(name), []).append(position)
+
+    def rename(self, columns: Mapping[str, str]) -> None:
+        """Read each default column name from the export header it is mapped to.
+
+        The default name no longer reads a column of that name, so a mapped export
+        never mixes in a same-named column of another meaning.
+        """
+        for default, header in columns.items():
+            positions = self._index.get(_norm(header))
+            if positions is None:
+                raise bad_input(
+                    self.display,
+                    1,
+                    f"column {header!r} (mapped from {default!r} in [tracker.columns]) "
+                    "is not in the header",
+                    header,
+                )
+        moved = {_norm(d): self._index[_norm(h)] for d, h in columns.items()}
+        for default in columns:
+            self._index.pop(_norm(default), None)
+        self._index.update(moved)
+        self.mapped = {_norm(d): h for d, h in columns.items()}
+
+    def shown(self, name: str) -> str:
+        """How messages name a column: the export's header when it was mapped."""
+        return self.mapped.get(_norm(name), name)
 
     def has(self, *names: str) -> bool:
         return any(_norm(n) in self._index for n in names)
@@ -98,7 +149,8 @@ class CsvTable:
         """Every name must be present (each item may be a tuple of alternative spellings)."""
         for name in names:
             if not self.has(name):
-                raise bad_input(self.display, 1, f"required column {name!r} is missing", name)
+                shown = self.shown(name)
+                raise bad_input(self.display, 1, f"required column {shown!r} is missing", shown)
 
     def require_any(self, names: Sequence[str]) -> None:
         if not self.has(*names):
@@ -133,7 +185,22 @@ class CsvTable:
         return found
 
     def error(self, row: CsvRow, field: str, message: str) -> InputFormatError:
-        return bad_input(self.display, row.line, message, field)
+        return bad_input(self.display, row.line, message, self.shown(field))
+
+
+class _Warns(Protocol):
+    def warn(self, where: int | str | None, message: str) -> None: ...
+
+
+def warn_missing(collector: _Warns, table: CsvTable, columns: Iterable[str]) -> None:
+    """A warning for each optional column the export lacks: its field stays empty."""
+    for column in columns:
+        if not table.has(column):
+            collector.warn(
+                1,
+                f"no {table.shown(column)!r} column: that field stays empty "
+                "(map the export's own header in [tracker.columns])",
+            )
 
 
 def _norm(name: str) -> str:
@@ -162,6 +229,12 @@ def _parse(text: str, display: str, *, lenient: bool) -> tuple[list[str], list[C
             except csv.Error as exc:
                 raise _explain(text, display, start, header, exc) from exc
             consumed = reader.line_num
+            if len(cells) > MAX_COLUMNS:
+                raise bad_input(
+                    display,
+                    start,
+                    f"record has {len(cells):,} fields, over the {MAX_COLUMNS} limit",
+                )
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (often a trailing one) carry nothing
             if header is None:

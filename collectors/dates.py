@@ -2,8 +2,9 @@
 
 CSV exports carry the exporting user's local time without a zone; it is read
 as UTC (the error is under a day, which is below what the rules look at).
-Month names are matched in English, whatever `LC_TIME` says, because that is
-what Jira writes in its default format.
+Month names are matched in English and in the languages of MONTH_LOCALES
+(Jira writes the exporting user's language: `12/abr/24`, `3/Mär/24`), from
+CLDR's names, whatever `LC_TIME` says.
 
 Numeric dates (`12/1/2026`) depend on the exporter's locale. `infer_numeric_order`
 decides once per file: day-first when some value only makes sense that way,
@@ -14,17 +15,43 @@ file has values that only make sense one way and others only the other way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_TIME = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
-_JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[/ -](\d{2}|\d{4})" + _TIME + r"$")
+from babel.dates import get_month_names
+
+# Locales whose Jira exports write month abbreviations other than English ones.
+MONTH_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "sv", "da", "nb")
+
+
+def _month_names() -> dict[str, int]:
+    """Abbreviated and wide month names of MONTH_LOCALES (CLDR data via babel), normalised.
+
+    A name two locales give to different months would be a guess: none does among
+    these, and a conflict drops the name rather than pick one.
+    """
+    found: dict[str, set[int]] = {}
+    for locale in MONTH_LOCALES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                names = get_month_names(width, context, locale=locale)
+                for number, name in names.items():
+                    keys = {_month_key(name)}
+                    if width == "abbreviated":  # `sept` is also written `sep`
+                        keys.add(_month_key(name)[:3])
+                    for key in keys:
+                        found.setdefault(key, set()).add(number)
+    return {key: next(iter(months)) for key, months in found.items() if len(months) == 1}
+
+
+def _month_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold().rstrip(".")
+
+
+_MONTHS = _month_names()
+_TIME = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?\s?[Mm]\.?)?)?"
+_JIRA = re.compile(r"^(\d{1,2})[/ -]([^\W\d_]{3,10}\.?)[/ -](\d{2}|\d{4})" + _TIME + r"$")
 _NUMERIC = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + r"$")
 
 
@@ -90,7 +117,7 @@ def parse_jira(value: str, fmt: str | None = None) -> datetime:
     match = _JIRA.match(text)
     if match:
         day, month_name, year, hour, minute, second, ampm = match.groups()
-        month = _MONTHS.get(month_name.lower())
+        month = _MONTHS.get(_month_key(month_name))
         if month is None:
             raise DateFormatError(f"unknown month {month_name!r} in {value!r}")
         return _build(_year(year), month, int(day), _clock(hour, minute, second, ampm))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,42 @@ def read_bytes(path: Path, display: str | None = None) -> FileBytes:
     return FileBytes(shown, data, hashlib.sha256(data).hexdigest())
 
 
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+UTF16_ADVICE = (
+    "convert it to UTF-8 (PowerShell: `Get-Content IN | Set-Content -Encoding utf8 OUT`; "
+    "or `iconv -f UTF-16 -t UTF-8 IN > OUT`)"
+)
+
+
+def decode_utf16(file: FileBytes) -> str | None:
+    """The text of a UTF-16 file with a byte-order mark, None for any other file.
+
+    `gh ... > file.json` in Windows PowerShell 5.1 writes UTF-16 LE with a BOM;
+    without a BOM the byte order is a guess, so callers refuse NUL-laden files.
+    """
+    for bom, codec in _UTF16_BOMS:
+        if file.data.startswith(bom):
+            try:
+                return file.data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                line = file.data[: exc.start].count("\n".encode(codec)) + 1
+                raise bad_input(
+                    file.display,
+                    line,
+                    f"file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                    f"(offset {exc.start + len(bom)}); {UTF16_ADVICE}",
+                ) from exc
+    return None
+
+
+def looks_utf16(data: bytes) -> bool:
+    """NUL bytes in every other position of the first bytes: UTF-16 text without a BOM."""
+    head = data[:200]
+    return len(head) >= 4 and (
+        head[1::2].count(0) > len(head) // 4 or head[::2].count(0) > len(head) // 4
+    )
+
+
 def bad_input(
     display: str, where: int | str | None, message: str, field: str | None = None
 ) -> InputFormatError:
@@ -65,8 +101,10 @@ class FileCollector(Collector):
         display: str | None = None,
         data: bytes | None = None,
         date_format: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ):
         self.path = path
+        self.columns = dict(columns or {})  # CSV kinds: default column name -> export header
         self.date_format = date_format  # strptime format for locale-dependent dates, if configured
         self.name = name or path.name
         self.display = display or str(path)
@@ -74,6 +112,13 @@ class FileCollector(Collector):
         self._file: FileBytes | None = None
         self.records = 0
         self.extra: dict[str, str] = {}
+        # What was read but not used (skipped rows, ignored columns): said once by `collect`.
+        self.warnings: list[str] = []
+
+    def warn(self, where: int | str | None, message: str) -> None:
+        self.warnings.append(
+            f"{self.display}:{where}: {message}" if where else f"{self.display}: {message}"
+        )
 
     def file(self) -> FileBytes:
         if self._file is None:
@@ -86,6 +131,7 @@ class FileCollector(Collector):
 
     def collect(self) -> Iterator[Record]:
         self.records = 0
+        self.warnings = []
         for record in self._records(self.file()):
             self.records += 1
             yield record

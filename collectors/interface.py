@@ -66,7 +66,9 @@ class TrackerUser:
     location: str | None = None  # free text (GitHub profile)
     login: str | None = None
     company: str | None = None  # free text (GitHub profile)
-    bot: bool = False  # the tracker says so: GitHub `type: "Bot"`, Jira `accountType: "app"`
+    # The tracker says this account is not a person: Jira `accountType: "app"`, GitHub
+    # `type: "Bot"` / `is_bot`, GitLab `bot`, ADO service identities. Never located.
+    bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class WorkItemRecord:
     key: str  # "SPO-1423", "4411", "gh#12"
     kind: str  # Bug, Story, Task, issue, pull_request, ...
     title: str
+    # Pull/merge requests: exactly "merged", "closed" (not merged) or "open", whichever
+    # endpoint the file came from; other items keep the tracker's status as written.
     status: str | None = None
     created_at: datetime | None = None
     resolved_at: datetime | None = None
@@ -106,6 +110,7 @@ class RosterRecord:
     valid_from: date | None = None
     valid_to: date | None = None
     line: int = 0
+    account: str | None = None  # DOMAIN\user, for trackers that show no e-mail (ADO Server)
 
 
 Record = CommitRecord | WorkItemRecord | RosterRecord

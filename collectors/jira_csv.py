@@ -4,7 +4,9 @@ Multi-valued fields repeat their column (`Components,Components`, `Labels,...`);
 Server says `Component/s`. People are display names, with account ids in Cloud's
 `Assignee Id` / `Reporter Id` columns: the id is the identity key when present,
 the display name otherwise (as in Jira JSON, where the account id is the key).
-Required columns: `Issue key`, `Summary`.
+Required columns: `Issue key`, `Summary`. Exports in another language or
+from another tool map their headers with `[tracker.columns]`; Spanish and
+German headers are recognised without it (JIRA_HEADERS_BY_LANGUAGE).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from collectors.csv_util import CsvRow, CsvTable, read_csv
+from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import DateFormatError, parse_jira
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
+from collectors.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
 
 COMPONENT_COLUMNS = ("Components", "Component/s")
 ISSUE_KEY = "Issue key"
@@ -27,8 +30,10 @@ class JiraCsvCollector(FileCollector):
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         table = read_csv(file)
+        table.rename(self.columns or self._language_columns(table))
         self.extra["encoding"] = table.encoding
         table.require(ISSUE_KEY, "Summary")
+        warn_missing(self, table, ("Issue Type", "Status", "Created", "Assignee"))
         seen: dict[str, int] = {}
         for row in table.rows:
             key = table.value(row, ISSUE_KEY)
@@ -54,6 +59,17 @@ class JiraCsvCollector(FileCollector):
                 labels=tuple(table.values(row, "Labels")),
                 line=row.line,
             )
+
+    def _language_columns(self, table: CsvTable) -> dict[str, str]:
+        """The headers of a language Jira wrote this export in, when it is not English."""
+        if table.has(ISSUE_KEY):
+            return {}
+        for language, headers in JIRA_HEADERS_BY_LANGUAGE.items():
+            if table.has(headers["Issue key"]) and table.has(headers["Summary"]):
+                self.extra["header_language"] = language
+                self.warn(1, f"headers read as Jira's {language} ones")
+                return {k: h for k, h in headers.items() if table.has(h)}
+        return {}
 
     def _date(self, table: CsvTable, row: CsvRow, column: str) -> datetime | None:
         value = table.value(row, column)

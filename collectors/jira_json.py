@@ -1,11 +1,14 @@
-"""Jira REST search results (`/rest/api/2|3/search`): `{"issues": [...]}`, or a list of such
-pages, or a plain list of issues.
+"""Jira REST search results (`/rest/api/2|3/search`, `/search/jql`): `{"issues": [...]}`, or a
+list of such pages, or a plain list of issues, or one issue (`/rest/api/2/issue/KEY`). Any
+other object (an error response `{"errorMessages": [...]}`) is refused naming its keys.
 
 Per issue: `key`, `fields.summary`, `fields.issuetype.name`, `fields.status.name`,
 `fields.created`, `fields.resolutiondate`, `fields.components[].name`,
 `fields.labels[]`, and user objects in `fields.assignee` / `fields.reporter`:
-`{accountId, displayName, emailAddress, timeZone}`, any of which may be null
-(Server uses `name`/`key` instead of `accountId`).
+`{accountId, accountType, displayName, emailAddress, timeZone}`, any of which
+may be null (Server uses `name`/`key` instead of `accountId`). `accountType:
+"app"` (Automation for Jira, integrations) is a bot: its `timeZone` is the
+site's default, not anybody's location.
 """
 
 from __future__ import annotations
@@ -55,7 +58,16 @@ class JiraJsonCollector(FileCollector):
 
 def _issues(root: Node) -> Iterator[Node]:
     if root.is_object():
-        yield from root.items("issues")
+        if "issues" in root.value:
+            yield from root.items("issues")
+        elif "key" in root.value and "fields" in root.value:
+            yield root  # one issue: /rest/api/2/issue/KEY
+        else:
+            keys = ", ".join(sorted(root.value)[:8]) or "none"
+            raise root.error(
+                "not a shape this collector reads (search results with 'issues', an array of "
+                f"issues or of result pages, or one issue); keys found: {keys}"
+            )
         return
     if not isinstance(root.value, list):
         raise root.error("expected an object with 'issues' or an array of issues")
@@ -103,4 +115,6 @@ def _user(fields: Node, key: str) -> TrackerUser | None:
         email=(node.text("emailAddress") or None),
         time_zone=(node.text("timeZone") or None),
         login=node.text("name"),
+        # Cloud: "atlassian" (a person), "app" (automation, integrations), "customer"
+        bot=node.text("accountType") == "app",
     )

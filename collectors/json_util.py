@@ -3,8 +3,10 @@
 Rejected, with the file and the JSON path (`jira.json:$.issues[3].fields.created`):
 duplicate keys in one object (which one would win is parser-dependent), `NaN`
 and `Infinity` (not JSON), strings over `FIELD_LIMIT`, nesting deeper than
-`MAX_DEPTH` (checked before parsing, so the recursive parser never overflows),
-and text that is not UTF-8.
+`MAX_DEPTH` or more arrays and objects than `container_limit` allows for the
+file's size (both checked in one linear pass before parsing, so the recursive
+parser never overflows and memory stays a small multiple of the file), and text
+that is neither UTF-8 nor UTF-16 with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from auditor.errors import InputFormatError
-from collectors.files import FIELD_LIMIT, FileBytes, bad_input
+from collectors.files import (
+    FIELD_LIMIT,
+    UTF16_ADVICE,
+    FileBytes,
+    bad_input,
+    decode_utf16,
+    looks_utf16,
+)
 
 MAX_DEPTH = 64
 
@@ -42,20 +51,44 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-# Strings (skipped whole, so brackets inside them do not count) and brackets.
-_DEPTH_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# Whole strings (skipped, so brackets inside them do not count), brackets, and a lone quote:
+# the start of an unterminated string. Possessive quantifiers never give characters back,
+# so a failed string match costs one pass and scanning stops at the lone quote (a plain
+# alternation retried at every quote of an unterminated string: quadratic on 1 MB of `\"`).
+_STRUCTURE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]|"', re.DOTALL)
+# Parsed JSON takes about 60-100 bytes per array or object; exports spend far more than
+# 16 bytes of text on each, so this bound keeps memory a small multiple of the file size
+# (10 MB of `[[],[],...]` would otherwise be 3.5 million lists, over 1 GB once walked).
+BYTES_PER_CONTAINER = 16
+MIN_CONTAINERS = 100_000
 
 
-def _check_depth(text: str, display: str) -> None:
-    depth = 0
-    for match in _DEPTH_TOKENS.finditer(text):
+def container_limit(size: int) -> int:
+    return max(MIN_CONTAINERS, size // BYTES_PER_CONTAINER)
+
+
+def _check_structure(text: str, display: str, limit: int) -> None:
+    """Refuse nesting deeper than MAX_DEPTH or more than `limit` arrays/objects, in one pass."""
+    depth = containers = 0
+    for match in _STRUCTURE.finditer(text):
         token = match.group()
-        if token in "[{":
+        if token == '"':
+            return  # unterminated string: the parser reports where
+        if token == "[" or token == "{":
             depth += 1
+            containers += 1
             if depth > MAX_DEPTH:
                 line = text.count("\n", 0, match.start()) + 1
                 raise bad_input(display, line, f"JSON nested deeper than {MAX_DEPTH} levels")
-        elif token in "]}":
+            if containers > limit:
+                line = text.count("\n", 0, match.start()) + 1
+                raise bad_input(
+                    display,
+                    line,
+                    f"JSON has more than {limit:,} arrays and objects (one per "
+                    f"{BYTES_PER_CONTAINER} bytes of file at most); not an export",
+                )
+        elif token == "]" or token == "}":
             depth -= 1
 
 
@@ -68,46 +101,78 @@ def join(path: str, key: str | int) -> str:
 
 
 def _find_bad(value: Any, path: str) -> tuple[str, str, str] | None:
-    """(path, field, message) of the first duplicate key, NaN or oversized string."""
-    stack: list[tuple[Any, str, str]] = [(value, path, "")]
+    """(path, field, message) of the first duplicate key, NaN or oversized string.
+
+    Walks with one iterator per open container (at most MAX_DEPTH deep) and builds a
+    path only for containers entered, so memory does not grow with array lengths.
+    """
+    found = _bad_here(value, path, "")
+    if found or not isinstance(value, dict | list):
+        return found
+    stack: list[tuple[Iterator[tuple[str | int, Any]], str, str]] = [(_children(value), path, "")]
     while stack:
-        node, where, field = stack.pop()
-        if isinstance(node, _Duplicates):
-            return (
-                join(where, node.duplicate),
-                node.duplicate,
-                f"duplicate key {node.duplicate!r} in one object",
-            )
-        if isinstance(node, _BadConstant):
-            return where, field, f"{node.text} is not a valid JSON number"
-        if isinstance(node, str) and len(node) > FIELD_LIMIT:
-            return where, field, f"string is longer than the {FIELD_LIMIT} character limit"
-        if isinstance(node, dict):
-            stack.extend((v, join(where, k), k) for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((v, join(where, i), field) for i, v in reversed(list(enumerate(node))))
+        children, where, field = stack[-1]
+        step = next(children, None)
+        if step is None:
+            stack.pop()
+            continue
+        key, node = step
+        inner_field = key if isinstance(key, str) else field
+        if isinstance(node, dict | list):
+            inner = join(where, key)
+            found = _bad_here(node, inner, inner_field)
+            if found:
+                return found
+            stack.append((_children(node), inner, inner_field))
+        elif isinstance(node, _BadConstant) or (isinstance(node, str) and len(node) > FIELD_LIMIT):
+            return _bad_here(node, join(where, key), inner_field)
+    return None
+
+
+def _children(node: dict[str, Any] | list[Any]) -> Iterator[tuple[str | int, Any]]:
+    return iter(node.items()) if isinstance(node, dict) else enumerate(node)
+
+
+def _bad_here(node: Any, where: str, field: str) -> tuple[str, str, str] | None:
+    if isinstance(node, _Duplicates):
+        return (
+            join(where, node.duplicate),
+            node.duplicate,
+            f"duplicate key {node.duplicate!r} in one object",
+        )
+    if isinstance(node, _BadConstant):
+        return where, field, f"{node.text} is not a valid JSON number"
+    if isinstance(node, str) and len(node) > FIELD_LIMIT:
+        return where, field, f"string is longer than the {FIELD_LIMIT} character limit"
     return None
 
 
 def load_json(file: FileBytes) -> Any:
     data = file.data
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise bad_input(
-            file.display,
-            line,
-            f"JSON must be UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-        ) from exc
-    _check_depth(text, file.display)
+    text = decode_utf16(file)
+    if text is None:
+        if looks_utf16(data):
+            raise bad_input(
+                file.display, 1, f"file is UTF-16 without a byte-order mark; {UTF16_ADVICE}"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise bad_input(
+                file.display,
+                line,
+                f"JSON must be UTF-8 or UTF-16 with a byte-order mark "
+                f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            ) from exc
+    _check_structure(text, file.display, container_limit(len(data)))
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_BadConstant)
     except json.JSONDecodeError as exc:
         raise bad_input(
             file.display, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
         ) from exc
-    except RecursionError as exc:  # defence in depth; _check_depth should have stopped it
+    except RecursionError as exc:  # defence in depth; _check_structure should have stopped it
         raise bad_input(file.display, None, "JSON nested too deeply") from exc
     bad = _find_bad(value, "$")
     if bad:
@@ -151,7 +216,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.error(f"expected an object, got {_kind(value)}", key)
+            raise self.error(f"expected an object, got {json_kind(value)}", key)
         return self.child(key)
 
     def items(self, key: str | None = None) -> Iterator[Node]:
@@ -160,7 +225,7 @@ class Node:
         if node.value is None:
             return iter(())
         if not isinstance(node.value, list):
-            raise node.error(f"expected an array, got {_kind(node.value)}")
+            raise node.error(f"expected an array, got {json_kind(node.value)}")
         return (node.child(i) for i in range(len(node.value)))
 
     def text(self, key: str, *, required: bool = False) -> str | None:
@@ -168,7 +233,7 @@ class Node:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.error(f"expected a string, got {_kind(value)}", key)
+            raise self.error(f"expected a string, got {json_kind(value)}", key)
         if required and not value.strip():
             raise self.error("must not be empty", key)
         return value
@@ -178,19 +243,19 @@ class Node:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(f"expected an integer, got {_kind(value)}", key)
+            raise self.error(f"expected an integer, got {json_kind(value)}", key)
         return value
 
     def _get(self, key: str, required: bool) -> Any:
         if not isinstance(self.value, dict):
-            raise self.error(f"expected an object, got {_kind(self.value)}")
+            raise self.error(f"expected an object, got {json_kind(self.value)}")
         value = self.value.get(key)
         if value is None and required:
             raise self.error(f"required key {key!r} is missing", key)
         return value
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from auditor.cliapp import DEFAULT_CONFIG, AsOfOption, ConfigOption, app, load, out, parse_as_of
+from auditor.cliapp import (
+    DEFAULT_CONFIG,
+    AsOfOption,
+    ConfigOption,
+    app,
+    err,
+    load,
+    out,
+    parse_as_of,
+)
 
 
 @app.command()
@@ -9,6 +18,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     from auditor.analyze import analyze as run_analysis
     from auditor.exporters.interface import build_report
     from auditor.exporters.text import report_blocks, report_renderable
+    from auditor.safe_text import plain
     from auditor.store import make_engine
 
     day = parse_as_of(as_of)
@@ -27,6 +37,9 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         unavailable=result.unavailable,
         main_paths=result.components,
     )
+    # CODEOWNERS owners and Backstage components not found, catalogs skipped: said once
+    for warning in dict.fromkeys(result.resolve.warnings):
+        err.print(plain(f"warning: {warning}"))
     if out.is_terminal:
         out.print(report_renderable(report))
     else:  # CI logs: one block per finding, whole lines

@@ -91,6 +91,9 @@ def collect(
             )
         table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", plain(note))
     out.print(table)
+    for imported in [*summary.trackers, *summary.rosters]:
+        for warning in dict.fromkeys(imported.warnings):
+            err.print(plain(f"warning: {warning}"))
     if summary.links is not None:
         out.print(
             f"linked {summary.links.commits_linked:,} commits to "

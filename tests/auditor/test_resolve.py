@@ -241,3 +241,17 @@ def test_a_tracker_default_zone_is_not_evidence(tmp_path: Path, engine: Engine) 
 
     assert zones("") == ["Asia/Singapore"]
     assert zones('\n[identity]\ntracker_default_zones = ["Asia/Singapore"]\n') == []
+
+
+def test_a_tracker_bot_is_a_bot_and_never_located(tmp_path: Path, engine: Engine) -> None:
+    """Jira's automation account reports the site's zone: a bot, not a person in India."""
+    s = StoreBuilder(engine)
+    s.identity("jira", "acc-auto", name="Automation for Jira", time_zone="Asia/Kolkata", bot=True)
+    s.identity("jira", "acc-li", name="Li Na", time_zone="Asia/Shanghai")
+    resolve_all(engine, write_config(tmp_path, CONFIG), date(2025, 12, 31))
+    person, ev = table(models.Person), table(models.LocationEvidence)
+    with engine.connect() as conn:
+        people = sorted(conn.execute(select(person.c.name, person.c.bot)).all())
+        zones = list(conn.scalars(select(ev.c.value).where(ev.c.kind == "tracker_tz")))
+    assert [tuple(p) for p in people] == [("Automation for Jira", True), ("Li Na", False)]
+    assert zones == ["Asia/Shanghai"]

@@ -186,11 +186,15 @@ def test_bytes_neither_utf8_nor_cp1252() -> None:
     )
 
 
-def test_utf16_export_is_refused(tmp_path: Path) -> None:
+def test_utf16_export_with_bom_is_read_and_without_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "utf16.csv"
     path.write_bytes("Summary,Issue key\r\nx,SPO-1\r\n".encode("utf-16"))
+    collector = JiraCsvCollector(path)
+    assert [r.key for r in collector.collect()] == ["SPO-1"]
+    assert collector.source_info().extra["encoding"] == "utf-16"
+    path.write_bytes("Summary,Issue key\r\nx,SPO-1\r\n".encode("utf-16-le"))
     with pytest.raises(
-        InputFormatError, match=r"utf16.csv:1: file is UTF-16; export or save it as UTF-8"
+        InputFormatError, match=r"utf16.csv:1: file is UTF-16 without a byte-order mark; convert"
     ):
         list(JiraCsvCollector(path).collect())
 

@@ -81,3 +81,32 @@ def test_collect_imports_exports_links_commits_and_refuses_bad_input(tmp_path: P
         assert rows(engine, "SELECT count(*) FROM work_item") == work_items_before
     finally:
         engine.dispose()
+
+
+def test_collect_prints_each_import_warning_once(tmp_path: Path) -> None:
+    workspace(
+        tmp_path,
+        trackers=[{"kind": "github-json", "fixture": "github_json/search_empty.json"}],
+        rosters=[
+            {
+                "fixture": "roster/entra_users.csv",
+                "columns": {"email": "mail", "name": "displayName", "country": "usageLocation"},
+            }
+        ],
+    )
+    run = _auditor("collect", "--config", str(tmp_path / "auditor.toml"))
+    assert run.returncode == 0, run.stderr
+    exports = tmp_path / "exports"
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {exports / 'search_empty.json'}: no work items in this file",
+        f"warning: {exports / 'entra_users.csv'}:1: columns ignored: userPrincipalName, "
+        "surname, givenName, id, userType, jobTitle, department, accountEnabled, "
+        "officeLocation, city",
+        f"warning: {exports / 'entra_users.csv'}:3: skipped: no e-mail",
+        f"warning: {exports / 'entra_users.csv'}:4: skipped: no country",
+        f"warning: {exports / 'entra_users.csv'}:6: skipped: unknown country 'ZZ' "
+        "(ISO 3166 code or country name)",
+    ]
+    again = _auditor("collect", "--config", str(tmp_path / "auditor.toml"))
+    assert "warning: " not in again.stderr  # unchanged files are not read again

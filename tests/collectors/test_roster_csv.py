@@ -134,9 +134,15 @@ def test_reimport_replaces_the_previous_rows(engine: Engine, tmp_path: Path) -> 
     assert count(engine, "source") == 1
 
 
-def test_unknown_country() -> None:
+def test_unknown_country_skips_the_row_or_with_strict_refuses_the_file() -> None:
+    path = fixture("roster/malformed_country.csv")
+    collector = RosterCsvCollector(path, display="r.csv")
+    assert [r.email for r in collector.collect()] == ["alice@contoso.com"]
+    assert collector.warnings == [
+        "r.csv:3: skipped: unknown country 'Atlantis' (ISO 3166 code or country name)"
+    ]
     with pytest.raises(InputFormatError) as caught:
-        list(RosterCsvCollector(fixture("roster/malformed_country.csv"), display="r.csv").collect())
+        list(RosterCsvCollector(path, display="r.csv", strict=True).collect())
     assert str(caught.value) == (
         "r.csv:3: field 'country': unknown country 'Atlantis' (ISO 3166 code or country name)"
     )
@@ -157,7 +163,7 @@ def test_bad_email_and_date(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("email,name,country,valid_from\nnot-an-email,X,IE,\n")
     with pytest.raises(InputFormatError, match=r"r\.csv:2: field 'email': not an e-mail"):
-        list(RosterCsvCollector(path).collect())
+        list(RosterCsvCollector(path, strict=True).collect())
     path.write_text("email,name,country,valid_from\na@b.com,X,IE,01/02/2024\n")
     with pytest.raises(InputFormatError, match=r"r\.csv:2: field 'valid_from': not a date"):
         list(RosterCsvCollector(path).collect())
