@@ -35,7 +35,8 @@ def _client(base: str, headers: dict[str, str]) -> ApiClient:
 
 
 def _plain(user: TrackerUser) -> TrackerUser:
-    return dataclasses.replace(user, bot=False, company=None)
+    # company comes from the profile endpoint, which an export does not carry
+    return dataclasses.replace(user, company=None)
 
 
 def _by_key(records: object) -> dict[str, WorkItemRecord]:
