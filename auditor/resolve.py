@@ -32,7 +32,14 @@ from auditor.components import (
     plan_components,
 )
 from auditor.config import LoadedConfig
-from auditor.identity import IdentityRow, PersonDraft, RosterPerson, normal_email, unify
+from auditor.identity import (
+    IdentityRow,
+    PersonDraft,
+    RosterPerson,
+    merged_identity_warnings,
+    normal_email,
+    unify,
+)
 from auditor.locations.evidence import (
     EvidenceDraft,
     IdentityFacts,
@@ -198,7 +205,7 @@ def _rebuild(
         mapped_work_items=len({r["work_item_id"] for r in item_rows}),
         total_churn=cov.total_churn,
         unmapped_churn=cov.unmapped_churn,
-        warnings=tuple(plan.warnings),
+        warnings=(*plan.warnings, *merged_identity_warnings(drafts)),
     )
 
 

@@ -1,0 +1,52 @@
+"""Warnings that steps leave for the user, kept in the store so that later commands see them.
+
+Any step (collect of a source, resolve, analyze) replaces its own list with
+`record(conn, step, lines)` in the transaction that did the work; commands
+print `stored(conn)` once (`check --format json` lists them in `warnings`, the
+export and the TUI read the same list). A step that runs again without the
+problem clears its entry, so a warning lives as long as its cause.
+
+Steps are named `collect:<source>`, `resolve`, ...; the lines are plain text
+that names the file, source or setting concerned (never markup).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from auditor import models
+from auditor.store import table, upsert
+
+_PREFIX = "warnings:"
+
+
+def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
+    """Replace the warnings of `step` (none: the entry goes)."""
+    meta = table(models.StoreMeta)
+    kept = list(dict.fromkeys(lines))
+    key = _PREFIX + step
+    if not kept:
+        conn.execute(delete(meta).where(meta.c.key == key))
+        return
+    upsert(conn, meta, [{"key": key, "value": json.dumps(kept)}], key=["key"], update=["value"])
+
+
+def stored(conn: Connection) -> list[str]:
+    """Every step's warnings, by step name, each line once."""
+    meta = table(models.StoreMeta)
+    rows = conn.execute(
+        select(meta.c.key, meta.c.value).where(meta.c.key.like(_PREFIX + "%")).order_by(meta.c.key)
+    )
+    lines: dict[str, None] = {}
+    for _key, value in rows:
+        try:
+            found = json.loads(value)
+        except ValueError:
+            continue  # a damaged entry is no reason to hide the others
+        if isinstance(found, list):
+            lines.update((str(line), None) for line in found)
+    return list(lines)
