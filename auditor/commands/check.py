@@ -71,7 +71,7 @@ def check(
     """Collect, analyze, compare with baseline and waivers; exit 1 on a new finding."""
     from auditor.analyze import analyze
     from auditor.baseline import load_baseline, write_baseline
-    from auditor.collect import collect_all
+    from auditor.collect import check_sources_exist, collect_all
     from auditor.errors import UsageError
     from auditor.exporters import exporter_for
     from auditor.exporters.interface import build_report
@@ -87,6 +87,7 @@ def check(
     loaded = load(config)
     threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on
     accepted = load_baseline(baseline) if baseline is not None else set()
+    check_sources_exist(loaded)  # a configuration that does not hold creates no store
     engine = make_engine(loaded.store_url)
     try:
         collect_all(loaded, engine)

@@ -26,11 +26,12 @@ def collect(
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from auditor.collect import collect_all
+    from auditor.collect import check_sources_exist, collect_all
     from auditor.safe_text import plain
     from auditor.store import make_engine
 
     loaded = load(config)
+    check_sources_exist(loaded, only)  # a configuration that does not hold creates no store
     engine = make_engine(loaded.store_url)
     started: dict[str, float] = {}
     tasks: dict[str, TaskID] = {}
