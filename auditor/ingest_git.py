@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from auditor import models
 from auditor.errors import CollectorError
 from auditor.store import id_map, make_engine, table, transaction, upsert
-from collectors.git import GitCollector, Revisions
+from collectors.git import GitCollector, MailMap, Revisions
 from collectors.git_safety import check_url, mirror, remote_head, run_git
 from collectors.interface import CommitRecord, Signature
 
@@ -90,6 +90,8 @@ def collect_repository(
     def finish(
         new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False
     ) -> GitCollectResult:
+        if new_head is not None:
+            remap_identities(engine, source_id, git_dir, new_head)
         total = _set_head(engine, source_id, new_head)
         return GitCollectResult(
             name, new_head, new, total, rewritten, removed, idle, time.perf_counter() - started
@@ -226,6 +228,50 @@ def _mine_chunk(
         return _write_all(engine, source_id, collector, lambda count: updates.put((index, count)))
     finally:
         engine.dispose()
+
+
+def remap_identities(engine: Engine, source_id: int, git_dir: Path, head: str) -> int:
+    """Apply the `.mailmap` of `head` to every signer of this source's commits.
+
+    New commits are mapped as they are mined; when the committed `.mailmap` changed
+    since the last run (its blob id, kept in `store_meta`), the identities of older
+    commits are mapped again, so the store equals a clean collect of the same
+    history. Returns how many identities changed.
+    """
+    found = run_git(
+        git_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{head}:.mailmap",
+        check=False,
+    )  # fmt: skip
+    blob = found.stdout.decode("ascii", "replace").strip() if found.returncode == 0 else ""
+    meta, ident, com = table(models.StoreMeta), table(models.Identity), table(models.Commit)
+    key = f"mailmap.blob:{source_id}"
+    with engine.connect() as conn:
+        known = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+    if known == blob:
+        return 0
+    mailmap = MailMap(git_dir, head)
+    changed = 0
+    with transaction(engine) as conn:
+        signer_ids = (
+            select(com.c.author_id.label("id")).where(com.c.source_id == source_id)
+        ).union(select(com.c.committer_id).where(com.c.source_id == source_id))
+        rows = conn.execute(
+            select(
+                ident.c.id, ident.c.name, ident.c.email, ident.c.mapped_name, ident.c.mapped_email
+            ).where(ident.c.id.in_(select(signer_ids.subquery().c.id)))
+        ).all()
+        mailmap.resolve((row.name or "", row.email or "") for row in rows)
+        for row in rows:
+            mapped = mailmap.map(row.name or "", row.email or "")
+            if mapped != (row.mapped_name, row.mapped_email):
+                conn.execute(
+                    update(ident)
+                    .where(ident.c.id == row.id)
+                    .values(mapped_name=mapped[0], mapped_email=mapped[1])
+                )
+                changed += 1
+        upsert(conn, meta, [{"key": key, "value": blob}], key=["key"], update=["value"])
+    return changed
 
 
 def _resolve(git_dir: Path, ref: str) -> str | None:
