@@ -60,6 +60,7 @@ KNOWN_BOT_EMAILS = frozenset(
 PLACEHOLDER_LOCAL_PARTS = frozenset(
     {"noreply", "no-reply", "donotreply", "do-not-reply", "nobody", "root", "unknown", "none"}
 )
+# A bare `localhost` is anyone's; `user@laptop.(none)` names one person's machine and stays a key.
 PLACEHOLDER_DOMAINS = frozenset(
     {"localhost", "localhost.localdomain", "localdomain", "(none)", "none", "invalid"}
 )
@@ -69,7 +70,6 @@ PLACEHOLDER_ADDRESSES = frozenset(
     for local in ("you", "user", "me", "email", "your.email", "your_email", "name", "yourname")
     for domain in ("example.com", "example.org", "example.net")
 )
-PLACEHOLDER_DOMAIN_SUFFIXES = (".localdomain", ".local", ".(none)", ".invalid")
 # Name groups (sharing no word) above which one raw address is a shared inbox, not a person.
 SHARED_NAME_GROUPS = 3
 KNOWN_BOT_NAMES = frozenset(
@@ -149,7 +149,6 @@ def is_placeholder(email: str) -> bool:
         email in PLACEHOLDER_ADDRESSES
         or local in PLACEHOLDER_LOCAL_PARTS
         or domain in PLACEHOLDER_DOMAINS
-        or domain.endswith(PLACEHOLDER_DOMAIN_SUFFIXES)
         or "@" not in email
     )
 
@@ -475,7 +474,8 @@ def _draft(
     canonical = sorted(
         {
             f"{login}@users.noreply.github.com" if (login := noreply_login(e)) else e
-            for e in (normal_email(r.mapped_email) or normal_email(r.email) for r in git_rows)
+            # trailer-only identities carry no mailmap result: their canonical e-mail is unknown
+            for e in (normal_email(r.mapped_email) for r in git_rows)
             if e and e not in shared
         }
     )

@@ -193,7 +193,7 @@ def test_placeholder_addresses_join_no_one_but_a_mailmap_target_still_joins() ->
     rows = [
         git(1, "Ann Lee", "you@example.com"),
         git(2, "Bo Zhang", "you@example.com"),
-        git(3, "Cy", "cy@box.(none)", ("Cy Park", "cy@corp.example")),
+        git(3, "Cy", "cy@localhost", ("Cy Park", "cy@corp.example")),
         git(4, "Cy Park", "cy@corp.example"),
         git(5, "Di", "noreply@corp.example"),
         git(6, "Ed", "noreply@corp.example"),
