@@ -13,15 +13,16 @@ that names the file, source or setting concerned (never markup).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.store import table, upsert
 
 _PREFIX = "warnings:"
+IDENTITIES = "resolve.identities"  # warnings that name people (withheld when pseudonymized)
 
 
 def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
@@ -35,14 +36,16 @@ def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
     upsert(conn, meta, [{"key": key, "value": json.dumps(kept)}], key=["key"], update=["value"])
 
 
-def stored(conn: Connection) -> list[str]:
-    """Every step's warnings, by step name, each line once."""
+def stored(conn: Connection, *, without: Collection[str] = ()) -> list[str]:
+    """Every step's warnings (but the steps in `without`), by step name, each line once."""
     meta = table(models.StoreMeta)
     rows = conn.execute(
         select(meta.c.key, meta.c.value).where(meta.c.key.like(_PREFIX + "%")).order_by(meta.c.key)
     )
     lines: dict[str, None] = {}
-    for _key, value in rows:
+    for key, value in rows:
+        if key.removeprefix(_PREFIX) in without:
+            continue
         try:
             found = json.loads(value)
         except ValueError:
@@ -50,3 +53,9 @@ def stored(conn: Connection) -> list[str]:
         if isinstance(found, list):
             lines.update((str(line), None) for line in found)
     return list(lines)
+
+
+def read(engine: Engine, *, without: Collection[str] = ()) -> list[str]:
+    """`stored` on a connection of its own."""
+    with engine.connect() as conn:
+        return stored(conn, without=without)

@@ -69,10 +69,12 @@ def check(
     ] = None,
 ) -> None:
     """Collect, analyze, compare with baseline and waivers; exit 1 on a new finding."""
+    from auditor import run_warnings
     from auditor.analyze import analyze
     from auditor.baseline import load_baseline, write_baseline
     from auditor.collect import check_sources_exist, collect_all
-    from auditor.errors import UsageError
+    from auditor.coverage import nothing_to_judge, window_coverage
+    from auditor.errors import NothingToJudgeError, UsageError
     from auditor.exporters import exporter_for
     from auditor.exporters.interface import build_report
     from auditor.store import make_engine
@@ -95,8 +97,12 @@ def check(
         if shas:
             _require_collected(engine, shas, commit_range or "")
         result = analyze(engine, loaded, day, commit_shas=shas, kind="check")
+        # A range judges its own commits; otherwise the window must hold some.
+        coverage = window_coverage(engine, loaded, day) if shas is None else None
+        warnings = run_warnings.read(engine)
     finally:
         engine.dispose()
+    window_commits = coverage.commits_in_window if coverage is not None else None
     waivers = loaded.config.waivers
     report = build_report(
         result.findings,
@@ -107,6 +113,8 @@ def check(
         unavailable=result.unavailable,
         main_paths=result.components,
         range_commits=result.range_commits,
+        commits_in_window=window_commits,
+        warnings=warnings,
     )
     if update_baseline and baseline is not None:
         kept = [item.finding for item in report.findings if item.status != "waived"]
@@ -123,6 +131,9 @@ def check(
             range_commits=result.range_commits,
         )
     _emit(report, format, output, exporter_for(format.value).render(report))
+    empty = nothing_to_judge(coverage) if coverage is not None else None
+    if empty is not None:  # the report says so too; the exit status must not read as clean
+        raise NothingToJudgeError(empty)
     if report.failing:
         raise typer.Exit(1)
 
@@ -220,6 +231,8 @@ def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: st
         for waiver in report.expired_waivers:
             label = waiver.fingerprint or f"{waiver.rule} {waiver.component}"
             err.print(f"expired waiver: {visible(label)} ({waiver.expires})", markup=False)
+        for line in report.warnings:
+            err.print(f"warning: {visible(line)}", markup=False)
     if output is not None:
         from auditor.export.files import write_atomically
 

@@ -19,7 +19,11 @@ from jsonschema import Draft202012Validator
 from auditor.errors import ExportError
 from auditor.export.canonical import body_sha256
 
-SCHEMAS = {1: "export-v1.schema.json", 2: "export-v2.schema.json"}  # every version stays readable
+SCHEMAS = {
+    1: "export-v1.schema.json",
+    2: "export-v2.schema.json",
+    3: "export-v3.schema.json",
+}  # every version stays readable
 MAX_BYTES = 512 * 1024 * 1024  # an export is large, but not this large
 
 

@@ -59,7 +59,7 @@ def export(
 
 def test_export_follows_the_published_schema(engine: Engine, loaded: LoadedConfig) -> None:
     document = export(engine, loaded)
-    jsonschema.validate(document, schema(2), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(document, schema(3), cls=jsonschema.Draft202012Validator)
     assert verify_document(document) == []
     assert list(document) == [
         "schema_version",
@@ -72,6 +72,8 @@ def test_export_follows_the_published_schema(engine: Engine, loaded: LoadedConfi
         "people",
         "findings",
         "waivers",
+        "coverage",
+        "warnings",
         "integrity",
     ]
     assert document["period"] == {"start": "2026-07-01", "end": "2026-09-30", "previous": None}
@@ -256,12 +258,12 @@ def test_summary_has_headline_top_findings_and_changes(
 def test_findings_window_is_recorded(engine: Engine, loaded: LoadedConfig) -> None:
     """Component figures cover the period, findings the rules' window: the file says both."""
     document = export(engine, loaded)
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["policy"]["window"] == {"start": "2026-04-04", "end": "2026-09-30", "days": 180}
     assert document["policy"]["settings"]["window_days"] == 180
     q2 = export(engine, loaded, "2026-Q2", [TOP_MAINTAINER_Q2])
     assert q2["policy"]["window"] == {"start": "2026-01-02", "end": "2026-06-30", "days": 180}
-    # The window is part of the schema: a version-2 file without it does not verify.
+    # The window is part of the schema since version 2: a file without it does not verify.
     del document["policy"]["window"]
     document["integrity"]["sha256"] = body_sha256(document)
     assert verify_document(document) == ["schema: $.policy: 'window' is a required property"]
@@ -270,7 +272,7 @@ def test_findings_window_is_recorded(engine: Engine, loaded: LoadedConfig) -> No
 def test_version_1_files_still_verify(engine: Engine, loaded: LoadedConfig) -> None:
     """A file written before policy.window existed keeps verifying (and summarising)."""
     document = export(engine, loaded)
-    del document["policy"]["window"]
+    del document["policy"]["window"], document["coverage"], document["warnings"]
     document["schema_version"] = 1
     document["integrity"]["sha256"] = body_sha256(document)
     assert verify_document(document) == []
