@@ -59,3 +59,15 @@ def read(engine: Engine, *, without: Collection[str] = ()) -> list[str]:
     """`stored` on a connection of its own."""
     with engine.connect() as conn:
         return stored(conn, without=without)
+
+
+def of_step(engine: Engine, step: str) -> list[str]:
+    """The warnings `step` left last time it ran."""
+    meta = table(models.StoreMeta)
+    with engine.connect() as conn:
+        value = conn.execute(select(meta.c.value).where(meta.c.key == _PREFIX + step)).scalar()
+    try:
+        found = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return [str(line) for line in found] if isinstance(found, list) else []

@@ -27,7 +27,7 @@ def collect(
     from rich.table import Table
 
     from auditor.collect import check_sources_exist, collect_all
-    from auditor.safe_text import plain
+    from auditor.safe_text import plain, visible
     from auditor.store import make_engine
 
     loaded = load(config)
@@ -81,6 +81,9 @@ def collect(
         )
         table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", note)
     out.print(table)
+    for result in summary.git:
+        if result.shallow:
+            err.print(f"warning: {visible(result.shallow)}", markup=False)
     if summary.links is not None:
         out.print(
             f"linked {summary.links.commits_linked:,} commits to "
