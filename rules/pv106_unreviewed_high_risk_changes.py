@@ -36,6 +36,7 @@ from rules.interface import (
     Outcome,
     Rule,
     RuleContext,
+    binary_note,
     commit_evidence,
     weighted_confidence,
 )
@@ -88,7 +89,7 @@ class UnreviewedHighRiskChanges(Rule):
                     message=(
                         f"{len(bare)} of {len(risky[person])} changes to {component.name} by "
                         f"{name} in {', '.join(countries)} ({tier}-risk) have no review from a "
-                        f"trusted jurisdiction ({churn} lines)"
+                        f"trusted jurisdiction ({churn} lines{binary_note(bare)})"
                     ),
                     evidence=commit_evidence(bare),
                     data={
@@ -96,6 +97,7 @@ class UnreviewedHighRiskChanges(Rule):
                         "unreviewed": len(bare),
                         "changes": len(risky[person]),
                         "churn": churn,
+                        "binary": sum(c.binary for c in bare),
                         "countries": countries,
                     },
                 )
