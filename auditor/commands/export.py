@@ -71,6 +71,7 @@ def export(
     from auditor.export.summary import render_summary
     from auditor.export.verify import verified
     from auditor.pseudonym import Pseudonymizer, load_key
+    from auditor.safe_text import visible
     from auditor.store import make_engine
 
     span = period_from_options(period, start, end)
@@ -94,6 +95,8 @@ def export(
     write_atomically(output, render(document))
     if summary is not None:
         write_atomically(summary, render_summary(document, before).encode("utf-8"))
+    for line in document["warnings"]:
+        err.print(f"warning: {visible(line)}", markup=False)
     if document["coverage"]["commits"] == 0:
         err.print(f"warning: {output}: no commits in the period (--allow-empty)", markup=False)
     findings = document["findings"]
