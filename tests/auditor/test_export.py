@@ -317,3 +317,31 @@ def test_schema_refuses_names_in_a_pseudonymized_file(engine: Engine, loaded: Lo
     document["integrity"]["sha256"] = body_sha256(document)
     problems = verify_document(document)
     assert len(problems) == 1 and problems[0].startswith("schema: $.people.entries[0]:")
+
+
+def test_warnings_are_recorded_and_those_naming_people_withheld_when_pseudonymized(
+    engine: Engine, loaded: LoadedConfig
+) -> None:
+    from auditor import run_warnings
+    from auditor.store import transaction
+
+    period = quarter("2026-Q3")
+    run_id = store_run(engine, loaded, period.end, [TOP_MAINTAINER])  # resolves: its own lines
+    with transaction(engine) as conn:
+        run_warnings.record(conn, "resolve", ["component 'Docs': glob 'x:docs/**' matches no path"])
+        run_warnings.record(
+            conn, run_warnings.IDENTITIES, ["person 'Chen Wei' joins 2 mailmap-canonical …"]
+        )
+    plain = assemble(engine, loaded, ExportOptions(period=period), run_id)
+    assert plain["warnings"] == [
+        "component 'Docs': glob 'x:docs/**' matches no path",
+        "person 'Chen Wei' joins 2 mailmap-canonical …",
+    ]
+    hidden = assemble(
+        engine, loaded, ExportOptions(period=period, pseudonymizer=Pseudonymizer(KEY)), run_id
+    )
+    assert hidden["warnings"] == [
+        "component 'Docs': glob 'x:docs/**' matches no path",
+        "1 identity warnings naming people left out (--pseudonymize)",
+    ]
+    assert "Chen Wei" not in json.dumps(hidden)
