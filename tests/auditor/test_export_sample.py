@@ -72,7 +72,7 @@ def exports(sample_workspace: Path) -> Iterator[dict[str, Any]]:
 
 def test_sample_exports_verify_against_the_schema(exports: dict[str, Any]) -> None:
     for document in (*exports["plain"], *exports["pseudo"]):
-        jsonschema.validate(document, schema(2), cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(document, schema(3), cls=jsonschema.Draft202012Validator)
         assert verify_document(document) == []
     q3 = exports["plain"][1]
     onprem = next(c for c in q3["components"] if c["name"] == "Collab OnPrem")
