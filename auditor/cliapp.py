@@ -16,7 +16,6 @@ import typer
 from rich.console import Console
 
 from auditor.config import DEFAULT_CONFIG_NAME, LoadedConfig, load_config
-from auditor.errors import UsageError
 
 app = typer.Typer(
     name="auditor",
@@ -47,12 +46,11 @@ class TextOrJson(StrEnum):
 
 
 def parse_as_of(value: str | None) -> date:
+    from auditor.days import parse_day
+
     if value is None:
         return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--as-of wants YYYY-MM-DD, got {value!r}") from exc
+    return parse_day(value, "--as-of")
 
 
 def load(config: Path) -> LoadedConfig:

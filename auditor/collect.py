@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from auditor import models
+from auditor import models, run_warnings
 from auditor.config import GitSource, LoadedConfig
 from auditor.errors import CollectorError, UsageError
 from auditor.ingest_api import import_api_trackers
@@ -184,7 +184,13 @@ def _unmoved(
     seconds = time.perf_counter() - started
     settled = {
         repo.name: GitCollectResult(
-            repo.name, row.head, 0, int(row.records), up_to_date=True, seconds=seconds
+            repo.name,
+            row.head,
+            0,
+            int(row.records),
+            up_to_date=True,
+            seconds=seconds,
+            shallow=next(iter(run_warnings.of_step(engine, f"collect:{repo.name}")), None),
         )
         for (repo, _location, row), head in zip(candidates, heads, strict=True)
         if head == row.head

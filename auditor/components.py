@@ -373,6 +373,38 @@ def map_paths(
     return rows
 
 
+def unmatched_globs(
+    conn: Connection,
+    plan: ComponentPlan,
+    component_ids: dict[str, int],
+    path_rows: Sequence[dict[str, int]],
+    changed: ChangedPaths,
+) -> list[str]:
+    """A warning per component glob that matches no changed path of its repository.
+
+    A path a glob matches is mapped to the glob's component, so each glob is tried
+    only on the paths its component got (few), never on the whole history.
+    """
+    sources = _git_sources(conn)
+    names = {sid: {pid: path for pid, path in paths} for sid, paths in changed.by_source.items()}
+    mapped: dict[tuple[int, int], list[str]] = defaultdict(list)  # (component, source) -> paths
+    for row in path_rows:
+        path = names.get(row["source_id"], {}).get(row["path_id"])
+        if path is not None:
+            mapped[(row["component_id"], row["source_id"])].append(path)
+    lines = []
+    for comp in plan.components:
+        for entry in comp.paths:
+            repo, _, glob = entry.partition(":")
+            if glob.startswith("!") or repo not in sources:
+                continue  # an exclusion matches nothing by design; unknown repos: config's job
+            spec = pathspec.GitIgnoreSpec.from_lines([glob])
+            candidates = mapped.get((component_ids[comp.name], sources[repo]), [])
+            if not any(spec.match_file(path) for path in candidates):
+                lines.append(f"component {comp.name!r}: glob {entry!r} matches no path")
+    return lines
+
+
 def _norm_area(value: str) -> str:
     return "\\".join(p.strip() for p in value.replace("/", "\\").split("\\") if p.strip()).lower()
 

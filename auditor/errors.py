@@ -52,3 +52,10 @@ class ExportError(AuditorError):
 
 class UsageError(AuditorError):
     """A command-line argument is invalid."""
+
+
+class NothingToJudgeError(AuditorError):
+    """No collected data behind a verdict: judging it would read as "clean"."""
+
+    def __str__(self) -> str:
+        return f"nothing to judge: {super().__str__()}"

@@ -4,12 +4,18 @@ An identity is what one source saw (a git "Name <email>", a Jira account, an
 ADO e-mail, a GitHub login). People are the connected groups of identities
 under these links, all case-insensitive:
 
-- the same e-mail, raw or after `.mailmap` (the git collector records both);
+- the same e-mail, raw or after `.mailmap` (the git collector records both),
+  unless the raw address is *shared* (see `shared_addresses`): one that
+  `.mailmap` maps to more than one canonical person (a relay such as
+  `gitgitgadget@gmail.com`), that many unrelated names use, a placeholder
+  (`root@localhost`, `noreply@…`, `you@example.com`), or one listed in
+  `[identity] split`. A shared address is never a join key: each identity using
+  it stays with its mailmap-canonical person or on its own;
 - a roster e-mail;
 - a GitHub noreply address (`123+login@users.noreply.github.com` or
   `login@users.noreply.github.com`) and the GitHub account `login`;
 - an Azure DevOps Server account (`DOMAIN\\user`) and a roster row's `account`;
-- `[identity] merge` groups from the configuration;
+- `[identity] merge` groups from the configuration (the only way to join shared addresses);
 - a tracker account without e-mail (Jira CSV knows display names only) joins
   the one person carrying that display name, only when exactly one person
   does and none of its e-mails is listed in `[identity] split`.
@@ -20,8 +26,11 @@ patterns) stay people with `bot=True` so that they remain visible, and are
 never merged by name; attribution leaves them out.
 
 A person's `key` is stable across runs: the lower-cased roster e-mail, else
-the e-mail `.mailmap` maps to, else the identity e-mail most used in commits,
-else `kind:key` of a tracker account.
+the e-mail `.mailmap` maps to, else the identity e-mail most used in commits
+(never a shared address), else `kind:key` of the first identity.
+
+A person who ends up with several mailmap-canonical e-mails through links other
+than `[identity] merge` is reported by `merged_identity_warnings`.
 """
 
 from __future__ import annotations
@@ -48,6 +57,22 @@ KNOWN_BOT_EMAILS = frozenset(
         "no-reply@gitlab.com",
     }
 )
+# Addresses that name no one: tools' defaults, unconfigured machines, documentation examples.
+PLACEHOLDER_LOCAL_PARTS = frozenset(
+    {"noreply", "no-reply", "donotreply", "do-not-reply", "nobody", "root", "unknown", "none"}
+)
+# A bare `localhost` is anyone's; `user@laptop.(none)` names one person's machine and stays a key.
+PLACEHOLDER_DOMAINS = frozenset(
+    {"localhost", "localhost.localdomain", "localdomain", "(none)", "none", "invalid"}
+)
+# Documentation defaults people commit with before configuring git (`git config user.email`).
+PLACEHOLDER_ADDRESSES = frozenset(
+    f"{local}@{domain}"
+    for local in ("you", "user", "me", "email", "your.email", "your_email", "name", "yourname")
+    for domain in ("example.com", "example.org", "example.net")
+)
+# Name groups (sharing no word) above which one raw address is a shared inbox, not a person.
+SHARED_NAME_GROUPS = 3
 KNOWN_BOT_NAMES = frozenset(
     {
         "dependabot",
@@ -93,6 +118,9 @@ class PersonDraft:
     identities: list[tuple[int, str]] = field(default_factory=list)  # (identity id, via)
     emails: list[str] = field(default_factory=list)
     roster_emails: list[str] = field(default_factory=list)
+    # Distinct mailmap-canonical git e-mails (a noreply address counts as its login).
+    canonical: list[str] = field(default_factory=list)
+    configured: bool = False  # joined by an `[identity] merge` group
 
 
 def normal_email(value: str | None) -> str | None:
@@ -113,6 +141,108 @@ def noreply_login(email: str | None) -> str | None:
     """The GitHub login of a noreply address, or None."""
     match = _NOREPLY.match(email or "")
     return match.group("login") if match else None
+
+
+def is_placeholder(email: str) -> bool:
+    """An address no person owns: `root@localhost`, `noreply@…`, `you@example.com`."""
+    local, _, domain = email.rpartition("@")
+    if noreply_login(email) or email in KNOWN_BOT_EMAILS:
+        return False  # a GitHub account's noreply address, a bot's own address: one owner each
+    return (
+        email in PLACEHOLDER_ADDRESSES
+        or local in PLACEHOLDER_LOCAL_PARTS
+        or domain in PLACEHOLDER_DOMAINS
+        or "@" not in email
+    )
+
+
+def shared_addresses(rows: Iterable[IdentityRow], config: IdentityConfig) -> dict[str, str]:
+    """Raw e-mails that are no join key, each with the reason why.
+
+    The identities using one raw address form groups: one per canonical e-mail
+    `.mailmap` maps some of them to, and the unmapped ones join the group whose
+    names share a word with theirs (a relay's " via …" suffix left out), or
+    form groups of their own the same way. The address is shared when
+
+    - `.mailmap` maps some of its identities and two or more groups remain (a
+      relay such as `gitgitgadget@gmail.com`, a colleague's old address);
+    - `.mailmap` maps none and `SHARED_NAME_GROUPS` or more groups remain (a team
+      inbox), unless `.mailmap` names the address as someone's canonical one;
+    - it is a placeholder (`is_placeholder`) or listed in `[identity] split`.
+    """
+    mapped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    loose: dict[str, list[set[str]]] = defaultdict(list)
+    targets: set[str] = set()
+    for row in rows:
+        raw = normal_email(row.email)
+        if raw is None:
+            continue
+        target = normal_email(row.mapped_email)
+        words = _name_words(row.name)
+        # A trailer-only identity (no mailmap result) or an unmapped one: no canonical yet.
+        if row.kind == "git" and target is not None and target != raw:
+            mapped[raw][target] |= words | _name_words(row.mapped_name)
+            targets.add(target)
+        else:
+            loose[raw].append(words)
+    reasons: dict[str, str] = {}
+    for email in sorted(set(mapped) | set(loose)):
+        if is_placeholder(email):
+            reasons[email] = "a placeholder address"
+            continue
+        groups = list(mapped.get(email, {}).values())
+        unassigned = [w for w in loose.get(email, []) if not any(w & g for g in groups)]
+        count = len(groups) + _word_groups(unassigned)
+        if groups and count > 1:
+            reasons[email] = f"{count} people use it (.mailmap maps {len(groups)} of them)"
+        elif not groups and count >= SHARED_NAME_GROUPS and email not in targets:
+            reasons[email] = f"used by {count} unrelated names"
+    for listed in (normal_email(x) for x in config.split):
+        if listed:
+            reasons[listed] = "listed in [identity] split"
+    return reasons
+
+
+def _name_words(name: str | None) -> set[str]:
+    """The words of a name, accents and a relay's " via …" suffix left out."""
+    if not name:
+        return set()
+    text = re.sub(r"\s+via\s+.*$", "", name, flags=re.IGNORECASE)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return set(re.findall(r"\w{2,}", text))
+
+
+def _word_groups(names: list[set[str]]) -> int:
+    """How many groups the names form when names sharing a word are one group."""
+    groups = _UnionFind()
+    owner: dict[str, str] = {}
+    nodes = []
+    for index, words in enumerate(names):
+        if not words:
+            continue  # no name: says nothing about who else uses the address
+        node = f"{index:08d}"
+        nodes.append(groups.find(node))
+        for word in words:
+            if word in owner:
+                groups.union(owner[word], node)
+            else:
+                owner[word] = node
+    return len({groups.find(node) for node in nodes})
+
+
+def merged_identity_warnings(drafts: Iterable[PersonDraft]) -> list[str]:
+    """One line per person who joins several mailmap-canonical identities without config."""
+    lines = []
+    for draft in drafts:
+        if draft.bot or draft.configured or len(draft.canonical) < 2:
+            continue
+        shown = ", ".join(draft.canonical[:4]) + (", …" if len(draft.canonical) > 4 else "")
+        lines.append(
+            f"person {draft.name!r} joins {len(draft.canonical)} mailmap-canonical identities "
+            f"({shown}): check .mailmap, or separate them with [identity] split"
+        )
+    return lines
 
 
 def is_bot(row: IdentityRow, patterns: Sequence[str] = ()) -> bool:
@@ -162,6 +292,8 @@ def unify(
     roster_rows = sorted(roster, key=lambda r: (r.line, r.email))
     uf = _UnionFind()
     bots = {row.id for row in rows if is_bot(row, config.bots)}
+    shared = shared_addresses(rows, config)
+    blocked_anywhere = {e for e, why in shared.items() if _blocks_canonical(why)}
 
     def ident(row_id: int) -> str:
         return f"i:{row_id:012d}"
@@ -176,7 +308,7 @@ def unify(
             if key_email:
                 emails.add(key_email)
         email_of[row.id] = emails
-        for email in emails:
+        for email in _join_keys(row, emails, shared, blocked_anywhere):
             uf.union(node, f"e:{email}")
             login = noreply_login(email)
             if login:
@@ -189,7 +321,7 @@ def unify(
             uf.union(node, f"a:{row.login.strip().lower()}")
     for entry in roster_rows:
         roster_email = normal_email(entry.email)
-        if roster_email:
+        if roster_email and roster_email not in blocked_anywhere:
             uf.union(f"r:{roster_email}", f"e:{roster_email}")
             if entry.account and "\\" in entry.account:
                 uf.union(f"r:{roster_email}", f"a:{entry.account.strip().lower()}")
@@ -250,6 +382,12 @@ def unify(
 
     roster_emails = {e for e in (normal_email(p.email) for p in roster_rows) if e}
     merge_emails = {e for group in config.merge for e in (normal_email(x) for x in group) if e}
+    # A shared address used by several identities names none of them: no person's key.
+    users: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for email in email_of[row.id]:
+            users[email] += 1
+    no_key = {e for e in shared if users.get(e, 0) > 1}
     drafts: list[PersonDraft] = []
     for root in sorted(set(members) | set(roster_by_root)):
         drafts.append(
@@ -261,9 +399,30 @@ def unify(
                 by_name,
                 roster_emails,
                 merge_emails,
+                no_key,
             )
         )
     return _unique_keys(drafts)
+
+
+def _blocks_canonical(reason: str) -> bool:
+    # Placeholders and `split` are no join key even as a .mailmap target; a relay's
+    # or a shared inbox's address still joins where .mailmap maps someone *to* it.
+    return reason in ("a placeholder address", "listed in [identity] split")
+
+
+def _join_keys(
+    row: IdentityRow, emails: set[str], shared: Mapping[str, str], blocked: set[str]
+) -> set[str]:
+    raw = normal_email(row.email)
+    if raw is None and row.kind in ("ado", "roster"):
+        raw = normal_email(row.key)
+    keys = set()
+    for email in emails:
+        if email in blocked or (email == raw and email in shared):
+            continue
+        keys.add(email)
+    return keys
 
 
 def _via(
@@ -294,6 +453,7 @@ def _draft(
     by_name: set[int],
     roster_emails: set[str],
     merge_emails: set[str],
+    shared: set[str],
 ) -> PersonDraft:
     emails: set[str] = set()
     for row in group:
@@ -309,9 +469,9 @@ def _draft(
             mapped.append(target)
             if target != normal_email(r.email):
                 mapped_diff.append(target)
-    plain = sorted(emails, key=lambda e: (noreply_login(e) is not None, e))
+    plain = sorted(emails - shared, key=lambda e: (noreply_login(e) is not None, e))
     primary: str | None = None
-    for choice in (roster_list, mapped_diff, mapped, plain):
+    for choice in (roster_list, mapped_diff, [e for e in mapped if e not in shared], plain):
         if choice:
             primary = choice[0]
             break
@@ -320,6 +480,14 @@ def _draft(
     else:
         first = min(group, key=lambda r: (r.kind, r.key))
         key = f"{first.kind}:{first.key}".lower()
+    canonical = sorted(
+        {
+            f"{login}@users.noreply.github.com" if (login := noreply_login(e)) else e
+            # trailer-only identities carry no mailmap result: their canonical e-mail is unknown
+            for e in (normal_email(r.mapped_email) for r in git_rows)
+            if e and e not in shared
+        }
+    )
     name = ""
     if roster:
         name = roster[0].name
@@ -338,6 +506,8 @@ def _draft(
         ],
         emails=sorted(emails),
         roster_emails=sorted(set(roster_list)),
+        canonical=canonical,
+        configured=bool(emails & merge_emails),
     )
 
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty
@@ -29,10 +29,10 @@ from typing import Any
 from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from auditor import models
+from auditor import models, run_warnings
 from auditor.errors import CollectorError
 from auditor.store import id_map, make_engine, table, transaction, upsert
-from collectors.git import GitCollector, Revisions
+from collectors.git import GitCollector, MailMap, Revisions
 from collectors.git_safety import check_url, mirror, remote_head, run_git
 from collectors.interface import CommitRecord, Signature
 
@@ -55,6 +55,7 @@ class GitCollectResult:
     removed: int = 0  # commits deleted because no longer reachable
     up_to_date: bool = False  # nothing new: no history was walked
     seconds: float = 0.0
+    shallow: str | None = None  # the warning when the history is cut short (a shallow clone)
 
 
 def identity_key(name: str, email: str) -> str:
@@ -79,20 +80,39 @@ def collect_repository(
     if old_head is not None and remote_head(location, ref) == old_head:
         # The ref has not moved: one ls-remote, no fetch, no history walked.
         total = _set_head(engine, source_id, old_head)
+        kept = run_warnings.of_step(engine, f"collect:{name}")  # a shallow history stays so
         return GitCollectResult(
-            name, old_head, 0, total, up_to_date=True, seconds=time.perf_counter() - started
+            name,
+            old_head,
+            0,
+            total,
+            up_to_date=True,
+            seconds=time.perf_counter() - started,
+            shallow=kept[0] if kept else None,
         )
     git_dir = mirror(location, mirrors / f"{name}.git")
     new_head = _resolve(git_dir, ref)
+    boundary = shallow_boundary(git_dir)
     if branch and new_head is None:
         raise CollectorError(f"branch {branch!r} not found", location=location, field="branch")
 
     def finish(
         new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False
     ) -> GitCollectResult:
+        if new_head is not None:
+            remap_identities(engine, source_id, git_dir, new_head)
         total = _set_head(engine, source_id, new_head)
+        shallow = _record_shallow(engine, name, git_dir, new_head, boundary)
         return GitCollectResult(
-            name, new_head, new, total, rewritten, removed, idle, time.perf_counter() - started
+            name,
+            new_head,
+            new,
+            total,
+            rewritten,
+            removed,
+            idle,
+            time.perf_counter() - started,
+            shallow,
         )
 
     if new_head == old_head:
@@ -120,20 +140,24 @@ def collect_repository(
         listed = commits.stdout.decode("ascii").split()
         if len(listed) >= RANGE_MIN_COMMITS:
             written = _mine_ranges(
-                engine, name, source_id, git_dir, listed, new_head, ranges, progress
+                engine, name, source_id, git_dir, listed, new_head, ranges, progress, boundary
             )
             return finish(written, rewritten=rewritten, removed=removed)
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
     report = (lambda count: progress(name, count)) if progress else None
-    written = _write_all(engine, source_id, collector, report)
+    written = _write_all(engine, source_id, collector, report, boundary)
     return finish(written, rewritten=rewritten, removed=removed)
 
 
 def _write_all(
-    engine: Engine, source_id: int, collector: GitCollector, report: Callable[[int], None] | None
+    engine: Engine,
+    source_id: int,
+    collector: GitCollector,
+    report: Callable[[int], None] | None,
+    boundary: frozenset[str] = frozenset(),
 ) -> int:
     """Write everything `collector` yields in batches, one transaction each."""
-    writer = CommitWriter(engine, source_id)
+    writer = CommitWriter(engine, source_id, boundary)
     written = 0
     size = BATCH
     batch: list[CommitRecord] = []
@@ -178,6 +202,7 @@ def _mine_ranges(
     mailmap_ref: str,
     ranges: int,
     progress: Progress | None,
+    boundary: frozenset[str] = frozenset(),
 ) -> int:
     """Mine one history split into contiguous ranges, one process each.
 
@@ -194,7 +219,15 @@ def _mine_ranges(
         updates = manager.Queue()
         futures = [
             pool.submit(
-                _mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, updates
+                _mine_chunk,
+                url,
+                source_id,
+                str(git_dir),
+                chunk,
+                mailmap_ref,
+                index,
+                updates,
+                boundary,
             )
             for index, chunk in enumerate(chunks)
         ]
@@ -217,15 +250,100 @@ def _mine_chunk(
     mailmap_ref: str,
     index: int,
     updates: Any,
+    boundary: frozenset[str] = frozenset(),
 ) -> int:
     engine = make_engine(url)
     try:
         collector = GitCollector(
             Path(git_dir), Revisions(commits=tuple(commits)), mailmap_ref=mailmap_ref
         )
-        return _write_all(engine, source_id, collector, lambda count: updates.put((index, count)))
+        return _write_all(
+            engine, source_id, collector, lambda count: updates.put((index, count)), boundary
+        )
     finally:
         engine.dispose()
+
+
+def remap_identities(engine: Engine, source_id: int, git_dir: Path, head: str) -> int:
+    """Apply the `.mailmap` of `head` to every signer of this source's commits.
+
+    New commits are mapped as they are mined; when the committed `.mailmap` changed
+    since the last run (its blob id, kept in `store_meta`), the identities of older
+    commits are mapped again, so the store equals a clean collect of the same
+    history. Returns how many identities changed.
+    """
+    found = run_git(
+        git_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{head}:.mailmap",
+        check=False,
+    )  # fmt: skip
+    blob = found.stdout.decode("ascii", "replace").strip() if found.returncode == 0 else ""
+    meta, ident, com = table(models.StoreMeta), table(models.Identity), table(models.Commit)
+    key = f"mailmap.blob:{source_id}"
+    with engine.connect() as conn:
+        known = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+    if known == blob:
+        return 0
+    mailmap = MailMap(git_dir, head)
+    changed = 0
+    with transaction(engine) as conn:
+        signer_ids = (
+            select(com.c.author_id.label("id")).where(com.c.source_id == source_id)
+        ).union(select(com.c.committer_id).where(com.c.source_id == source_id))
+        rows = conn.execute(
+            select(
+                ident.c.id, ident.c.name, ident.c.email, ident.c.mapped_name, ident.c.mapped_email
+            ).where(ident.c.id.in_(select(signer_ids.subquery().c.id)))
+        ).all()
+        mailmap.resolve((row.name or "", row.email or "") for row in rows)
+        for row in rows:
+            mapped = mailmap.map(row.name or "", row.email or "")
+            if mapped != (row.mapped_name, row.mapped_email):
+                conn.execute(
+                    update(ident)
+                    .where(ident.c.id == row.id)
+                    .values(mapped_name=mapped[0], mapped_email=mapped[1])
+                )
+                changed += 1
+        upsert(conn, meta, [{"key": key, "value": blob}], key=["key"], update=["value"])
+    return changed
+
+
+def shallow_boundary(git_dir: Path) -> frozenset[str]:
+    """The commits a shallow clone cut off from their parents (empty for a full history)."""
+    found = run_git(git_dir, "rev-parse", "--git-path", "shallow", check=False)
+    relative = found.stdout.decode("utf-8", "replace").strip()
+    if found.returncode != 0 or not relative:
+        return frozenset()
+    path = Path(relative) if Path(relative).is_absolute() else git_dir / relative
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _record_shallow(
+    engine: Engine, name: str, git_dir: Path, head: str | None, boundary: frozenset[str]
+) -> str | None:
+    """Keep (or clear) the source's shallow-history warning; return it."""
+    line = None
+    if boundary and head is not None:
+        depth = run_git(git_dir, "rev-list", "--count", "--end-of-options", head, check=False)
+        count = depth.stdout.decode("ascii", "replace").strip() or "?"
+        com = table(models.Commit)
+        with engine.connect() as conn:
+            oldest = conn.execute(
+                select(func.min(com.c.committed_at)).where(com.c.sha.in_(sorted(boundary)))
+            ).scalar()
+        since = datetime.fromtimestamp(oldest, UTC).date().isoformat() if oldest else "?"
+        line = (
+            f"{name}: shallow clone ({count} commits deep, history from {since}): changes before "
+            "it are unknown and the boundary commits' changes are not counted; fetch the whole "
+            "history (git fetch --unshallow; CI: fetch-depth: 0)"
+        )
+    with transaction(engine) as conn:
+        run_warnings.record(conn, f"collect:{name}", [line] if line else [])
+    return line
 
 
 def _resolve(git_dir: Path, ref: str) -> str | None:
@@ -354,9 +472,12 @@ class CommitWriter:
     SQLAlchemy parameters per row cost more than SQLite itself.
     """
 
-    def __init__(self, engine: Engine, source_id: int):
+    def __init__(self, engine: Engine, source_id: int, boundary: frozenset[str] = frozenset()):
         self.engine = engine
         self.source_id = source_id
+        # Shallow-clone boundary commits: git diffs them against nothing, as if they added
+        # every file they inherit. Their metadata stays; their changes are unknown.
+        self.boundary = boundary
         self.identities: dict[str, int] = {}  # identity key -> id
         # The same ids by (name, e-mail) as commits carry them: no key string built per commit.
         self.signers: dict[tuple[str, str], int] = {}
@@ -397,7 +518,11 @@ class CommitWriter:
                 # Per connection; without it a large batch spills its dirty pages mid-way.
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             existing = self._commit_ids(conn, [r.sha for r in records])
-            fresh = [r for r in records if r.sha not in existing]
+            fresh = [
+                _cut_off(r) if r.sha in self.boundary else r
+                for r in records
+                if r.sha not in existing
+            ]
             if not fresh:
                 return 0
             self._identities(conn, fresh)
@@ -527,6 +652,10 @@ class CommitWriter:
             len(record.changes),
             _flags_text(record.flags) if self.sqlite else list(record.flags),
         )
+
+
+def _cut_off(record: CommitRecord) -> CommitRecord:
+    return replace(record, changes=(), flags=(*record.flags, "shallow-boundary"))
 
 
 def write_commits(engine: Engine, source_id: int, records: Sequence[CommitRecord]) -> int:

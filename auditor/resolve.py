@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Engine, Integer, Table, and_, case, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
-from auditor import models, resolve_inputs
+from auditor import models, resolve_inputs, run_warnings
 from auditor.components import (
     ChangedPaths,
     ComponentPlan,
@@ -30,9 +30,17 @@ from auditor.components import (
     map_paths,
     map_work_items,
     plan_components,
+    unmatched_globs,
 )
 from auditor.config import LoadedConfig
-from auditor.identity import IdentityRow, PersonDraft, RosterPerson, normal_email, unify
+from auditor.identity import (
+    IdentityRow,
+    PersonDraft,
+    RosterPerson,
+    merged_identity_warnings,
+    normal_email,
+    unify,
+)
 from auditor.locations.evidence import (
     EvidenceDraft,
     IdentityFacts,
@@ -71,6 +79,8 @@ class ResolveSummary:
     total_churn: int
     unmapped_churn: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Name people: kept apart so that a pseudonymized export can leave them out.
+    identity_warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def coverage(self) -> float:
@@ -94,10 +104,24 @@ def resolve_all(
         inputs = resolve_inputs.fingerprint(conn, loaded, plan, as_of, limit)
         stored = None if force else resolve_inputs.previous(conn, inputs)
         if stored is not None:
-            return ResolveSummary(**{**stored, "warnings": tuple(stored.get("warnings", ()))})
+            summary = ResolveSummary(
+                **{
+                    **stored,
+                    "warnings": tuple(stored.get("warnings", ())),
+                    "identity_warnings": tuple(stored.get("identity_warnings", ())),
+                }
+            )
+            _record_warnings(conn, summary)  # a store resolved before warnings were kept
+            return summary
         summary = _rebuild(conn, loaded, plan, as_of, limit)
         resolve_inputs.remember(conn, inputs, asdict(summary))
+        _record_warnings(conn, summary)
     return summary
+
+
+def _record_warnings(conn: Connection, summary: ResolveSummary) -> None:
+    run_warnings.record(conn, "resolve", summary.warnings)
+    run_warnings.record(conn, run_warnings.IDENTITIES, summary.identity_warnings)
 
 
 def _limit(as_of: date) -> int:
@@ -186,6 +210,7 @@ def _rebuild(
     item_rows = map_work_items(conn, plan.components, component_ids)
     bulk_insert(conn, table(models.WorkItemComponent), item_rows)
     cov = coverage_of(changed, path_rows)
+    dead_globs = unmatched_globs(conn, plan, component_ids, path_rows, changed)
     return ResolveSummary(
         people=sum(1 for d in drafts if not d.bot),
         bots=sum(1 for d in drafts if d.bot),
@@ -198,7 +223,8 @@ def _rebuild(
         mapped_work_items=len({r["work_item_id"] for r in item_rows}),
         total_churn=cov.total_churn,
         unmapped_churn=cov.unmapped_churn,
-        warnings=tuple(plan.warnings),
+        warnings=(*plan.warnings, *dead_globs),
+        identity_warnings=tuple(merged_identity_warnings(drafts)),
     )
 
 

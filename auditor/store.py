@@ -17,7 +17,13 @@ from sqlalchemy import Engine, Table, create_engine, event, inspect, select, tex
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session, SQLModel
 
 from auditor import models
@@ -25,6 +31,7 @@ from auditor.errors import StoreError
 from auditor.textsafe_db import install as install_text_safety
 
 BATCH_SIZE = 2000
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def make_engine(url: str, *, create: bool = True) -> Engine:
@@ -33,11 +40,25 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"invalid store URL {url!r}", field="store.url") from exc
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"unsupported store URL {shown!r}; use sqlite:/// or postgresql+psycopg://",
+            field="store.url",
+        )
+    if backend == "sqlite":
         engine = _sqlite_engine(url, parsed.database)
         install_text_safety(engine, nul=False)  # sqlite3 cannot encode lone surrogates
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        try:
+            engine = create_engine(url, pool_pre_ping=True)
+        except (ImportError, NoSuchModuleError) as exc:  # postgresql+pg8000:// and the like
+            shown = parsed.render_as_string(hide_password=True)
+            raise StoreError(
+                f"unsupported store URL {shown!r} ({exc}); use postgresql+psycopg://",
+                field="store.url",
+            ) from exc
         install_text_safety(engine)  # PostgreSQL cannot hold NUL or lone surrogates
     if create:
         ensure_schema(engine)
@@ -101,7 +122,7 @@ def _ensure_schema(engine: Engine) -> None:
                 row = conn.execute(
                     text("SELECT value FROM store_meta WHERE key = 'schema_version'")
                 ).first()
-            found = int(row[0]) if row else None
+            found = _version(row[0]) if row else None
             if found != models.SCHEMA_VERSION:
                 raise StoreError(
                     f"store has schema version {found}, this auditor needs "
@@ -123,10 +144,18 @@ def _ensure_schema(engine: Engine) -> None:
                 key=["key"],
                 update=["value"],
             )
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, and "file is not a database"
         raise StoreError(
             f"cannot open store: {_one_line(exc.orig)}", location=_describe(engine)
         ) from exc
+
+
+def _version(value: object) -> int | str:
+    """The stored schema version; its text when it is not a number (a damaged store)."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return repr(value)
 
 
 def _one_line(error: object) -> str:

@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime
 
 from babel.dates import get_month_names
 
+from auditor.days import FIRST_DAY, LAST_DAY
+
 # Locales whose Jira exports write month abbreviations other than English ones.
 MONTH_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "sv", "da", "nb")
 
@@ -59,6 +61,18 @@ class DateFormatError(ValueError):
     """The value is not a date in any format accepted here."""
 
 
+class DateRangeError(DateFormatError):
+    """A well-formed timestamp outside the days the auditor computes with (year 1, 9999)."""
+
+
+def _in_range(moment: datetime) -> datetime:
+    if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
+        raise DateRangeError(
+            f"{moment.isoformat()} is outside the supported years {FIRST_DAY.year}–{LAST_DAY.year}"
+        )
+    return moment
+
+
 def _year(text: str) -> int:
     year = int(text)
     return (
@@ -82,7 +96,9 @@ def _clock(
 
 def _build(year: int, month: int, day: int, clock: tuple[int, int, int]) -> datetime:
     try:
-        return datetime(year, month, day, *clock, tzinfo=UTC)
+        return _in_range(datetime(year, month, day, *clock, tzinfo=UTC))
+    except DateRangeError:
+        raise
     except ValueError as exc:
         raise DateFormatError(str(exc)) from exc
 
@@ -96,7 +112,15 @@ def parse_iso(value: str) -> datetime:
         raise DateFormatError(f"not an ISO 8601 date: {value!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return _utc(parsed)
+
+
+def _utc(parsed: datetime) -> datetime:
+    _in_range(parsed)  # before the conversion, which overflows at the calendar's edges
+    try:
+        return _in_range(parsed.astimezone(UTC))
+    except OverflowError as exc:
+        raise DateRangeError(f"{parsed.isoformat()} is outside the calendar in UTC") from exc
 
 
 def parse_with_format(value: str, fmt: str) -> datetime:
@@ -106,7 +130,7 @@ def parse_with_format(value: str, fmt: str) -> datetime:
         raise DateFormatError(
             f"{value!r} does not match the configured date_format {fmt!r}"
         ) from exc
-    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed).astimezone(UTC)
+    return _utc(parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed)
 
 
 def parse_jira(value: str, fmt: str | None = None) -> datetime:
@@ -126,6 +150,8 @@ def parse_jira(value: str, fmt: str | None = None) -> datetime:
         return parse_numeric(text, day_first=True)
     try:
         return parse_iso(text)
+    except DateRangeError:
+        raise
     except DateFormatError:
         raise DateFormatError(
             f"unrecognised date {value!r} (expected e.g. '12/Mar/24 9:41 AM' or ISO 8601; "

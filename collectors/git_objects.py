@@ -7,6 +7,7 @@ bogus ones such as `+9999`), the `encoding` header, and NUL bytes in messages.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -53,18 +54,33 @@ class RawCommit:
     flags: tuple[str, ...]
 
 
-def decode(data: bytes, encoding: str | None) -> tuple[str, bool]:
-    """Decode per the commit's `encoding` header (default UTF-8); (text, lossless)."""
-    codec = encoding or "utf-8"
+# Codecs Python knows that are no character set of a commit: `undefined` refuses every
+# input, `idna`/`punycode` decode DNS labels, the escapes decode Python literals.
+_NOT_CHARSETS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape"})
+
+
+def charset(encoding: str | None) -> str | None:
+    """The codec to decode a commit in (UTF-8 without header); None if git's header is unusable."""
+    if not encoding:
+        return "utf-8"
     try:
-        return data.decode(codec), True
+        info = codecs.lookup(encoding)
     except LookupError:
-        codec = "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None  # bytes-to-bytes codecs (hex, zlib, rot13) and the ones above
+    return info.name
+
+
+def decode(data: bytes, encoding: str | None) -> tuple[str, bool]:
+    """Decode per the commit's `encoding` header (default UTF-8); (text, lossless).
+
+    An unknown or unusable header (see `charset`) decodes as UTF-8; the caller flags it.
+    """
+    codec = charset(encoding) or "utf-8"
     try:
         return data.decode(codec), True
-    except UnicodeDecodeError:
+    except UnicodeError:
         # Undecodable bytes stay visible as \xNN rather than disappearing.
         return data.decode(codec, "backslashreplace"), False
 
@@ -188,7 +204,7 @@ def _parse_commit_general(data: bytes) -> RawCommit:
     encoding = None
     if b"encoding" in fields:
         encoding = fields[b"encoding"][0].decode("ascii", "replace").strip() or None
-    flags: list[str] = []
+    flags: list[str] = ["unsupported-encoding"] if charset(encoding) is None else []
     author = parse_ident(fields.get(b"author", [b""])[0], encoding, "author")
     committer = parse_ident(fields.get(b"committer", [b""])[0], encoding, "committer")
     message, lossless = decode(body, encoding)

@@ -103,6 +103,7 @@ class Change:
     committer: int | None = None
     # review trailers nothing backs (the author could have written them): shown, never counted
     claimed_reviewers: tuple[Reviewer, ...] = ()
+    binary: int = 0  # binary files changed in the component's paths: no lines, still changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +395,19 @@ def weighted_confidence(pairs: Iterable[tuple[float, int]]) -> float:
 
 def pct(value: float) -> str:
     return f"{value * 100:.0f}%"
+
+
+def binary_note(changes: Iterable[Change]) -> str:
+    """', 3 binary files changed' (empty without any): lines cannot weigh them."""
+    count = sum(c.binary for c in changes)
+    if not count:
+        return ""
+    return f", {count} binary file{'s' if count > 1 else ''} changed"
+
+
+def untrusted_binary(changes: Iterable[Change], policy: Policy) -> list[Change]:
+    """Changes with binary files by authors not placed in a trusted jurisdiction."""
+    return [c for c in changes if c.binary and not policy.trusted_at(c.author_location)]
 
 
 def commit_evidence(changes: Iterable[Change]) -> list[Evidence]:

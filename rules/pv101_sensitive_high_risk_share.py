@@ -18,6 +18,9 @@ Commits in the window on paths mapped to the component, each author's resolved
 location on the commit's day (roster, overrides, tracker zones, e-mail domains,
 commit offsets). The lower bound is used: only authors resolved to a country
 count. Confidence is the churn-weighted confidence of those locations.
+Binary files weigh no lines: the message counts those the high-risk authors
+changed, and the evidence also lists every commit that changed binary files in
+the component by an author not placed in a trusted jurisdiction.
 
 *How to resolve*
 Move maintenance of the component to trusted jurisdictions, or add supervision
@@ -29,7 +32,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
+from rules.interface import (
+    Outcome,
+    Rule,
+    RuleContext,
+    binary_note,
+    commit_evidence,
+    pct,
+    untrusted_binary,
+)
 from rules.registry import register
 from rules.shares import cannot_judge, tier_share
 
@@ -63,15 +74,20 @@ class SensitiveHighRiskShare(Rule):
                     message=(
                         f"{pct(share.share_min)} of churn in {component.name} "
                         f"({share.churn_min} of {total} lines, {len(risky)} commits) comes from "
-                        f"{tier}-risk jurisdictions ({', '.join(share.countries)}); "
-                        f"threshold {pct(policy.high_risk_share)}"
+                        f"{tier}-risk jurisdictions ({', '.join(share.countries)}"
+                        f"{binary_note(risky)}); threshold {pct(policy.high_risk_share)}"
                     ),
-                    evidence=commit_evidence(risky),
+                    # Binary files weigh no lines: who outside trusted places changed them
+                    # is listed whatever their share.
+                    evidence=commit_evidence([*risky, *untrusted_binary(changes, policy)]),
                     data={
                         "churn": share.churn_min,
                         "total": total,
                         "share_min": round(share.share_min, 4),
                         "share_max": round(share.share_max, 4),
                         "countries": list(share.countries),
+                        "binary_untrusted": sum(
+                            c.binary for c in untrusted_binary(changes, policy)
+                        ),
                     },
                 )

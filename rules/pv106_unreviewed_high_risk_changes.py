@@ -45,6 +45,7 @@ from rules.interface import (
     Outcome,
     Rule,
     RuleContext,
+    binary_note,
     commit_evidence,
     weighted_confidence,
 )
@@ -109,7 +110,7 @@ class UnreviewedHighRiskChanges(Rule):
                     message=(
                         f"{len(bare)} of {len(risky[person])} changes to {component.name} by "
                         f"{name} in {', '.join(countries)} ({tier}-risk) have no review from a "
-                        f"trusted jurisdiction ({churn} lines){claims}"
+                        f"trusted jurisdiction ({churn} lines{binary_note(bare)}){claims}"
                     ),
                     evidence=commit_evidence(bare),
                     data={
@@ -117,6 +118,7 @@ class UnreviewedHighRiskChanges(Rule):
                         "unreviewed": len(bare),
                         "changes": len(risky[person]),
                         "churn": churn,
+                        "binary": sum(c.binary for c in bare),
                         "countries": countries,
                         "claimed_not_corroborated": len(claimed),
                     },

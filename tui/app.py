@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
 
+from auditor import run_warnings
 from auditor.config import AuditorConfig, LoadedConfig
 from auditor.views import SearchHit, ViewContext
 from tui.palette import JumpProvider
@@ -54,6 +55,10 @@ class AuditorApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.sub_title = f"as of {ctx.as_of.isoformat()}, {ctx.window_days}-day window"
+        # The steps' warnings (auditor/run_warnings.py): counted here, listed by the CLI.
+        count = len(run_warnings.read(ctx.engine))
+        if count:
+            self.sub_title += f", {count} warning{'s' if count > 1 else ''} (auditor check)"
 
     # navigation used by screens, the palette and search
     def open_component(self, name: str) -> None:

@@ -15,7 +15,10 @@ from auditor.cliapp import (
 @app.command()
 def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> None:
     """Resolve people, locations and components; evaluate the rules; store the findings."""
+    from auditor import run_warnings
     from auditor.analyze import analyze as run_analysis
+    from auditor.coverage import nothing_to_judge, window_coverage
+    from auditor.errors import NothingToJudgeError
     from auditor.exporters.interface import build_report
     from auditor.exporters.text import report_blocks, report_renderable
     from auditor.safe_text import plain
@@ -26,6 +29,8 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     engine = make_engine(loaded.store_url)
     try:
         result = run_analysis(engine, loaded, day)
+        coverage = window_coverage(engine, loaded, day)
+        warnings = run_warnings.read(engine)
     finally:
         engine.dispose()
     report = build_report(
@@ -36,6 +41,8 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         fail_on=loaded.config.policy.fail_on,
         unavailable=result.unavailable,
         main_paths=result.components,
+        commits_in_window=coverage.commits_in_window,
+        warnings=warnings,
     )
     # CODEOWNERS owners and Backstage components not found, catalogs skipped: said once
     for warning in dict.fromkeys(result.resolve.warnings):
@@ -49,3 +56,6 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         f"{result.resolve.components} components, coverage {result.resolve.coverage:.0%}",
         markup=False,
     )
+    empty = nothing_to_judge(coverage)
+    if empty is not None:
+        raise NothingToJudgeError(empty)

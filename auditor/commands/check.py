@@ -71,10 +71,12 @@ def check(
     ] = None,
 ) -> None:
     """Collect, analyze, compare with baseline and waivers; exit 1 on a new finding."""
+    from auditor import run_warnings
     from auditor.analyze import analyze
     from auditor.baseline import load_baseline, write_baseline
-    from auditor.collect import collect_all
-    from auditor.errors import UsageError
+    from auditor.collect import check_sources_exist, collect_all
+    from auditor.coverage import nothing_to_judge, window_coverage
+    from auditor.errors import NothingToJudgeError, UsageError
     from auditor.exporters import exporter_for
     from auditor.exporters.interface import build_report
     from auditor.safe_text import visible
@@ -90,6 +92,7 @@ def check(
     loaded = load(config)
     threshold = fail_on.value if fail_on is not None else loaded.config.policy.fail_on
     accepted = load_baseline(baseline) if baseline is not None else set()
+    check_sources_exist(loaded)  # a configuration that does not hold creates no store
     engine = make_engine(loaded.store_url)
     try:
         # API sources' rate-limit waits and retries, so a waiting CI job says why
@@ -104,8 +107,12 @@ def check(
         result = analyze(
             engine, loaded, day, commit_shas=shas, kind="check", policy_files=policy_files
         )
+        # A range judges its own commits; otherwise the window must hold some.
+        coverage = window_coverage(engine, loaded, day) if shas is None else None
+        warnings = run_warnings.read(engine)
     finally:
         engine.dispose()
+    window_commits = coverage.commits_in_window if coverage is not None else None
     waivers = _waivers_that_may_apply(loaded, result.findings)
     report = build_report(
         result.findings,
@@ -116,6 +123,8 @@ def check(
         unavailable=result.unavailable,
         main_paths=result.components,
         range_commits=result.range_commits,
+        commits_in_window=window_commits,
+        warnings=warnings,
     )
     if update_baseline and baseline is not None:
         kept = [item.finding for item in report.findings if item.status != "waived"]
@@ -132,6 +141,9 @@ def check(
             range_commits=result.range_commits,
         )
     _emit(report, format, output, exporter_for(format.value).render(report))
+    empty = nothing_to_judge(coverage) if coverage is not None else None
+    if empty is not None:  # the report says so too; the exit status must not read as clean
+        raise NothingToJudgeError(empty)
     if report.failing:
         raise typer.Exit(1)
 
@@ -260,6 +272,8 @@ def _emit(report: Report, format: CheckFormat, output: Path | None, rendered: st
         for waiver in report.expired_waivers:
             label = waiver.fingerprint or f"{waiver.rule} {waiver.component}"
             err.print(f"expired waiver: {visible(label)} ({waiver.expires})", markup=False)
+        for line in report.warnings:
+            err.print(f"warning: {visible(line)}", markup=False)
     if output is not None:
         from auditor.export.files import write_atomically
 

@@ -26,12 +26,13 @@ def collect(
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from auditor.collect import collect_all
+    from auditor.collect import check_sources_exist, collect_all
     from auditor.ingest_tracker import tracker_name
-    from auditor.safe_text import plain
+    from auditor.safe_text import plain, visible
     from auditor.store import make_engine
 
     loaded = load(config)
+    check_sources_exist(loaded, only)  # a configuration that does not hold creates no store
     engine = make_engine(loaded.store_url)
     api_sources = {tracker_name(t) for t in loaded.config.tracker if t.is_api}
     started: dict[str, float] = {}
@@ -91,6 +92,9 @@ def collect(
             )
         table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", plain(note))
     out.print(table)
+    for result in summary.git:
+        if result.shallow:
+            err.print(f"warning: {visible(result.shallow)}", markup=False)
     for imported in [*summary.trackers, *summary.rosters]:
         for warning in dict.fromkeys(imported.warnings):
             err.print(plain(f"warning: {warning}"))

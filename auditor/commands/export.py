@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cliapp import DEFAULT_CONFIG, ConfigOption, app, load, out
+from auditor.cliapp import DEFAULT_CONFIG, ConfigOption, app, err, load, out
 
 
 @app.command()
@@ -61,6 +61,13 @@ def export(
             dir_okay=False,
         ),
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Write the export even when the period holds no commit (its coverage says so).",
+        ),
+    ] = False,
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Write the quarterly audit export (JSON, schema-validated, with an integrity hash)."""
@@ -75,6 +82,7 @@ def export(
     from auditor.export.summary import render_summary
     from auditor.export.verify import verified
     from auditor.pseudonym import Pseudonymizer, load_key
+    from auditor.safe_text import visible
     from auditor.store import make_engine
 
     span = period_from_options(period, start, end)
@@ -88,6 +96,7 @@ def export(
         as_of=parse_as_of(as_of) if as_of else None,
         pseudonymizer=pseudonymizer,
         previous=before,
+        allow_empty=allow_empty,
     )
     loaded = load(config)
     engine = make_engine(loaded.store_url)
@@ -100,6 +109,10 @@ def export(
     write_atomically(output, render(document))
     if summary is not None:
         write_atomically(summary, render_summary(document, before).encode("utf-8"))
+    for line in document["warnings"]:
+        err.print(f"warning: {visible(line)}", markup=False)
+    if document["coverage"]["commits"] == 0:
+        err.print(f"warning: {output}: no commits in the period (--allow-empty)", markup=False)
     findings = document["findings"]
     counts = {
         s: sum(1 for f in findings if f["status"] == s) for s in ("new", "persisting", "resolved")

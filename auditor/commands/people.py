@@ -10,6 +10,7 @@ from auditor.cliapp import (
     ConfigOption,
     TextOrJson,
     app,
+    err,
     load,
     out,
     parse_as_of,
@@ -30,8 +31,11 @@ def people(
     """Each person: identities, resolved locations with their evidence, activity."""
     import json
 
+    from auditor import run_warnings
+    from auditor.coverage import window_coverage
     from auditor.people_report import people_report
     from auditor.resolve import resolve_all
+    from auditor.safe_text import visible
     from auditor.store import make_engine
 
     day = parse_as_of(as_of)
@@ -40,8 +44,17 @@ def people(
     try:
         resolve_all(engine, loaded, day)
         report = people_report(engine, day)
+        coverage = window_coverage(engine, loaded, day)
+        warnings = run_warnings.read(engine)
     finally:
         engine.dispose()
+    # On stderr: the JSON on stdout keeps to its contract.
+    if coverage.git_sources == 0:
+        err.print("warning: no [[git]] source is configured: no commit activity", markup=False)
+    elif coverage.commits == 0:
+        err.print("warning: no commits are collected (run `auditor collect`)", markup=False)
+    for line in warnings:
+        err.print(f"warning: {visible(line)}", markup=False)
     if format is TextOrJson.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

@@ -20,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
 
-from auditor import __version__, models
+from auditor import __version__, models, run_warnings
 from auditor.attribution import TIERS, component_attribution, window_bounds
 from auditor.config import LoadedConfig
-from auditor.errors import ExportError
+from auditor.coverage import Coverage, coverage_of, nothing_to_judge
+from auditor.errors import ExportError, NothingToJudgeError
 from auditor.export.canonical import canonical_bytes, seal
 from auditor.export.names import People
 from auditor.export.period import Period
@@ -32,7 +33,7 @@ from auditor.locations.index import LocationIndex, ResolvedAt
 from auditor.pseudonym import Pseudonymizer
 from auditor.store import table
 
-SCHEMA_VERSION = 3  # 2: policy.window; 3: signatures, strict dates (docs/export.md, Versions)
+SCHEMA_VERSION = 3  # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
 STATUSES = ("new", "persisting", "resolved")
@@ -46,6 +47,7 @@ class ExportOptions:
     pseudonymizer: Pseudonymizer | None = None
     previous: Mapping[str, Any] | None = None  # a verified earlier export
     maintainers: int = TOP_MAINTAINERS
+    allow_empty: bool = False  # write a period without commits (its coverage says so)
 
     @property
     def issued(self) -> date:
@@ -62,6 +64,11 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     from auditor.analyze import analyze
     from auditor.resolve import resolve_all, restore_snapshot, snapshot_if_current
 
+    coverage = coverage_of(engine, loaded, options.period.start, options.period.end)
+    empty = nothing_to_judge(coverage, "the period")
+    if empty is not None and not options.allow_empty:
+        raise NothingToJudgeError(f"{empty}; --allow-empty writes the export anyway")
+
     # People, locations and components are derived tables rebuilt by every resolution;
     # the views show them next to the latest `analyze`/`check` run's findings, so after
     # the quarter-end resolution they must be as of that run's day again: put back a
@@ -71,7 +78,7 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
         latest = None  # the quarter-end resolution is the one the views want
     saved = snapshot_if_current(engine, loaded, latest) if latest is not None else None
     result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND, reuse=True)
-    document = assemble(engine, loaded, options, result.run_id)
+    document = assemble(engine, loaded, options, result.run_id, coverage)
     if saved is not None:
         restore_snapshot(engine, saved)
     elif latest is not None:
@@ -90,7 +97,11 @@ def _latest_as_of(engine: Engine) -> date | None:
 
 
 def assemble(
-    engine: Engine, loaded: LoadedConfig, options: ExportOptions, run_id: int
+    engine: Engine,
+    loaded: LoadedConfig,
+    options: ExportOptions,
+    run_id: int,
+    coverage: Coverage | None = None,
 ) -> dict[str, Any]:
     """The sealed export document from the store (resolution and analysis already done)."""
     period = options.period
@@ -118,8 +129,22 @@ def assemble(
         "people": people_section,
         "findings": findings,
         "waivers": waivers,
+        "coverage": (coverage or coverage_of(engine, loaded, period.start, period.end)).as_json(),
+        "warnings": _warnings(engine, options),
     }
     return seal(body)
+
+
+def _warnings(engine: Engine, options: ExportOptions) -> list[str]:
+    """The stored warnings; those naming people are counted, not quoted, when pseudonymized."""
+    if options.pseudonymizer is None:
+        return run_warnings.read(engine)
+    lines = run_warnings.read(engine, without={run_warnings.IDENTITIES})
+    with engine.connect() as conn:
+        personal = len(run_warnings.stored(conn)) - len(lines)
+    if personal:
+        lines.append(f"{personal} identity warnings naming people left out (--pseudonymize)")
+    return lines
 
 
 # --- policy ----------------------------------------------------------------

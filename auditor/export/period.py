@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from auditor.days import FIRST_DAY, LAST_DAY, parse_day
 from auditor.errors import UsageError
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
@@ -27,6 +28,10 @@ def quarter(value: str) -> Period:
     if not match:
         raise UsageError(f"--period wants a quarter such as 2026-Q3, got {value!r}")
     year, number = int(match.group(1)), int(match.group(2))
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise UsageError(
+            f"--period {value.strip()}: years {FIRST_DAY.year}–{LAST_DAY.year} are supported",
+        )
     start = date(year, 3 * number - 2, 1)
     next_start = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return Period(start, next_start - timedelta(days=1), f"{year}-Q{number}")
@@ -40,14 +45,7 @@ def period_from_options(period: str | None, start: str | None, end: str | None) 
         return quarter(period)
     if not (start and end):
         raise UsageError("give --period YYYY-QN, or both --from and --to (YYYY-MM-DD)")
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if last < first:
         raise UsageError(f"--to {last} is before --from {first}")
     return Period(first, last, f"{first}..{last}")
-
-
-def _day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"{option} wants YYYY-MM-DD, got {value!r}") from exc

@@ -37,6 +37,8 @@ class Report:
     unavailable: tuple[Unavailable, ...] = ()
     main_paths: Mapping[str, str | None] = field(default_factory=dict)  # component -> repo:dir
     range_commits: int | None = None
+    commits_in_window: int | None = None  # None: not counted (range mode)
+    warnings: tuple[str, ...] = ()  # from every step, see auditor.run_warnings
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.findings if f.status == status)
@@ -60,6 +62,8 @@ def build_report(
     unavailable: Sequence[Unavailable] = (),
     main_paths: Mapping[str, str | None] | None = None,
     range_commits: int | None = None,
+    commits_in_window: int | None = None,
+    warnings: Sequence[str] = (),
 ) -> Report:
     outcome = apply_waivers(waivers, findings, as_of)
     reported = []
@@ -81,6 +85,8 @@ def build_report(
         unavailable=tuple(unavailable),
         main_paths=dict(main_paths or {}),
         range_commits=range_commits,
+        commits_in_window=commits_in_window,
+        warnings=tuple(warnings),
     )
 
 

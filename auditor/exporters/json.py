@@ -31,7 +31,9 @@ def report_data(report: Report) -> dict[str, Any]:
             "baselined": report.count("baselined"),
             "waived": report.count("waived"),
             "expired_waivers": [describe(w) for w in report.expired_waivers],
+            "commits_in_window": report.commits_in_window,
         },
+        "warnings": list(report.warnings),
     }
 
 

@@ -89,7 +89,11 @@ class SarifExporter(Exporter):
                     },
                     "automationDetails": {"id": f"provenance-auditor/{report.as_of.isoformat()}"},
                     "results": results[:MAX_RESULTS],
-                    "properties": {"as_of": report.as_of.isoformat()},
+                    "properties": {
+                        "as_of": report.as_of.isoformat(),
+                        "commits_in_window": report.commits_in_window,
+                        "warnings": [visible(w) for w in report.warnings],
+                    },
                 }
             ],
         }

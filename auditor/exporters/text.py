@@ -76,6 +76,14 @@ def report_blocks(report: Report) -> Text:
 def report_notes(report: Report) -> Text:
     """Unavailable rules, expired and unmatched waivers, and the one-line tally."""
     notes = Text()
+    if report.commits_in_window == 0:
+        notes.append("no commits in the policy window: nothing was judged\n", style="bold red")
+    elif report.commits_in_window is not None:
+        notes.append(f"{report.commits_in_window:,} commits in the policy window\n")
+    for line in report.warnings:
+        notes.append("warning: ", style="yellow")
+        notes.append_text(plain(line))
+        notes.append("\n")
     for note in report.unavailable:
         notes.append("not available: ", style="yellow")
         notes.append_text(
@@ -96,7 +104,12 @@ def report_notes(report: Report) -> Text:
     notes.append(
         f"{report.count('new')} new, {report.count('baselined')} baselined, "
         f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}",
-        style="bold red" if failing else "bold green",
+        # green only for a verdict over some commits: an empty window is no clean bill
+        style="bold red"
+        if failing
+        else "bold yellow"
+        if report.commits_in_window == 0
+        else "bold green",
     )
     return notes
 

@@ -227,6 +227,7 @@ def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
         f"{tmp_path / 'exports' / 'jira.csv'}"
     )
     assert not (tmp_path / ".auditor" / "mirrors" / "r.git").exists()  # failed before any work
+    assert not (tmp_path / ".auditor" / "audit.db").exists()  # and created no store
 
 
 def test_history_split_into_ranges_gives_the_same_store(

@@ -72,6 +72,8 @@ def test_export_follows_the_published_schema(engine: Engine, loaded: LoadedConfi
         "people",
         "findings",
         "waivers",
+        "coverage",
+        "warnings",
         "integrity",
     ]
     assert document["period"] == {"start": "2026-07-01", "end": "2026-09-30", "previous": None}
@@ -261,7 +263,7 @@ def test_findings_window_is_recorded(engine: Engine, loaded: LoadedConfig) -> No
     assert document["policy"]["settings"]["window_days"] == 180
     q2 = export(engine, loaded, "2026-Q2", [TOP_MAINTAINER_Q2])
     assert q2["policy"]["window"] == {"start": "2026-01-02", "end": "2026-06-30", "days": 180}
-    # The window is part of the schema: a file without it does not verify.
+    # The window is part of the schema since version 2: a file without it does not verify.
     del document["policy"]["window"]
     document["integrity"]["sha256"] = body_sha256(document)
     assert verify_document(document) == ["schema: $.policy: 'window' is a required property"]
@@ -270,7 +272,7 @@ def test_findings_window_is_recorded(engine: Engine, loaded: LoadedConfig) -> No
 def test_version_1_files_still_verify(engine: Engine, loaded: LoadedConfig) -> None:
     """A file written before policy.window existed keeps verifying (and summarising)."""
     document = export(engine, loaded)
-    del document["policy"]["window"]
+    del document["policy"]["window"], document["coverage"], document["warnings"]
     document["schema_version"] = 1
     document["integrity"]["sha256"] = body_sha256(document)
     assert verify_document(document) == []
@@ -315,3 +317,31 @@ def test_schema_refuses_names_in_a_pseudonymized_file(engine: Engine, loaded: Lo
     document["integrity"]["sha256"] = body_sha256(document)
     problems = verify_document(document)
     assert len(problems) == 1 and problems[0].startswith("schema: $.people.entries[0]:")
+
+
+def test_warnings_are_recorded_and_those_naming_people_withheld_when_pseudonymized(
+    engine: Engine, loaded: LoadedConfig
+) -> None:
+    from auditor import run_warnings
+    from auditor.store import transaction
+
+    period = quarter("2026-Q3")
+    run_id = store_run(engine, loaded, period.end, [TOP_MAINTAINER])  # resolves: its own lines
+    with transaction(engine) as conn:
+        run_warnings.record(conn, "resolve", ["component 'Docs': glob 'x:docs/**' matches no path"])
+        run_warnings.record(
+            conn, run_warnings.IDENTITIES, ["person 'Chen Wei' joins 2 mailmap-canonical …"]
+        )
+    plain = assemble(engine, loaded, ExportOptions(period=period), run_id)
+    assert plain["warnings"] == [
+        "component 'Docs': glob 'x:docs/**' matches no path",
+        "person 'Chen Wei' joins 2 mailmap-canonical …",
+    ]
+    hidden = assemble(
+        engine, loaded, ExportOptions(period=period, pseudonymizer=Pseudonymizer(KEY)), run_id
+    )
+    assert hidden["warnings"] == [
+        "component 'Docs': glob 'x:docs/**' matches no path",
+        "1 identity warnings naming people left out (--pseudonymize)",
+    ]
+    assert "Chen Wei" not in json.dumps(hidden)

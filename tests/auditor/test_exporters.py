@@ -54,14 +54,24 @@ def sample_report() -> Report:
         fail_on="high",
         unavailable=[Unavailable("PV105", "no work items were collected")],
         main_paths={"Gateway OnPrem": "gateway:src/onprem"},
+        commits_in_window=412,
+        warnings=["component 'Docs': glob 'nw-docs:guide/**' matches no path"],
     )
 
 
 def test_json_contract_exactly() -> None:
     data = json.loads(exporter_for("json").render(sample_report()))
-    assert set(data) == {"as_of", "findings", "summary"}
+    assert set(data) == {"as_of", "findings", "summary", "warnings"}
     assert data["as_of"] == "2026-10-01"
-    assert set(data["summary"]) == {"new", "baselined", "waived", "expired_waivers"}
+    assert set(data["summary"]) == {
+        "new",
+        "baselined",
+        "waived",
+        "expired_waivers",
+        "commits_in_window",
+    }
+    assert data["summary"]["commits_in_window"] == 412
+    assert data["warnings"] == ["component 'Docs': glob 'nw-docs:guide/**' matches no path"]
     assert (data["summary"]["new"], data["summary"]["baselined"], data["summary"]["waived"]) == (
         1,
         1,

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from auditor.config import IdentityConfig
-from auditor.identity import IdentityRow, PersonDraft, RosterPerson, is_bot, noreply_login, unify
+from auditor.identity import (
+    IdentityRow,
+    PersonDraft,
+    RosterPerson,
+    is_bot,
+    merged_identity_warnings,
+    noreply_login,
+    unify,
+)
 
 
 def git(id: int, name: str, email: str, mapped: tuple[str, str] | None = None, commits: int = 1):
@@ -136,3 +144,61 @@ def test_keys_do_not_depend_on_input_order() -> None:
     assert [(p.key, sorted(p.identities)) for p in one] == [
         (p.key, sorted(p.identities)) for p in two
     ]
+
+
+def test_address_of_many_unrelated_names_is_no_join_key() -> None:
+    rows = [
+        git(1, "Ann Lee", "team@corp.example"),
+        git(2, "Bo Zhang", "team@corp.example"),
+        git(3, "Cy Park", "team@corp.example"),
+        git(4, "Ann Lee", "ann@corp.example"),
+    ]
+    g = groups(unify(rows, [], IdentityConfig()))
+    assert sorted(g.values(), key=min) == [{1}, {2}, {3}, {4}]
+
+
+def test_name_variants_of_one_person_still_share_an_address() -> None:
+    rows = [
+        git(1, "Junio C Hamano", "gitster@pobox.example"),
+        git(2, "Junio Hamano", "gitster@pobox.example"),
+        git(3, "junio", "gitster@pobox.example"),
+    ]
+    assert groups(unify(rows, [], IdentityConfig())) == {"gitster@pobox.example": {1, 2, 3}}
+
+
+def test_split_works_for_any_address() -> None:
+    rows = [git(1, "Ann", "desk@corp.example"), git(2, "Ann", "desk@corp.example".upper())]
+    g = groups(unify(rows, [], IdentityConfig(split=["desk@corp.example"])))
+    assert sorted(g.values(), key=min) == [{1}, {2}]
+
+
+def test_person_with_several_canonical_identities_is_reported() -> None:
+    rows = [
+        git(1, "Ann", "ann@a.example"),
+        IdentityRow(2, "github", "ann", "Ann", "ann@a.example", login="ann"),
+        git(3, "Ann", "123+ann@users.noreply.github.com"),
+        git(4, "Ann", "ann@users.noreply.github.com"),  # the same account: one identity
+    ]
+    (person,) = unify(rows, [], IdentityConfig())
+    assert person.canonical == ["ann@a.example", "ann@users.noreply.github.com"]
+    (line,) = merged_identity_warnings([person])
+    assert "person 'Ann' joins 2 mailmap-canonical identities" in line
+    merged = unify(
+        rows, [], IdentityConfig(merge=[["ann@a.example", "ann@users.noreply.github.com"]])
+    )
+    assert merged_identity_warnings(merged) == []  # asked for in [identity] merge
+
+
+def test_placeholder_addresses_join_no_one_but_a_mailmap_target_still_joins() -> None:
+    rows = [
+        git(1, "Ann Lee", "you@example.com"),
+        git(2, "Bo Zhang", "you@example.com"),
+        git(3, "Cy", "cy@localhost", ("Cy Park", "cy@corp.example")),
+        git(4, "Cy Park", "cy@corp.example"),
+        git(5, "Di", "noreply@corp.example"),
+        git(6, "Ed", "noreply@corp.example"),
+    ]
+    g = groups(unify(rows, [], IdentityConfig()))
+    assert sorted(g.values(), key=min) == [{1}, {2}, {3, 4}, {5}, {6}]
+    assert g["cy@corp.example"] == {3, 4}
+    assert "you@example.com" not in g  # no key names a shared address

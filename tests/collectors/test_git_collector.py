@@ -295,3 +295,31 @@ def test_shallow_clone_is_mined_to_its_boundary(
     )
     records = mine(shallow, tmp_path)
     assert [r.message.strip() for r in records] == ["c5", "c4"]
+
+
+@pytest.mark.parametrize("codec", ["undefined", "idna", "punycode", "hex"])
+def test_unusable_encoding_header_decodes_as_utf8_and_flags_the_commit(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, codec: str
+) -> None:
+    """Python refuses these codecs for commit text (UnicodeError): collection went on stopping."""
+    repo = make_repo()
+    repo.commit(
+        "Réseau: ü\xff".encode("utf-8", "surrogateescape")[:-2] + b"\xff",
+        author=Who("José Núñez", "jose@contoso.es"),
+        date="2025-02-01T10:00:00+0100",
+        encoding=codec,
+        files={"a": "1\n"},
+    )
+    repo.commit(
+        "after",
+        author=Who("Ann", "ann@x.example"),
+        date="2025-02-02T10:00:00+0100",
+        allow_empty=True,
+    )
+    records = by_message(mine(repo.path, tmp_path))
+    (odd,) = [r for r in records.values() if r.encoding == codec]
+    assert odd.message.startswith("Réseau: ")
+    assert "\\xff" in odd.message  # the undecodable byte stays visible
+    assert "unsupported-encoding" in odd.flags
+    assert odd.author.name == "José Núñez"
+    assert "after" in records

@@ -353,3 +353,14 @@ def test_components_footer_is_not_cut_off(store: Engine) -> None:
         assert "Quit" in svg
 
     asyncio.run(main())
+
+
+def test_status_bar_counts_the_stored_warnings(store: Engine) -> None:
+    from auditor import run_warnings
+    from auditor.store import transaction
+
+    assert "warning" not in build(store).sub_title
+    with transaction(store) as conn:
+        run_warnings.record(conn, "resolve", ["component 'Docs': glob 'x:docs/**' matches no path"])
+        run_warnings.record(conn, "collect:server", ["server: shallow history"])
+    assert build(store).sub_title.endswith(", 2 warnings (auditor check)")

@@ -1,0 +1,51 @@
+"""Shallow clones: the boundary commit keeps its metadata, its inherited files are no churn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from auditor import models, run_warnings
+from auditor.ingest_git import collect_repository
+from tests.gitrepo import GitRepo, Who, git
+
+ANN = Who("Ann Lee", "ann@corp.example")
+BO = Who("Bo Zhang", "bo@corp.example")
+
+
+def test_boundary_commit_of_a_shallow_clone_counts_no_churn(tmp_path: Path, engine: Engine) -> None:
+    origin = GitRepo(tmp_path / "origin")
+    for day in range(1, 6):
+        origin.commit(
+            f"ann {day}",
+            author=ANN,
+            date=f"2025-01-0{day}T10:00:00+0100",
+            files={f"src/f{day}.c": "x\n" * 100},
+        )
+    origin.commit(
+        "bo: one line", author=BO, date="2025-02-01T10:00:00+0100", files={"src/f1.c": "y\n"}
+    )
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin.path}", str(clone))
+    result = collect_repository(
+        engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
+    )
+    commit = models.Commit.__table__
+    with engine.connect() as conn:
+        ((sha, files, added, deleted, flags),) = conn.execute(
+            select(commit.c.sha, commit.c.files, commit.c.added, commit.c.deleted, commit.c.flags)
+        ).all()
+        changes = conn.execute(select(models.FileChange.__table__)).all()
+    # Before: Bo's one-line commit was credited with the 500 lines of the five files it inherits.
+    assert (sha, files, added, deleted) == (origin.head(), 0, 0, 0)
+    assert "shallow-boundary" in flags and changes == []
+    assert result.shallow is not None
+    assert result.shallow.startswith("r: shallow clone (1 commits deep, history from 2025-02-01)")
+    assert run_warnings.read(engine) == [result.shallow]
+
+    # The next collect, with nothing new, still says so.
+    again = collect_repository(
+        engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
+    )
+    assert again.up_to_date and again.shallow == result.shallow
