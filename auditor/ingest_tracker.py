@@ -34,7 +34,7 @@ from sqlalchemy import Engine, Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from auditor import models
+from auditor import models, run_warnings
 from auditor.config import LoadedConfig, RosterSource, TrackerSource
 from auditor.errors import ConfigError, StoreError
 from auditor.store import BATCH_SIZE, bulk_insert, table, transaction, upsert
@@ -194,6 +194,8 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
             .where(table(models.Source).c.id == source_id)
             .values(sha256=file.sha256, records=len(records), updated_at=datetime.now(UTC))
         )
+        # kept with the import they describe: later commands (check, export, TUI) list them
+        run_warnings.record(conn, f"collect:{collector.name}", warnings)
     return ImportResult(
         collector.name,
         kind,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from auditor import run_warnings
 from auditor.store import make_engine
 from tests.fixtures.workspace import fixture, rows, workspace
 from tests.gitrepo import GitRepo, Who
@@ -110,3 +111,7 @@ def test_collect_prints_each_import_warning_once(tmp_path: Path) -> None:
     ]
     again = _auditor("collect", "--config", str(tmp_path / "auditor.toml"))
     assert "warning: " not in again.stderr  # unchanged files are not read again
+    # ... but their warnings stay in the store for the commands that report them
+    with make_engine(f"sqlite:///{tmp_path / '.auditor' / 'audit.db'}").connect() as conn:
+        kept = run_warnings.stored(conn)
+    assert sorted(f"warning: {line}" for line in kept) == sorted(warnings)
