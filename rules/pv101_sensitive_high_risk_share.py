@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.wording import counted
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
 from rules.shares import cannot_judge, tier_share
@@ -62,7 +63,8 @@ class SensitiveHighRiskShare(Rule):
                     confidence=share.confidence,
                     message=(
                         f"{pct(share.share_min)} of churn in {component.name} "
-                        f"({share.churn_min} of {total} lines, {len(risky)} commits) comes from "
+                        f"({share.churn_min} of {total} lines, {counted(len(risky), 'commit')}) "
+                        "comes from "
                         f"{tier}-risk jurisdictions ({', '.join(share.countries)}); "
                         f"threshold {pct(policy.high_risk_share)}"
                     ),

@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, false
+from sqlalchemy import ColumnElement, Engine, false, select
+from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.locations.summary import summarize_candidates
 from auditor.store import table
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -96,11 +99,44 @@ class ViewContext:
             return "ambiguous"
         return "unknown"
 
+    def location_label(
+        self, country: str | None, candidates: Iterable[str] = (), pattern: str | None = None
+    ) -> str:
+        """The country, or a summary of the candidates ("UTC+8 · 13 incl. CN, RU")."""
+        if country is not None:
+            return country
+        return summarize_candidates(list(candidates), self.config.jurisdictions.tier, pattern)
+
     def is_sensitive(self, sensitivity: str) -> bool:
         return sensitivity in self.config.policy.sensitive
 
     def reason(self, country: str | None) -> str:
         return self.config.jurisdictions.reasons.get(country or "", "")
+
+
+# Location resolution may label a period with its zone pattern ("EET with EU DST");
+# read it when the store has the column, so the views work before and after.
+PATTERN_COLUMNS = ("zone_pattern", "pattern")
+
+
+def zone_pattern(row: Any) -> str | None:
+    """The zone pattern of a `resolved_location` row, None when there is none."""
+    for column in PATTERN_COLUMNS:
+        value = getattr(row, column, None)
+        if value:
+            return str(value)
+    return None
+
+
+def zone_patterns(conn: Connection) -> dict[tuple[int, tuple[int, ...]], str]:
+    """Zone pattern per (person, evidence ids of the period): how `LocationIndex` rows are met."""
+    column = next((_resolved.c[c] for c in PATTERN_COLUMNS if c in _resolved.c), None)
+    if column is None:
+        return {}
+    query = select(_resolved.c.person_id, _resolved.c.evidence_ids, column).where(
+        column.is_not(None)
+    )
+    return {(pid, tuple(ids or ())): str(p) for pid, ids, p in conn.execute(query) if p}
 
 
 def _epoch(day: date) -> int:

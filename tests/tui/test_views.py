@@ -69,13 +69,13 @@ def test_location_changes_with_the_period(ctx: ViewContext) -> None:
 def test_component_detail(ctx: ViewContext) -> None:
     detail = views.component_detail(ctx, "Collab OnPrem")
     assert detail is not None
-    assert [(j.country, j.tier, j.churn, j.churn_max) for j in detail.jurisdictions] == [
+    assert [(j.label, j.tier, j.churn, j.churn_max) for j in detail.jurisdictions] == [
         ("CN", "high", 160, 180),  # Mallory's candidates include CN: upper bound only
         ("IE", "trusted", 60, 60),
-        ("MY", "trusted", 0, 20),
-        ("SG", "trusted", 0, 20),
-        (None, "unresolved", 20, 20),
+        # resolved countries first, then unresolved churn by candidate set, riskiest named first
+        ("CN, MY or SG", "ambiguous", 20, 20),
     ]
+    assert detail.jurisdictions[-1].country is None
     cn = detail.jurisdictions[0]
     assert cn.reason.startswith("Vulnerability disclosure")
     assert [(m.name, m.churn, m.country) for m in detail.maintainers] == [

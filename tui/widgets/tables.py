@@ -87,20 +87,26 @@ class ComponentTable(SafeTable):
 class PersonTable(SafeTable):
     """People; Enter posts `PersonTable.Selected` with the person's id.
 
+    Columns by priority: on an 80-column terminal name, location, tier and
+    confidence are on screen before the (often long) e-mail, which is clipped.
     Commits count the policy window only (`auditor people` shows all-time figures),
     so the column says which window it counts.
     """
 
     COLUMNS = (
         "Name",
-        "E-mail",
         "Location",
         "Tier",
         "Confidence",
+        "E-mail",
         "Identities",
         "Commits",
         "Conflicts",
     )
+    # (name, location, e-mail) widths below and from WIDE_FROM terminal columns
+    NARROW = (20, 30, 24)
+    WIDE = (60, 50, 40)
+    WIDE_FROM = 120
 
     class Selected(Message):
         def __init__(self, person_id: int) -> None:
@@ -112,15 +118,18 @@ class PersonTable(SafeTable):
         super().__init__(columns, id=id)
 
     def show(self, rows: Iterable[views.PersonRow]) -> None:
+        name_w, location_w, email_w = (
+            self.WIDE if self.app.size.width >= self.WIDE_FROM else self.NARROW
+        )
         self.fill(
             (
                 str(p.id),
                 [
-                    fmt.safe(p.name, "grey50" if p.bot else ""),
-                    fmt.safe(p.email or ""),
-                    fmt.location(p.country, p.candidates),
+                    fmt.safe(fmt.clip(p.name, name_w), "grey50" if p.bot else ""),
+                    fmt.location(p.country, fmt.fit_location(p.location, location_w)),
                     fmt.tier("bot" if p.bot else p.tier),
                     Text(fmt.percent(p.confidence), justify="right"),
+                    fmt.safe(fmt.clip(p.email or "", email_w)),
                     fmt.number(p.identities),
                     fmt.number(p.commits),
                     Text(
