@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,6 +15,7 @@ from auditor.cliapp import (
     out,
     parse_as_of,
 )
+from auditor.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -26,26 +28,105 @@ def people(
     format: Annotated[
         TextOrJson, typer.Option("--format", "-f", help="text (a table) or json.")
     ] = TextOrJson.text,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="Only people whose name or an e-mail contains TEXT."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            help="Only people located in CC, or with CC among their candidate countries.",
+        ),
+    ] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            "--tier",
+            help="Only people whose location as of --as-of has tier T "
+            "(high, elevated, ambiguous, trusted, other, unknown).",
+        ),
+    ] = None,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details", help="Every identity, location period and evidence kind (long form)."
+        ),
+    ] = False,
 ) -> None:
-    """Each person: identities, resolved locations with their evidence, activity."""
+    """Each person on one line (commits, location, tier, confidence, conflicts), or --details."""
     import json
 
-    from auditor.people_report import people_report
+    from auditor.people_report import PeopleFilter, filter_report, people_report
     from auditor.resolve import resolve_all
     from auditor.store import make_engine
+    from auditor.views.common import TIERS
 
     day = parse_as_of(as_of)
+    if tier is not None and tier not in TIERS:
+        raise UsageError(f"--tier wants one of {', '.join(TIERS)}, got {tier!r}")
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise UsageError(f"--country wants a two-letter country code, got {country!r}")
     loaded = load(config)
     engine = make_engine(loaded.store_url)
     try:
         resolve_all(engine, loaded, day)
-        report = people_report(engine, day)
+        report = people_report(engine, day, patterns=format is TextOrJson.text)
     finally:
         engine.dispose()
+    tier_of = loaded.config.jurisdictions.tier
+    report = filter_report(report, PeopleFilter(person, country, tier), tier_of)
     if format is TextOrJson.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    out.print(people_table(report))
+    out.print(people_table(report) if details else people_lines(report, tier_of))
+
+
+def people_lines(report: dict[str, Any], tier_of: Callable[[str], str | None]) -> Table:
+    """One line per person: what is known of them as of the report's day, at a glance."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from auditor.locations.summary import summarize_candidates
+    from auditor.people_report import current_location
+    from auditor.safe_text import plain
+    from auditor.views.common import display_tier
+    from auditor.wording import counted, percent
+
+    people = report["people"]
+    table = Table(
+        title=f"{counted(len(people), 'person')} as of {report['as_of']}"
+        " (commits: all time; location: on that day)",
+        title_justify="left",
+    )
+    table.add_column("person", no_wrap=True, overflow="ellipsis", max_width=32)
+    table.add_column("commits", justify="right")
+    table.add_column("location", no_wrap=True, overflow="ellipsis")
+    table.add_column("tier")
+    table.add_column("confidence", justify="right")
+    table.add_column("conflicts", justify="right")
+    for entry in people:
+        loc = current_location(entry, report["as_of"])
+        name = plain(entry["name"])
+        if entry["bot"]:
+            name.append(" (bot)", style="dim")
+        if loc is None:
+            where, tier, confidence = "unknown", "unknown", ""
+        else:
+            where = loc["country"] or summarize_candidates(
+                loc["candidates"], tier_of, loc.get("pattern")
+            )
+            tier = display_tier(tier_of, loc["country"], loc["candidates"])
+            confidence = percent(loc["confidence"])
+        table.add_row(
+            name,
+            str(entry["commits"]),
+            plain(where),
+            Text("bot" if entry["bot"] else tier),
+            confidence,
+            str(len(entry["conflicts"])) if entry["conflicts"] else "",
+        )
+    return table
 
 
 def people_table(report: dict[str, Any]) -> Table:
@@ -54,8 +135,12 @@ def people_table(report: dict[str, Any]) -> Table:
     from rich.text import Text
 
     from auditor.safe_text import plain
+    from auditor.wording import counted
 
-    table = Table(title=f"People as of {report['as_of']}", title_justify="left")
+    table = Table(
+        title=f"{counted(len(report['people']), 'person')} as of {report['as_of']}",
+        title_justify="left",
+    )
     # all time up to --as-of (the TUI's People screen counts the policy window only)
     activity = ("commits (all time)", "churn (all time)")
     for column in ("person", "e-mails", *activity, "location", "evidence"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -92,12 +92,7 @@ class ViewContext:
         return _epoch(self.as_of + timedelta(days=1))
 
     def tier(self, country: str | None, candidates: Iterable[str] = ()) -> str:
-        juris = self.config.jurisdictions
-        if country is not None:
-            return juris.tier(country) or "other"
-        if any(juris.tier(c) == "high" for c in candidates):
-            return "ambiguous"
-        return "unknown"
+        return display_tier(self.config.jurisdictions.tier, country, candidates)
 
     def location_label(
         self, country: str | None, candidates: Iterable[str] = (), pattern: str | None = None
@@ -112,6 +107,17 @@ class ViewContext:
 
     def reason(self, country: str | None) -> str:
         return self.config.jurisdictions.reasons.get(country or "", "")
+
+
+def display_tier(
+    tier_of: Callable[[str], str | None], country: str | None, candidates: Iterable[str] = ()
+) -> str:
+    """One of TIERS for a location: the country's tier, else ambiguous/unknown by candidates."""
+    if country is not None:
+        return tier_of(country) or "other"
+    if any(tier_of(c) == "high" for c in candidates):
+        return "ambiguous"
+    return "unknown"
 
 
 # Location resolution may label a period with its zone pattern ("EET with EU DST");
