@@ -80,6 +80,8 @@ class SarifExporter(Exporter):
         }
 
     def _uri(self, component: str | None, report: Report) -> str:
+        """The component's most-changed file in the window (`analyze` puts it in main_paths),
+        its main directory when nothing changed there, else the configuration file."""
         main = report.main_paths.get(component) if component else None
         if not main:
             return self.config_uri
