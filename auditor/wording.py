@@ -6,8 +6,16 @@ IRREGULAR = {"person": "people", "identity": "identities", "work item": "work it
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 commit', '2 commits', '1 person', '3 people' (`plural` when it is irregular)."""
-    return f"{n:,} {noun if n == 1 else plural or IRREGULAR.get(noun, noun + 's')}"
+    """'1 commit', '2 commits', '1 person', '3 people', '2 countries' (`plural` if irregular)."""
+    return f"{n:,} {noun if n == 1 else plural or _plural(noun)}"
+
+
+def _plural(noun: str) -> str:
+    if noun in IRREGULAR:
+        return IRREGULAR[noun]
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def percent(value: float) -> str:

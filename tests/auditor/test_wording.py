@@ -12,6 +12,8 @@ def test_counted() -> None:
     assert counted(2, "person") == "2 people"
     assert counted(0, "commit") == "0 commits"
     assert counted(1, "identity") == "1 identity"
+    assert counted(13, "country") == "13 countries"
+    assert counted(2, "day") == "2 days"
     assert counted(1200, "commit") == "1,200 commits"
 
 

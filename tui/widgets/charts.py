@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
@@ -48,7 +48,11 @@ def bar_width(rows: Sequence[tuple[Text, int, str]], available: int, *, most: in
 
 
 class BarChart(Static):
-    """A horizontal bar chart over (label, value, style) rows, fitted to its width on resize."""
+    """A horizontal bar chart over (label, value, style) rows, fitted to its width.
+
+    The bars are laid out in `render`, so each repaint (a resize, a scrollbar
+    appearing) uses the width the widget has then: a line never wraps.
+    """
 
     def __init__(self, content: str = "", *, id: str | None = None) -> None:
         super().__init__(content, id=id)
@@ -56,20 +60,18 @@ class BarChart(Static):
 
     def show(self, rows: Sequence[tuple[Text, int, str]]) -> None:
         self._rows = rows
-        self._paint()
+        self.update(self._bars(rows))  # `content` holds the chart too; `render` refits it
 
     def show_text(self, text: Text) -> None:
         self._rows = None
         self.update(text)
 
-    def on_resize(self) -> None:
-        if self._rows is not None:
-            self._paint()
+    def render(self) -> RenderResult:
+        return super().render() if self._rows is None else self._bars(self._rows)
 
-    def _paint(self) -> None:
-        rows = self._rows or ()
+    def _bars(self, rows: Sequence[tuple[Text, int, str]]) -> Text:
         available = self.content_region.width or self.app.size.width // 3
-        self.update(bars(rows, width=bar_width(rows, available)))
+        return bars(rows, width=bar_width(rows, available))
 
 
 class TierSparklines(Vertical):

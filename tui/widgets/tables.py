@@ -105,7 +105,7 @@ class PersonTable(SafeTable):
     )
     # (name, location, e-mail) widths below and from WIDE_FROM terminal columns
     NARROW = (20, 30, 24)
-    WIDE = (60, 50, 40)
+    WIDE = (60, 50, 72)
     WIDE_FROM = 120
 
     class Selected(Message):
