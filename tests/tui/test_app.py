@@ -70,7 +70,7 @@ def test_overview_shows_totals_tiers_and_risky(store: Engine) -> None:
         assert "high" in tiers and "160" in tiers and "ambiguous" in tiers
         risky = cells(app.screen.query_one("#top-risky", DataTable))
         assert [r[0] for r in risky] == ["Collab OnPrem", storedata.HOSTILE_COMPONENT]
-        assert risky[0][5] == "67%–75%"
+        assert risky[0][2] == "67%–75%"  # the risk right after the name and sensitivity
         severe = cells(app.screen.query_one("#top-findings", DataTable))
         assert [r[1] for r in severe] == ["PV101", "PV102", "PV103"]  # PV107 is waived
         table = app.screen.query_one("#top-findings", DataTable)
@@ -108,11 +108,12 @@ def test_components_filter_sort_and_open(store: Engine) -> None:
             storedata.HOSTILE_COMPONENT,
             "Docs",
         ]
-        assert cells(table)[0][1:6] == ["critical", "240", "4", "3", "67%–75%"]
+        first = cells(table)[0]
+        assert first[1:3] == ["critical", "67%–75%"] and first[4:7] == ["240", "4", "3"]
         await pilot.press("s")  # Sensitivity -> Churn: largest first
-        assert [r[2] for r in cells(table)] == ["240", "40", "10"]
+        assert [r[4] for r in cells(table)] == ["240", "40", "10"]
         await pilot.press("r")
-        assert [r[2] for r in cells(table)] == ["10", "40", "240"]
+        assert [r[4] for r in cells(table)] == ["10", "40", "240"]
         await pilot.press("question_mark")
         console = Console(width=120, file=io.StringIO())
         console.print(app.screen.query_one("#help-keys", Static).content)

@@ -50,7 +50,8 @@ class FindingsScreen(DataScreen[FindingsData]):
         with Vertical(id="body"):
             with Horizontal(id="filters"):
                 for name in FILTERS:
-                    yield Select[str]([], prompt=f"any {name}", id=f"filter-{name}")
+                    # the field's name alone: "any component" wraps on 80 columns
+                    yield Select[str]([], prompt=name, id=f"filter-{name}")
             with Horizontal(id="split"):
                 yield SafeTable(
                     ("Severity", "Rule", "Subject", "Message", "Status", "Component"),

@@ -42,14 +42,15 @@ class SafeTable(DataTable[Text]):
 class ComponentTable(SafeTable):
     """Components; Enter posts `ComponentTable.Selected` with the component's name."""
 
+    # the risk before the activity figures: what fits on 80 columns is what matters
     COLUMNS = (
         "Component",
         "Sensitivity",
+        "High-risk share",
+        "Findings",
         "Churn",
         "Commits",
         "People",
-        "High-risk share",
-        "Findings",
     )
 
     class Selected(Message):
@@ -67,11 +68,11 @@ class ComponentTable(SafeTable):
                 [
                     fmt.safe(r.name, "bold" if r.sensitive else ""),
                     fmt.sensitivity(r.sensitivity),
+                    fmt.share(r.share_min, r.share_max),
+                    fmt.number(r.findings),
                     fmt.number(r.churn),
                     fmt.number(r.commits),
                     fmt.number(r.people),
-                    fmt.share(r.share_min, r.share_max),
-                    fmt.number(r.findings),
                 ],
             )
             for r in rows
