@@ -79,11 +79,15 @@ def people(
     if format is TextOrJson.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    out.print(people_table(report) if details else people_lines(report, tier_of))
+    table = people_table(report, tier_of) if details else people_lines(report, tier_of, out.width)
+    out.print(table)
 
 
-def people_lines(report: dict[str, Any], tier_of: Callable[[str], str | None]) -> Table:
+def people_lines(
+    report: dict[str, Any], tier_of: Callable[[str], str | None], width: int = 80
+) -> Table:
     """One line per person: what is known of them as of the report's day, at a glance."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
@@ -96,15 +100,22 @@ def people_lines(report: dict[str, Any], tier_of: Callable[[str], str | None]) -
     people = report["people"]
     table = Table(
         title=f"{counted(len(people), 'person')} as of {report['as_of']}"
-        " (commits: all time; location: on that day)",
+        " (commits: all time; location: on that day; conf. = confidence)",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
-    table.add_column("person", no_wrap=True, overflow="ellipsis", max_width=32)
-    table.add_column("commits", justify="right")
-    table.add_column("location", no_wrap=True, overflow="ellipsis")
-    table.add_column("tier")
-    table.add_column("confidence", justify="right")
-    table.add_column("conflicts", justify="right")
+    # the short columns keep their width; location, then the name, get the rest (an
+    # ellipsis marks a cut): one line per person on 80 columns too
+    room = max(30, width - 30 - 2 * 6)  # fixed columns, cell gaps
+    location_width = min(40, max(28, room * 3 // 5))
+    table.add_column("person", no_wrap=True, overflow="ellipsis", max_width=room - location_width)
+    table.add_column("commits", justify="right", no_wrap=True, min_width=7)
+    table.add_column("location", no_wrap=True, overflow="ellipsis", max_width=location_width)
+    table.add_column("tier", no_wrap=True, min_width=9)
+    table.add_column("conf.", justify="right", no_wrap=True, min_width=5)
+    table.add_column("conflicts", justify="right", no_wrap=True, min_width=9)
     for entry in people:
         loc = current_location(entry, report["as_of"])
         name = plain(entry["name"])
@@ -129,7 +140,7 @@ def people_lines(report: dict[str, Any], tier_of: Callable[[str], str | None]) -
     return table
 
 
-def people_table(report: dict[str, Any]) -> Table:
+def people_table(report: dict[str, Any], tier_of: Callable[[str], str | None]) -> Table:
     """The text report: untrusted names, e-mails and evidence values shown as plain text."""
     from rich.table import Table
     from rich.text import Text
@@ -156,7 +167,7 @@ def people_table(report: dict[str, Any]) -> Table:
                 locations.append("\n")
                 evidence.append("\n")
             span = f"{loc['from'] or '…'} – {loc['to'] or '…'}"
-            locations.append_text(plain(f"{_where(loc)} {loc['confidence']:.2f}  {span}"))
+            locations.append_text(plain(f"{_where(loc, tier_of)} {loc['confidence']:.2f}  {span}"))
             evidence.append_text(plain(", ".join(sorted({s["kind"] for s in loc["sources"]}))))
         if not person["locations"]:
             locations.append("unknown", style="dim")
@@ -175,11 +186,9 @@ def people_table(report: dict[str, Any]) -> Table:
     return table
 
 
-def _where(loc: dict[str, Any]) -> str:
+def _where(loc: dict[str, Any], tier_of: Callable[[str], str | None]) -> str:
+    from auditor.locations.summary import summarize_candidates
+
     if loc["country"]:
         return str(loc["country"])
-    candidates = loc["candidates"]
-    if not candidates:
-        return "unknown"
-    shown = ", ".join(candidates[:6]) + (", …" if len(candidates) > 6 else "")
-    return "{" + shown + "}"
+    return summarize_candidates(loc["candidates"], tier_of, loc.get("pattern"))
