@@ -30,6 +30,7 @@ SEVERITY_STYLE = {
     "low": "yellow",
     "info": "grey50",
 }
+WIDE_FROM = 120  # terminal columns from which side-by-side panels and full cells fit
 SENSITIVITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "low": "grey50"}
 
 

@@ -249,8 +249,15 @@ def test_people_filter_and_person_screen(store: Engine) -> None:
         screen = app.screen
         assert screen.name == "person"
         periods = cells(screen.query_one("#periods", DataTable))
-        assert [r[0] for r in periods] == ["… → 2026-05-31", "", "2026-06-01 → …", "", ""]
-        assert [r[4].strip() for r in periods if r[4]] == ["roster", "tracker_tz", "email_domain"]
+        assert [r[0].strip() for r in periods] == [
+            "… → 2026-05-31",
+            "roster",
+            "2026-06-01 → …",
+            "tracker_tz",
+            "email_domain",
+        ]
+        # an evidence row sits under its period, its value in the location column
+        assert periods[1][1] == "SG" and periods[3][1] == "Asia/Shanghai"
         conflicts = cells(screen.query_one("#conflicts", DataTable))
         assert conflicts[0][3] == "roster says SG, tracker zone says CN"
         assert "+0800" in static_text(app, "#offsets")

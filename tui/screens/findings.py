@@ -17,7 +17,6 @@ from tui.screens.base import DataScreen
 from tui.widgets.tables import SafeTable
 
 FILTERS = ("severity", "rule", "status", "component")
-WIDE_FROM = 120  # terminal columns from which the detail pane sits beside the list
 SUBJECT_WIDTH = 18
 # severity, rule and subject columns with their padding; the message gets what is left
 _BEFORE_MESSAGE = 10 + 7 + SUBJECT_WIDTH + 2 + 3
@@ -25,7 +24,7 @@ _BEFORE_MESSAGE = 10 + 7 + SUBJECT_WIDTH + 2 + 3
 
 def _message_width(terminal: int) -> int:
     """Message characters that fit before the status column (the detail shows it all)."""
-    table = terminal if terminal < WIDE_FROM else terminal * 3 // 5
+    table = terminal if terminal < fmt.WIDE_FROM else terminal * 3 // 5
     return max(16, table - _BEFORE_MESSAGE - 2)
 
 
@@ -102,8 +101,8 @@ class FindingsScreen(DataScreen[FindingsData]):
         ]
 
     def on_resize(self) -> None:
-        # below WIDE_FROM columns the detail goes under the list, which gets the full width
-        self.set_class(self.app.size.width < WIDE_FROM, "narrow")
+        # below fmt.WIDE_FROM columns the detail goes under the list (see the stylesheet)
+        super().on_resize()
         if self.loaded:
             self.refresh_table(keep_cursor=True)
 

@@ -92,7 +92,10 @@ class OverviewScreen(DataScreen[views.Totals]):
         self.query_one("#tiers", BarChart).show(
             [(fmt.tier(t), churn, fmt.TIER_STYLE[t]) for t, churn in data.churn_by_tier]
         )
-        self.query_one("#top-risky", ComponentTable).show(data.top_risky)
+        risky = self.query_one("#top-risky", ComponentTable)
+        risky.show(data.top_risky)
+        if not self.attribution_loaded:  # first paint: a focus the reader sees, Enter acts on
+            risky.focus()
         self.query_one("#top-findings", SafeTable).fill(
             (
                 str(f.id),

@@ -56,8 +56,9 @@ class PersonScreen(DataScreen[views.PersonDetail | None]):
         with VerticalScroll(id="body"):
             yield Static("", id="summary")
             yield Label("Location periods and the evidence behind each", classes="panel-title")
+            # evidence rows under their period, in the same columns: all of it fits 80 columns
             yield SafeTable(
-                ("Period", "Location", "Tier", "Confidence", "Evidence", "Value", "Reference"),
+                ("Period · evidence", "Location · value", "Tier", "Confidence", "Reference"),
                 id="periods",
             )
             yield Label("Conflicts", classes="panel-title")
@@ -115,8 +116,6 @@ class PersonScreen(DataScreen[views.PersonDetail | None]):
                         fmt.tier(period.tier),
                         f"{period.confidence:.0%}",
                         "",
-                        "",
-                        "",
                     ],
                 )
             )
@@ -125,12 +124,10 @@ class PersonScreen(DataScreen[views.PersonDetail | None]):
                     (
                         f"period:{i}:{e.id}",
                         [
-                            "",
-                            "",
-                            "",
-                            "",
-                            fmt.join("  ", fmt.safe(e.kind)),
+                            fmt.join("  ", fmt.safe(e.kind, "grey50")),
                             fmt.safe(e.value),
+                            "",
+                            Text(f"weight {e.weight:.2f}", style="grey50"),
                             _linked(e),
                         ],
                     )

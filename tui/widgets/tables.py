@@ -104,10 +104,9 @@ class PersonTable(SafeTable):
         "Commits",
         "Conflicts",
     )
-    # (name, location, e-mail) widths below and from WIDE_FROM terminal columns
+    # (name, location, e-mail) widths below and from fmt.WIDE_FROM terminal columns
     NARROW = (20, 30, 24)
     WIDE = (60, 50, 72)
-    WIDE_FROM = 120
 
     class Selected(Message):
         def __init__(self, person_id: int) -> None:
@@ -120,7 +119,7 @@ class PersonTable(SafeTable):
 
     def show(self, rows: Iterable[views.PersonRow]) -> None:
         name_w, location_w, email_w = (
-            self.WIDE if self.app.size.width >= self.WIDE_FROM else self.NARROW
+            self.WIDE if self.app.size.width >= fmt.WIDE_FROM else self.NARROW
         )
         self.fill(
             (
