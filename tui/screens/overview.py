@@ -95,7 +95,7 @@ class OverviewScreen(DataScreen[views.Totals]):
         risky = self.query_one("#top-risky", ComponentTable)
         risky.show(data.top_risky)
         if not self.attribution_loaded:  # first paint: a focus the reader sees, Enter acts on
-            risky.focus()
+            risky.focus(scroll_visible=False)
         self.query_one("#top-findings", SafeTable).fill(
             (
                 str(f.id),
