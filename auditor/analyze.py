@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.analysis_inputs import analysis_inputs, reusable_run
+from auditor.component_files import component_locations
 from auditor.config import LoadedConfig
 from auditor.context import build_context, main_path
 from auditor.errors import AuditorError
@@ -79,7 +80,8 @@ def analyze(
             inputs = analysis_inputs(conn, loaded, as_of, {r.__module__ for r in all_rules()})
             stored = reusable_run(conn, inputs, as_of) if reuse else None
             if stored is not None:
-                return _stored_result(conn, stored, as_of, summary)
+                window = loaded.config.policy.window_days
+                return _stored_result(conn, stored, as_of, summary, window)
     try:
         everything = any(rule.all_components for rule in all_rules())
         ctx = build_context(
@@ -112,6 +114,8 @@ def analyze(
     with transaction(engine) as conn:
         run_id = _insert_run(conn, kind, as_of, started, "ok", stats)
         bulk_insert(conn, table(models.Finding), (_row(run_id, f) for f in findings))
+        main_paths = {name: c.main_path for name, c in ctx.components.items()}
+        locations = component_locations(conn, as_of, loaded.config.policy.window_days, main_paths)
     return AnalyzeResult(
         run_id=run_id,
         as_of=as_of,
@@ -120,7 +124,7 @@ def analyze(
         resolve=summary,
         rules=rules,
         range_commits=stats["range_commits"],
-        components={name: c.main_path for name, c in ctx.components.items()},
+        components=locations,
     )
 
 
@@ -139,7 +143,7 @@ def finding_from_row(row: Any) -> Finding:
 
 
 def _stored_result(
-    conn: Connection, run_id: int, as_of: date, summary: ResolveSummary
+    conn: Connection, run_id: int, as_of: date, summary: ResolveSummary, window_days: int
 ) -> AnalyzeResult:
     """A stored run and its findings, as `analyze` returned them when it ran."""
     run, finding = table(models.Run), table(models.Finding)
@@ -151,6 +155,7 @@ def _stored_result(
     )
     comp = table(models.Component)
     paths = conn.execute(select(comp.c.name, comp.c.paths).order_by(comp.c.id))
+    main_paths = {name: main_path(globs or ()) for name, globs in paths}
     return AnalyzeResult(
         run_id=run_id,
         as_of=as_of,
@@ -159,7 +164,7 @@ def _stored_result(
         resolve=summary,
         rules=tuple(stats["rules"]),
         range_commits=None,
-        components={name: main_path(globs or ()) for name, globs in paths},
+        components=component_locations(conn, as_of, window_days, main_paths),
     )
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from typing import NoReturn
+from typing import Annotated, NoReturn
+
+import typer
 
 import auditor.commands
 from auditor import __version__
@@ -21,6 +23,24 @@ from auditor.errors import AuditorError
 def version() -> None:
     """Print the version."""
     out.print(f"auditor {__version__}")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        out.print(f"auditor {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """Supply-chain code-provenance auditor: who changes each component, and from where."""
 
 
 def _register_commands() -> None:

@@ -21,6 +21,8 @@ behind it is undated or open-ended.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -28,10 +30,15 @@ from sqlalchemy import Engine, func, select
 
 from auditor import models
 from auditor.store import table
+from auditor.views.common import display_tier, zone_pattern
 
 
-def people_report(engine: Engine, as_of: date) -> dict[str, Any]:
-    """The report from the derived tables (run `resolve_all` first)."""
+def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dict[str, Any]:
+    """The report from the derived tables (run `resolve_all` first).
+
+    `patterns` adds each location's zone pattern as `"pattern"` (None without one) for
+    the text table; the JSON contract does not carry it.
+    """
     limit = int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
     person, pi, ident = table(models.Person), table(models.PersonIdentity), table(models.Identity)
     commit, ev = table(models.Commit), table(models.LocationEvidence)
@@ -102,6 +109,7 @@ def people_report(engine: Engine, as_of: date) -> dict[str, Any]:
                         "to": iso(p.valid_to),
                         "sources": sources(p.evidence_ids),
                     }
+                    | ({"pattern": zone_pattern(p)} if patterns else {})
                     for p in periods.get(pid, [])
                     if p.valid_from is None or p.valid_from <= as_of
                 ],
@@ -119,3 +127,55 @@ def people_report(engine: Engine, as_of: date) -> dict[str, Any]:
         )
     entries.sort(key=lambda e: (e["bot"], -e["churn"], e["name"].casefold(), e["id"]))
     return {"as_of": as_of.isoformat(), "people": entries}
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """`auditor people --person/--country/--tier`: all given conditions must hold.
+
+    `person`: a case-insensitive substring of the name or of an e-mail. `country`:
+    a location period resolved to it or listing it among the candidates (an offset
+    that allows CN is a reason to look). `tier`: the tier of the location as of
+    the report's day (one of `auditor.views.TIERS`).
+    """
+
+    person: str | None = None
+    country: str | None = None
+    tier: str | None = None
+
+    def matches(
+        self, entry: Mapping[str, Any], as_of: str, tier_of: Callable[[str], str | None]
+    ) -> bool:
+        if self.person:
+            needle = self.person.casefold()
+            texts = [entry["name"], *entry["emails"]]
+            if not any(needle in (t or "").casefold() for t in texts):
+                return False
+        if self.country:
+            code = self.country.upper()
+            if not any(
+                loc["country"] == code or code in loc["candidates"] for loc in entry["locations"]
+            ):
+                return False
+        if self.tier:
+            now = current_location(entry, as_of)
+            where = (now["country"], now["candidates"]) if now else (None, [])
+            if display_tier(tier_of, *where) != self.tier:
+                return False
+        return True
+
+
+def filter_report(
+    report: dict[str, Any], chosen: PeopleFilter, tier_of: Callable[[str], str | None]
+) -> dict[str, Any]:
+    """The report with only the people `chosen` matches (same shape)."""
+    kept = [e for e in report["people"] if chosen.matches(e, report["as_of"], tier_of)]
+    return report | {"people": kept}
+
+
+def current_location(entry: Mapping[str, Any], as_of: str) -> Mapping[str, Any] | None:
+    """The period that holds on `as_of` (ISO date), None when none does (unknown then)."""
+    for loc in reversed(entry["locations"]):
+        if (loc["from"] or "") <= as_of and (loc["to"] is None or as_of <= loc["to"]):
+            return loc
+    return None

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.wording import counted
 from rules.interface import (
     Outcome,
     Rule,
@@ -73,7 +74,8 @@ class SensitiveHighRiskShare(Rule):
                     confidence=share.confidence,
                     message=(
                         f"{pct(share.share_min)} of churn in {component.name} "
-                        f"({share.churn_min} of {total} lines, {len(risky)} commits) comes from "
+                        f"({share.churn_min} of {total} lines, {counted(len(risky), 'commit')}) "
+                        "comes from "
                         f"{tier}-risk jurisdictions ({', '.join(share.countries)}"
                         f"{binary_note(risky)}); threshold {pct(policy.high_risk_share)}"
                     ),

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from auditor.wording import counted
 from rules.interface import (
     Change,
     Outcome,
@@ -76,7 +77,7 @@ class TopMaintainerHighRisk(Rule):
                 message=(
                     f"top maintainer of {component.name} is {name} in {where.country} "
                     f"({tier}-risk): {churn} of {total} lines ({pct(churn / total)}), "
-                    f"{len(mine)} commits"
+                    f"{counted(len(mine), 'commit')}"
                 ),
                 evidence=[*commit_evidence(mine), *location_evidence([where])],
                 data={

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.wording import counted, percent_range
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
 from rules.shares import cannot_judge, tier_share
@@ -69,10 +70,11 @@ class AmbiguousHighRiskShare(Rule):
                     tier=tier,
                     confidence="low",
                     message=(
-                        f"between {pct(share.share_min)} and {pct(share.share_max)} of churn in "
+                        f"{_between(share.share_min, share.share_max)} of churn in "
                         f"{component.name} may come from {tier}-risk jurisdictions "
                         f"({', '.join(candidates)}): {ambiguous} of {total} lines by "
-                        f"{len(people)} people with ambiguous locations ({', '.join(people)}); "
+                        f"{counted(len(people), 'person')} with ambiguous locations "
+                        f"({', '.join(people)}); "
                         f"threshold {pct(policy.ambiguous_share)}"
                     ),
                     evidence=commit_evidence(unclear),
@@ -84,3 +86,9 @@ class AmbiguousHighRiskShare(Rule):
                         "people": people,
                     },
                 )
+
+
+def _between(low: float, high: float) -> str:
+    """'between 30% and 45%', or '30%' when the bounds print alike."""
+    shown = percent_range(low, high, " and ")
+    return shown if shown == pct(low) else f"between {shown}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.wording import counted
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
 from rules.shares import unknown_churn
@@ -54,7 +55,7 @@ class UnknownLocationShare(Rule):
                 confidence="high",
                 message=(
                     f"{pct(share)} of churn in {component.name} ({unknown} of {total} lines) "
-                    f"comes from {len(people)} people without a resolved country "
+                    f"comes from {counted(len(people), 'person')} without a resolved country "
                     f"({', '.join(people)}); threshold {pct(policy.unknown_share)}"
                 ),
                 evidence=commit_evidence(unclear),

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from auditor.wording import counted
 from rules.interface import (
     Change,
     Outcome,
@@ -72,7 +73,7 @@ class FirstChangeHighRisk(Rule):
                     message=(
                         f"{name} in {first.author_location.country} ({tier}-risk) first changed "
                         f"{component.name} on {first.day} (commit {first.sha[:12]}); "
-                        f"{len(changes)} changes, {sum(c.churn for c in changes)} lines "
+                        f"{counted(len(changes), 'change')}, {sum(c.churn for c in changes)} lines "
                         f"in the window"
                     ),
                     evidence=[

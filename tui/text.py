@@ -11,6 +11,7 @@ from datetime import date
 
 from rich.text import Text
 
+from auditor import wording
 from auditor.safe_text import plain, visible
 
 TIER_STYLE = {
@@ -29,7 +30,7 @@ SEVERITY_STYLE = {
     "low": "yellow",
     "info": "grey50",
 }
-CANDIDATES_SHOWN = 4
+WIDE_FROM = 120  # terminal columns from which side-by-side panels and full cells fit
 SENSITIVITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "low": "grey50"}
 
 
@@ -48,24 +49,34 @@ def clip(value: str, width: int) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
+def fit_location(label: str, width: int) -> str:
+    """A location summary in `width` characters: the zone pattern goes before the verdict.
+
+    "EET with EU DST · 10 countries, none high-risk" -> "10 countries, none high-risk";
+    the person screen shows the whole line.
+    """
+    if len(label) > width and " · " in label:
+        label = label.split(" · ", 1)[1]
+    return clip(label, width)
+
+
 def number(value: int) -> Text:
     return Text(f"{value:,}", justify="right")
 
 
 def percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
+    return wording.percent(value)
 
 
 def share(low: float, high: float) -> Text:
-    """The high-risk share interval, `min–max`, red when the lower bound is not zero."""
+    """The high-risk share, `min–max` (one number when both round alike), red above zero."""
     style = "bold red" if low > 0 else ("magenta" if high > 0 else "")
-    return Text(f"{percent(low)}–{percent(high)}", style=style, justify="right")
+    return Text(interval(low, high).plain, style=style, justify="right")
 
 
 def interval(low: float, high: float) -> Text:
     """A share that may be uncertain: `40%`, or `40%–55%` when the bounds differ."""
-    shown = percent(low) if percent(low) == percent(high) else f"{percent(low)}–{percent(high)}"
-    return Text(shown, justify="right")
+    return Text(wording.percent_range(low, high), justify="right")
 
 
 def tier(value: str) -> Text:
@@ -80,20 +91,18 @@ def sensitivity(value: str) -> Text:
     return Text(visible(value), style=SENSITIVITY_STYLE.get(value, ""))
 
 
-def location(country: str | None, candidates: tuple[str, ...]) -> Text:
+def location(country: str | None, label: str) -> Text:
+    """A resolved country as is; a candidate summary (`views` builds it) in italics."""
     if country:
         return Text(visible(country))
-    if candidates:
-        # offsets alone allow dozens of countries: show a few and count the rest
-        shown = "/".join(visible(c) for c in candidates[:CANDIDATES_SHOWN])
-        more = len(candidates) - CANDIDATES_SHOWN
-        return Text(f"?{shown}" + (f" +{more}" if more > 0 else ""), style="italic")
+    if label and label != "unknown":
+        return Text(visible(label), style="italic")
     return Text("unknown", style="grey50")
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """'1 conflict', '2 conflicts', '0 identities' (give `plural` when it is not noun + s)."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+    return wording.counted(n, noun, plural)
 
 
 def day(value: date | None, empty: str = "…") -> str:

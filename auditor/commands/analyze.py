@@ -10,11 +10,16 @@ from auditor.cliapp import (
     out,
     parse_as_of,
 )
+from auditor.wording import counted
 
 
 @app.command()
 def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> None:
-    """Resolve people, locations and components; evaluate the rules; store the findings."""
+    """Resolve people, locations and components; evaluate the rules; store the findings.
+
+    The last line's coverage is the share of churn (added + deleted lines of non-merge
+    commits) on paths that some component's globs map; no rule judges the rest.
+    """
     from auditor import run_warnings
     from auditor.analyze import analyze as run_analysis
     from auditor.coverage import nothing_to_judge, window_coverage
@@ -52,8 +57,9 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     else:  # CI logs: one block per finding, whole lines
         out.print(report_blocks(report), soft_wrap=True)
     out.print(
-        f"run {result.run_id}: {result.resolve.people} people, "
-        f"{result.resolve.components} components, coverage {result.resolve.coverage:.0%}",
+        f"run {result.run_id}: {counted(result.resolve.people, 'person')}, "
+        f"{counted(result.resolve.components, 'component')}, "
+        f"coverage {result.resolve.coverage:.0%} of churn on mapped paths",
         markup=False,
     )
     empty = nothing_to_judge(coverage)

@@ -33,7 +33,8 @@ from auditor.locations.index import LocationIndex, ResolvedAt
 from auditor.pseudonym import Pseudonymizer
 from auditor.store import table
 
-SCHEMA_VERSION = 3  # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
+# 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
+SCHEMA_VERSION = 3
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
 STATUSES = ("new", "persisting", "resolved")

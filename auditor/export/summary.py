@@ -1,7 +1,9 @@
 """The Markdown summary that goes with an export: for people, not for machines.
 
 Headline figures of the period, the sensitive components' jurisdiction
-shares, the top findings and the change since the previous export. Every
+shares (a table, and a Mermaid chart of churn by tier against the previous
+export, `auditor.export.chart`), the top findings and the change since the
+previous export. Every
 value that came from a repository or an export (names, messages, component
 names) is escaped, so it shows as the literal text and never as Markdown,
 HTML or a terminal control sequence.
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from auditor.export.chart import churn_charts
 from auditor.findings import SEVERITIES, severity_rank
+from auditor.locations.summary import summarize_candidates
 from auditor.safe_text import visible
 
 TOP_FINDINGS = 10
@@ -81,9 +85,12 @@ def render_summary(document: Mapping[str, Any], previous: Mapping[str, Any] | No
         "",
     ]
     names = {p["id"]: p.get("name") or p["id"] for p in people["entries"]}
-    lines += _component_table(
-        [c for c in components if c["sensitivity"] in sensitive], previous, names
-    )
+    chosen = [c for c in components if c["sensitivity"] in sensitive]
+    tiers = {j["country"]: j["tier"] for j in document["policy"]["jurisdictions"]}
+    lines += _component_table(chosen, previous, names, tiers.get)
+    charts = churn_charts(chosen, period, previous)
+    if charts:
+        lines += ["", "### Churn by jurisdiction tier", "", *charts]
     window = document["policy"].get("window")
     lines += ["", "## Top findings" + (f" (policy window {_span(window)})" if window else ""), ""]
     top = sorted(current, key=lambda f: (severity_rank(f["severity"]), f["rule"]))[:TOP_FINDINGS]
@@ -136,6 +143,7 @@ def _component_table(
     components: list[Mapping[str, Any]],
     previous: Mapping[str, Any] | None,
     names: Mapping[str, str],
+    tier_of: Callable[[str], str | None],
 ) -> list[str]:
     if not components:
         return ["No sensitive components are configured."]
@@ -158,8 +166,8 @@ def _component_table(
         where = "—"
         if top is not None:
             loc = top["location"]
-            place = loc["country"] or (
-                "{" + ", ".join(loc["candidates"][:4]) + "}" if loc["candidates"] else "unknown"
+            place = loc["country"] or summarize_candidates(
+                loc["candidates"], tier_of, loc.get("pattern") or loc.get("zone_pattern")
             )
             who = names.get(top["person"], top["person"])
             where = f"{md(who)} ({md(place)}, {_pct(top['share'])})"

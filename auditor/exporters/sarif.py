@@ -92,13 +92,15 @@ class SarifExporter(Exporter):
                     "properties": {
                         "as_of": report.as_of.isoformat(),
                         "commits_in_window": report.commits_in_window,
-                        "warnings": [visible(w) for w in report.warnings],
+                        "warnings": [log_safe(w) for w in report.warnings],
                     },
                 }
             ],
         }
 
     def _uri(self, component: str | None, report: Report) -> str:
+        """The component's most-changed file in the window (`analyze` puts it in main_paths),
+        its main directory when nothing changed there, else the configuration file."""
         main = report.main_paths.get(component) if component else None
         if not main:
             return self.config_uri

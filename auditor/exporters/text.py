@@ -82,7 +82,7 @@ def report_notes(report: Report) -> Text:
         notes.append(f"{report.commits_in_window:,} commits in the policy window\n")
     for line in report.warnings:
         notes.append("warning: ", style="yellow")
-        notes.append_text(plain(line))
+        notes.append_text(_untrusted(line))
         notes.append("\n")
     for note in report.unavailable:
         notes.append("not available: ", style="yellow")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -77,7 +78,7 @@ def _component_activity(
 
 @dataclass(frozen=True)
 class JurisdictionShare:
-    """Churn by authors located in one country; `country` None = not resolved to one.
+    """Churn by authors located in one country; `country` None = a group not resolved to one.
 
     `churn` counts authors resolved to the country, `churn_max` also those whose
     candidate set includes it; shares are of the component's churn.
@@ -90,6 +91,7 @@ class JurisdictionShare:
     share_min: float
     share_max: float
     reason: str = ""
+    label: str = ""  # the country, or the candidate pattern of an unresolved group
 
 
 def _high_share(att: ComponentAttribution) -> tuple[float, float]:
@@ -97,7 +99,19 @@ def _high_share(att: ComponentAttribution) -> tuple[float, float]:
     return (high.share_min, high.share_max) if high else (0.0, 0.0)
 
 
-def _jurisdictions(ctx: ViewContext, att: ComponentAttribution) -> tuple[JurisdictionShare, ...]:
+def _jurisdictions(
+    ctx: ViewContext,
+    att: ComponentAttribution,
+    activity: Sequence[_Activity],
+    index: LocationIndex,
+    patterns: dict[tuple[int, tuple[int, ...]], str],
+) -> tuple[JurisdictionShare, ...]:
+    """Countries people are resolved to (by churn), then unresolved churn by candidate pattern.
+
+    A country that only appears in candidate sets gets no row of its own: its
+    churn is in the group of the pattern it belongs to ("UTC+8 · 13 incl. CN, RU"),
+    and in the upper bound of the resolved country's row.
+    """
     rows = [
         JurisdictionShare(
             country=j.country,
@@ -107,20 +121,35 @@ def _jurisdictions(ctx: ViewContext, att: ComponentAttribution) -> tuple[Jurisdi
             share_min=j.share_min,
             share_max=j.share_max,
             reason=ctx.reason(j.country),
+            label=j.country,
         )
         for j in att.jurisdictions
+        if j.churn
     ]
-    unresolved = att.tiers.get("unknown")
-    if unresolved and unresolved.churn_max:
-        # authors with no single country: their candidates appear above as upper bounds
+    rows.sort(key=lambda r: (-r.churn, r.label))
+    groups: dict[str, list[int]] = {}
+    tiers: dict[str, str] = {}
+    for a in activity:
+        loc = index.at(a.person_id, a.day)
+        if loc.country is not None:
+            continue
+        pattern = patterns.get((a.person_id, loc.evidence_ids))
+        label = ctx.location_label(None, loc.candidates, pattern)
+        groups.setdefault(label, [0])[0] += a.churn
+        tier = ctx.tier(None, loc.candidates)
+        if tiers.get(label) != "ambiguous":
+            tiers[label] = tier
+    total = att.churn or 1
+    for label, (churn,) in sorted(groups.items(), key=lambda g: (-g[1][0], g[0])):
         rows.append(
             JurisdictionShare(
                 country=None,
-                tier="unresolved",
-                churn=unresolved.churn_max,
-                churn_max=unresolved.churn_max,
-                share_min=unresolved.share_max,
-                share_max=unresolved.share_max,
+                tier=tiers[label],
+                churn=churn,
+                churn_max=churn,
+                share_min=churn / total,
+                share_max=churn / total,
+                label=label,
             )
         )
     return tuple(rows)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, false
+from sqlalchemy import ColumnElement, Engine, false, select
+from sqlalchemy.engine import Connection
 
 from auditor import models
 from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.locations.summary import summarize_candidates
 from auditor.store import table
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -89,18 +92,57 @@ class ViewContext:
         return _epoch(self.as_of + timedelta(days=1))
 
     def tier(self, country: str | None, candidates: Iterable[str] = ()) -> str:
-        juris = self.config.jurisdictions
+        return display_tier(self.config.jurisdictions.tier, country, candidates)
+
+    def location_label(
+        self, country: str | None, candidates: Iterable[str] = (), pattern: str | None = None
+    ) -> str:
+        """The country, or a summary of the candidates ("UTC+8 · 13 incl. CN, RU")."""
         if country is not None:
-            return juris.tier(country) or "other"
-        if any(juris.tier(c) == "high" for c in candidates):
-            return "ambiguous"
-        return "unknown"
+            return country
+        return summarize_candidates(list(candidates), self.config.jurisdictions.tier, pattern)
 
     def is_sensitive(self, sensitivity: str) -> bool:
         return sensitivity in self.config.policy.sensitive
 
     def reason(self, country: str | None) -> str:
         return self.config.jurisdictions.reasons.get(country or "", "")
+
+
+def display_tier(
+    tier_of: Callable[[str], str | None], country: str | None, candidates: Iterable[str] = ()
+) -> str:
+    """One of TIERS for a location: the country's tier, else ambiguous/unknown by candidates."""
+    if country is not None:
+        return tier_of(country) or "other"
+    if any(tier_of(c) == "high" for c in candidates):
+        return "ambiguous"
+    return "unknown"
+
+
+# Location resolution may label a period with its zone pattern ("EET with EU DST");
+# read it when the store has the column, so the views work before and after.
+PATTERN_COLUMNS = ("zone_pattern", "pattern")
+
+
+def zone_pattern(row: Any) -> str | None:
+    """The zone pattern of a `resolved_location` row, None when there is none."""
+    for column in PATTERN_COLUMNS:
+        value = getattr(row, column, None)
+        if value:
+            return str(value)
+    return None
+
+
+def zone_patterns(conn: Connection) -> dict[tuple[int, tuple[int, ...]], str]:
+    """Zone pattern per (person, evidence ids of the period): how `LocationIndex` rows are met."""
+    column = next((_resolved.c[c] for c in PATTERN_COLUMNS if c in _resolved.c), None)
+    if column is None:
+        return {}
+    query = select(_resolved.c.person_id, _resolved.c.evidence_ids, column).where(
+        column.is_not(None)
+    )
+    return {(pid, tuple(ids or ())): str(p) for pid, ids, p in conn.execute(query) if p}
 
 
 def _epoch(day: date) -> int:

@@ -37,6 +37,7 @@ from auditor.views.common import (
     _source,
     _work_item,
     _work_item_component,
+    zone_patterns,
 )
 from auditor.views.findings_query import FindingRow, findings
 
@@ -55,6 +56,7 @@ class Maintainer:
     tier: str
     confidence: float
     evidence: tuple[str, ...]  # "kind: value" of the evidence behind the location
+    location: str = ""  # the country, or a summary of the candidates
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,9 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
             return None
         cid = comp["id"]
         index = LocationIndex.load(conn)
+        patterns = zone_patterns(conn)
         activity = _component_activity(conn, ctx, cid)
-        maintainers = _maintainers(conn, ctx, activity, index)
+        maintainers = _maintainers(conn, ctx, activity, index, patterns)
         commits = _recent_commits(conn, ctx, cid, recent)
         items = _work_items(conn, cid)
     att = _attribution(ctx, index)[comp["name"]]
@@ -139,7 +142,7 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
         people=att.people,
         share_min=share_min,
         share_max=share_max,
-        jurisdictions=_jurisdictions(ctx, att),
+        jurisdictions=_jurisdictions(ctx, att, activity, index, patterns),
         maintainers=maintainers,
         months=tuple(months),
         activity=tuple((t, tuple(series[t])) for t in TIERS),
@@ -150,7 +153,11 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
 
 
 def _maintainers(
-    conn: Connection, ctx: ViewContext, activity: Sequence[_Activity], index: LocationIndex
+    conn: Connection,
+    ctx: ViewContext,
+    activity: Sequence[_Activity],
+    index: LocationIndex,
+    patterns: dict[tuple[int, tuple[int, ...]], str],
 ) -> tuple[Maintainer, ...]:
     churn: Counter[int] = Counter()
     commits: Counter[int] = Counter()
@@ -185,6 +192,9 @@ def _maintainers(
                 tier=ctx.tier(loc.country, loc.candidates),
                 confidence=loc.confidence,
                 evidence=tuple(evidence[i][1] for i in _by_weight(loc.evidence_ids, evidence)),
+                location=ctx.location_label(
+                    loc.country, loc.candidates, patterns.get((pid, loc.evidence_ids))
+                ),
             )
         )
     return tuple(out)

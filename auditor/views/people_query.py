@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -14,6 +17,7 @@ from auditor.views.common import (
     _commit,
     _conflict,
     _day,
+    _epoch,
     _evidence,
     _first_line,
     _identity,
@@ -21,6 +25,8 @@ from auditor.views.common import (
     _person_identity,
     _resolved,
     _source,
+    zone_pattern,
+    zone_patterns,
 )
 from auditor.views.component_query import CommitRow
 
@@ -40,6 +46,7 @@ class PersonRow:
     confidence: float
     commits: int
     conflicts: int
+    location: str = ""  # the country, or a summary of the candidates
 
 
 def people(ctx: ViewContext) -> list[PersonRow]:
@@ -70,9 +77,11 @@ def people(ctx: ViewContext) -> list[PersonRow]:
             ).all()
         )
         index = LocationIndex.load(conn)
+        patterns = zone_patterns(conn)
     out = []
     for pid, name, email, bot in rows:
         loc = index.at(pid, ctx.as_of)
+        pattern = patterns.get((pid, loc.evidence_ids))
         out.append(
             PersonRow(
                 id=pid,
@@ -86,6 +95,7 @@ def people(ctx: ViewContext) -> list[PersonRow]:
                 confidence=loc.confidence,
                 commits=int(commits.get(pid, 0)),
                 conflicts=int(conflicts.get(pid, 0)),
+                location=ctx.location_label(loc.country, loc.candidates, pattern),
             )
         )
     out.sort(key=lambda p: (p.bot, -p.commits, p.name.casefold(), p.id))
@@ -123,7 +133,9 @@ class LocationPeriod:
     confidence: float
     valid_from: date | None
     valid_to: date | None
-    evidence: tuple[EvidenceRow, ...]  # every row the period rests on
+    evidence: tuple[EvidenceRow, ...]  # every row the period rests on, by date
+    location: str = ""  # the country, or a summary of the candidates
+    pattern: str | None = None  # the zone pattern resolution found, when it labels one
 
 
 @dataclass(frozen=True)
@@ -143,10 +155,12 @@ class PersonDetail:
     bot: bool
     identities: tuple[IdentityRow, ...]
     periods: tuple[LocationPeriod, ...]
-    evidence: tuple[EvidenceRow, ...]  # all rows, including those no period used
+    evidence: tuple[EvidenceRow, ...]  # all rows, including those no period used, by date
     offsets: tuple[tuple[int | None, int], ...]  # (minutes east of UTC, commits), by offset
     conflicts: tuple[ConflictRow, ...]
     commits: tuple[CommitRow, ...] = field(default=())
+    # (year, offset, commits), by year then offset: where a move or a second place shows
+    offsets_by_year: tuple[tuple[int, int | None, int], ...] = field(default=())
 
 
 def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> PersonDetail | None:
@@ -187,7 +201,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 for r in conn.execute(
                     select(_evidence)
                     .where(_evidence.c.person_id == person_id)
-                    .order_by(_evidence.c.weight.desc(), _evidence.c.id)
+                    .order_by(*_by_date(_evidence))
                 )
             )
         }
@@ -199,7 +213,9 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 confidence=float(r.confidence or 0.0),
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
-                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+                evidence=_dated(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+                location=ctx.location_label(r.country, r.candidates or (), zone_pattern(r)),
+                pattern=zone_pattern(r),
             )
             for r in conn.execute(
                 select(_resolved)
@@ -213,7 +229,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 countries=tuple(r.countries or ()),
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
-                evidence=tuple(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
+                evidence=_dated(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
             )
             for r in conn.execute(
                 select(_conflict).where(_conflict.c.person_id == person_id).order_by(_conflict.c.id)
@@ -224,13 +240,24 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
             .where(_person_identity.c.person_id == person_id)
             .scalar_subquery()
         )
-        offsets = tuple(
-            (offset, int(n))
-            for offset, n in conn.execute(
-                select(_commit.c.author_offset, func.count())
-                .where(_commit.c.author_id.in_(authored))
-                .group_by(_commit.c.author_offset)
-                .order_by(_commit.c.author_offset)
+        # a year = 365.2425 days of the commit's local time; exact enough for a histogram
+        local_day = (_commit.c.authored_at + func.coalesce(_commit.c.author_offset, 0) * 60) / _DAY
+        by_year: dict[tuple[int, int | None], int] = {}
+        for offset, day_number, n in conn.execute(
+            select(_commit.c.author_offset, local_day.label("day"), func.count())
+            .where(_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts)
+            .group_by(_commit.c.author_offset, "day")
+        ):
+            key = (_day(int(day_number)).year, offset)
+            by_year[key] = by_year.get(key, 0) + int(n)
+        totals: dict[int | None, int] = {}
+        for (_year, offset), n in by_year.items():
+            totals[offset] = totals.get(offset, 0) + n
+        offsets = tuple(sorted(totals.items(), key=lambda item: _offset_order(item[0])))
+        offsets_by_year = tuple(
+            (year, offset, n)
+            for (year, offset), n in sorted(
+                by_year.items(), key=lambda item: (item[0][0], _offset_order(item[0][1]))
             )
         )
         commits = tuple(
@@ -271,7 +298,23 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
         offsets=offsets,
         conflicts=conflicts,
         commits=commits,
+        offsets_by_year=offsets_by_year,
     )
+
+
+def _by_date(ev: Any) -> tuple[Any, ...]:
+    """Oldest first; undated rows (an override, a domain) before dated ones, then strongest."""
+    return (ev.c.valid_from.is_not(None), ev.c.valid_from, ev.c.weight.desc(), ev.c.id)
+
+
+def _dated(rows: Iterable[EvidenceRow]) -> tuple[EvidenceRow, ...]:
+    return tuple(
+        sorted(rows, key=lambda e: (e.valid_from is not None, e.valid_from or date.min, -e.weight))
+    )
+
+
+def _offset_order(offset: int | None) -> tuple[bool, int]:
+    return (offset is None, offset or 0)
 
 
 def person_id_for(ctx: ViewContext, subject: str) -> int | None:
@@ -289,3 +332,79 @@ def person_id_for(ctx: ViewContext, subject: str) -> int | None:
             .order_by(_person.c.id)
             .limit(1)
         ).scalar()
+
+
+# Evidence read from the person's own commits: Enter on such a row lists them.
+COMMIT_EVIDENCE_KINDS = frozenset({"tz_offset", "activity_rhythm", "holiday_activity"})
+_OFFSET_PREFIX = re.compile(r"^([+-])(\d\d)(\d\d)\b")
+
+
+def is_commit_evidence(e: EvidenceRow) -> bool:
+    return e.kind in COMMIT_EVIDENCE_KINDS or (e.ref or "").startswith(("commits:", "commit:"))
+
+
+def evidence_commits(
+    ctx: ViewContext, person_id: int, evidence_id: int, *, limit: int = 500
+) -> tuple[CommitRow, ...]:
+    """The person's commits one evidence row rests on, newest first.
+
+    A `commit:<sha>` reference is that commit; otherwise the commits authored in
+    the row's local-date range, and for an offset row ("+0800 × 12 of 20 …") only
+    those with that offset.
+    """
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            select(_evidence).where(
+                _evidence.c.id == evidence_id, _evidence.c.person_id == person_id
+            )
+        ).first()
+        if row is None:
+            return ()
+        name = conn.execute(select(_person.c.name).where(_person.c.id == person_id)).scalar()
+        authored = (
+            select(_person_identity.c.identity_id)
+            .where(_person_identity.c.person_id == person_id)
+            .scalar_subquery()
+        )
+        conditions = [_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts]
+        ref = row.ref or ""
+        if ref.startswith("commit:"):
+            conditions.append(_commit.c.sha == ref.removeprefix("commit:"))
+        else:
+            local = _commit.c.authored_at + func.coalesce(_commit.c.author_offset, 0) * 60
+            if row.valid_from is not None:
+                conditions.append(local >= _epoch(row.valid_from))
+            if row.valid_to is not None:
+                conditions.append(local < _epoch(row.valid_to) + _DAY)
+            match = _OFFSET_PREFIX.match(row.value or "") if row.kind == "tz_offset" else None
+            if match:
+                sign, hours, minutes = match.groups()
+                offset = int(hours) * 60 + int(minutes)
+                conditions.append(_commit.c.author_offset == (-offset if sign == "-" else offset))
+        return tuple(
+            CommitRow(
+                sha=sha,
+                source=source,
+                authored=_day(ts // _DAY),
+                offset=offset,
+                author=name or "",
+                person_id=person_id,
+                summary=_first_line(message),
+                churn=int((added or 0) + (deleted or 0)),
+            )
+            for sha, source, ts, offset, message, added, deleted in conn.execute(
+                select(
+                    _commit.c.sha,
+                    _source.c.name,
+                    _commit.c.authored_at,
+                    _commit.c.author_offset,
+                    _commit.c.message,
+                    _commit.c.added,
+                    _commit.c.deleted,
+                )
+                .join(_source, _source.c.id == _commit.c.source_id)
+                .where(*conditions)
+                .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
+                .limit(limit)
+            )
+        )

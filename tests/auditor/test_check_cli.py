@@ -183,7 +183,10 @@ def test_formats_and_output_file(workspace: tuple[Path, GitRepo]) -> None:
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for r in sarif["runs"][0]["results"]
     }
-    assert locations == {"src/onprem"}
+    # the component's most-changed file in the window (parser.c: 180 lines, core.c: 80),
+    # a real file of the repository rather than its folder
+    assert locations == {"src/onprem/parser.c"}
+    assert (root / "repos" / "server" / "src" / "onprem" / "parser.c").is_file()
     code, output = check(root, "--format", "github", "--fail-on", "critical")
     assert code == 1  # PV101 on a critical component is critical
     assert output.startswith("::error title=PV10")

@@ -345,3 +345,36 @@ def test_warnings_are_recorded_and_those_naming_people_withheld_when_pseudonymiz
         "1 identity warnings naming people left out (--pseudonymize)",
     ]
     assert "Chen Wei" not in json.dumps(hidden)
+
+
+def test_summary_charts_churn_by_tier_against_the_previous_quarter(
+    engine: Engine, loaded: LoadedConfig
+) -> None:
+    q2 = export(engine, loaded, "2026-Q2", [TOP_MAINTAINER_Q2, HIGH_SHARE])
+    q3 = export(engine, loaded, previous=q2)
+    text = render_summary(q3, q2)
+    assert "### Churn by jurisdiction tier" in text
+    assert "2026-Q2 (previous export) beside 2026-Q3" in text
+    block = text.split("```mermaid\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0] == "xychart-beta"
+    assert block[1] == '    title "OnPrem: lines changed by tier"'
+    labels = re.findall(r'"([^"]+)"', block[2])
+    assert labels[:4] == ["high 2026-Q2", "high 2026-Q3", "elevated 2026-Q2", "elevated 2026-Q3"]
+    values = [int(v) for v in block[4].removeprefix("    bar [").removesuffix("]").split(", ")]
+    onprem = {c["name"]: c for c in q3["components"]}["OnPrem"]
+    # this quarter's bars add up to the component's churn (the table's 120 lines)
+    assert sum(values[1::2]) == onprem["activity"]["churn"] == 120
+    assert values[1] == round(onprem["tiers"]["high"]["share_min"] * 120)
+    # without a previous export: this quarter alone, and it says so
+    alone = render_summary(q3)
+    assert "no previous export to compare" in alone
+    assert '"high 2026-Q3"' in alone and "2026-Q2" not in alone.split("```mermaid")[1]
+
+
+def test_chart_labels_cannot_leave_the_mermaid_block() -> None:
+    from auditor.export.chart import chart_label
+
+    hostile = 'Core"]\n```\n<script>x</script> [click] `rm`'
+    label = chart_label(hostile)
+    assert not set(label) & set('"`[]<>\n')
+    assert label.startswith("Core")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from auditor import cliapp
 from auditor.cli import app
+from auditor.errors import UsageError
 from auditor.people_report import people_report
 from auditor.resolve import resolve_all
 from auditor.store import make_engine
@@ -93,7 +95,9 @@ def test_people_text_shows_untrusted_text_literally(
 ) -> None:
     config = _workspace(tmp_path)
     monkeypatch.setattr(cliapp.out, "width", 200)  # a wide terminal: no wrapping inside names
-    result = CliRunner().invoke(app, ["people", "--config", str(config), "--as-of", "2025-12-31"])
+    result = CliRunner().invoke(
+        app, ["people", "--config", str(config), "--as-of", "2025-12-31", "--details"]
+    )
     assert result.exit_code == 0, result.output
     assert "Mia [bold]Mover" in result.output
     assert "\x1b[31m" not in result.output
@@ -126,3 +130,55 @@ def test_people_report_documents_every_source_kind() -> None:
     doc = people_report.__doc__ or ""
     for kind in (*AUTHORITATIVE, *SINGLE_COUNTRY, "tz_offset"):
         assert f"`{kind}`" in doc, kind
+
+
+def _people(config: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app, ["people", "--config", str(config), "--as-of", "2025-12-31", *args]
+    )
+    return result.exit_code, result.output
+
+
+def test_people_default_is_one_line_per_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _workspace(tmp_path)
+    monkeypatch.setattr(cliapp.out, "width", 120)
+    status, output = _people(config)
+    assert status == 0, output
+    assert "2 people as of 2025-12-31" in output
+    rows = [line for line in output.splitlines() if "Mia [bold]Mover" in line or "Uma" in line]
+    assert len(rows) == 2  # one line each, no evidence listing
+    mia, uma = rows
+    # name, commits, location as of --as-of (the CN period), tier, confidence
+    assert re.search(r"^ ?Mia \[bold\]Mover +2 +CN +trusted +100% *$", mia), mia
+    assert "unknown" in uma  # a +0000 offset says nothing
+    assert "roster" not in output and "mm@qq.com" not in output  # the long form is --details
+
+
+def test_people_filters(tmp_path: Path) -> None:
+    config = _workspace(tmp_path)
+    status, output = _people(config, "--format", "json", "--person", "MM@QQ")
+    assert status == 0, output
+    assert [p["id"] for p in json.loads(output)["people"]] == ["mia@corp.example"]
+    status, output = _people(config, "--format", "json", "--person", "nobody")
+    assert json.loads(output)["people"] == []
+    # any period counts for --country: Mia was in DE before her move
+    status, output = _people(config, "--format", "json", "--country", "de")
+    assert [p["id"] for p in json.loads(output)["people"]] == ["mia@corp.example"]
+    # --tier is the location as of --as-of: Uma's offsets resolve nothing
+    status, output = _people(config, "--format", "json", "--tier", "unknown")
+    assert [p["id"] for p in json.loads(output)["people"]] == ["uma@example.com"]
+    status, output = _people(config, "--person", "uma", "--details")
+    assert status == 0 and "1 person as of" in output and "Mia" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [(["--tier", "scary"], "--tier wants one of"), (["--country", "China"], "two-letter")],
+)
+def test_people_bad_filter_is_a_usage_error(tmp_path: Path, args: list[str], said: str) -> None:
+    config = _workspace(tmp_path)
+    result = CliRunner().invoke(app, ["people", "--config", str(config), *args])
+    # the CLI's main() turns a UsageError into one line and exit status 2
+    assert isinstance(result.exception, UsageError) and said in str(result.exception)

@@ -17,7 +17,7 @@ AMBIGUOUS = at(None, 0.3, {"CN", "SG", "MY"})
             [("a1", 1, 40, CN), ("a2", 2, 60, IE)],
             "critical",
             [("PV101", "Gateway OnPrem", "high-risk jurisdictions", "critical")],
-            ["40%", "40 of 100 lines", "1 commits", "(CN)", "threshold 25%"],
+            ["40%", "40 of 100 lines", "1 commit)", "(CN)", "threshold 25%"],
         ),
         # exactly at the threshold counts; high sensitivity keeps the default severity
         (

@@ -15,7 +15,7 @@ CN, IE = at("CN"), at("IE")
         (
             [("a1", 4, 30, PLUS8), ("a2", 2, 70, IE)],
             [("PV103", "Gateway OnPrem", "high-risk jurisdictions", "high")],
-            ["between 0% and 30%", "30 of 100 lines", "1 people", "Sam Unknown", "(CN)"],
+            ["between 0% and 30%", "30 of 100 lines", "1 person with", "Sam Unknown", "(CN)"],
         ),
         # firm share below PV101's threshold plus ambiguous share above PV103's
         (

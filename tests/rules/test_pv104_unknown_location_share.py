@@ -17,7 +17,7 @@ IE = at("IE")
             [("a1", 4, 30, NOTHING), ("a2", 2, 70, IE)],
             "high",
             [("PV104", "Gateway OnPrem", "unknown locations", "medium")],
-            ["30%", "30 of 100 lines", "1 people", "Sam Unknown"],
+            ["30%", "30 of 100 lines", "1 person without", "Sam Unknown"],
         ),
         (
             [("a1", 4, 50, PLUS0), ("a2", 3, 10, NOTHING), ("a3", 2, 40, IE)],

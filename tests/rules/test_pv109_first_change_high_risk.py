@@ -26,7 +26,7 @@ CN, IE, BY = at("CN", 0.8), at("IE"), at("BY", 0.8)
         (
             [("b1", 5, 3, BY, date(2026, 9, 1))],
             [("PV109", "Gateway OnPrem", "Olga Minsk", "medium")],
-            ["on 2026-09-01", "1 changes, 3 lines"],
+            ["on 2026-09-01", "1 change, 3 lines"],
         ),
     ],
 )

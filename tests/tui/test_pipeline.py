@@ -108,7 +108,7 @@ def test_tui_explains_a_real_finding(engine: Engine, tmp_path: Path) -> None:
             assert app.screen.name == "person"
             periods = cells(app.screen.query_one("#periods", DataTable))
             assert periods[0][1] == "CN"
-            assert any(r[4].strip() == "roster" for r in periods)
+            assert any(r[0].strip() == "roster" for r in periods)
             await pilot.press("escape", "p")
             await settle(app, pilot)
             names = [r[0] for r in cells(app.screen.query_one("#people", DataTable))]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from tests.tui import crowd
 from tests.tui.test_app import SIZE, build, settle
 from tui.app import AuditorApp
 
@@ -45,3 +46,20 @@ SCREENS: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_snapshot(screen: str, store: Engine, snap_compare: Any) -> None:
     assert snap_compare(build(store), terminal_size=SIZE, run_before=SCREENS[screen])
+
+
+# On 2,000 people with long e-mails, at the smallest and a large terminal.
+CROWD_SCREENS: dict[str, tuple[tuple[int, int], Callable[[Any], Any]]] = {
+    "people-80x24": ((80, 24), _then("p")),
+    "findings-80x24": ((80, 24), _then("f")),
+    "overview-80x24": ((80, 24), _then()),
+    "people-200x50": ((200, 50), _then("p")),
+    "person-200x50": ((200, 50), _then(lambda app: app.open_person(crowd.MOVER))),
+}
+
+
+@pytest.mark.parametrize("screen", list(CROWD_SCREENS))
+def test_crowd_snapshot(screen: str, engine: Engine, snap_compare: Any) -> None:
+    crowd.populate(engine)
+    size, run_before = CROWD_SCREENS[screen]
+    assert snap_compare(build(engine), terminal_size=size, run_before=run_before)

@@ -69,13 +69,13 @@ def test_location_changes_with_the_period(ctx: ViewContext) -> None:
 def test_component_detail(ctx: ViewContext) -> None:
     detail = views.component_detail(ctx, "Collab OnPrem")
     assert detail is not None
-    assert [(j.country, j.tier, j.churn, j.churn_max) for j in detail.jurisdictions] == [
+    assert [(j.label, j.tier, j.churn, j.churn_max) for j in detail.jurisdictions] == [
         ("CN", "high", 160, 180),  # Mallory's candidates include CN: upper bound only
         ("IE", "trusted", 60, 60),
-        ("MY", "trusted", 0, 20),
-        ("SG", "trusted", 0, 20),
-        (None, "unresolved", 20, 20),
+        # resolved countries first, then unresolved churn by candidate set, riskiest named first
+        ("CN, MY or SG", "ambiguous", 20, 20),
     ]
+    assert detail.jurisdictions[-1].country is None
     cn = detail.jurisdictions[0]
     assert cn.reason.startswith("Vulnerability disclosure")
     assert [(m.name, m.churn, m.country) for m in detail.maintainers] == [
@@ -173,3 +173,22 @@ def test_empty_store(engine: Engine) -> None:
     assert views.findings(empty) == []
     assert views.overview(empty).top_risky == ()
     assert views.people(empty) == []
+
+
+def test_location_label_takes_the_zone_pattern_when_resolution_gives_one(
+    ctx: ViewContext,
+) -> None:
+    from types import SimpleNamespace
+
+    from auditor.views.common import zone_pattern
+
+    utc8 = ["AU", "BN", "CN", "HK", "ID", "MN", "MO", "MY", "PH", "RU", "SG", "TW", "UA"]
+    assert zone_pattern(SimpleNamespace(zone_pattern="UTC+8")) == "UTC+8"
+    assert zone_pattern(SimpleNamespace(pattern="EET with EU DST")) == "EET with EU DST"
+    assert zone_pattern(SimpleNamespace(country="DE")) is None  # the column not there yet
+    assert ctx.location_label(None, utc8, "UTC+8") == "UTC+8 · 13 incl. CN, RU"
+    assert ctx.location_label(None, utc8) == "13 countries incl. CN, RU"
+    assert ctx.location_label("DE", ["DE"], "CET with EU DST") == "DE"
+    people = {p.name: p for p in views.people(ctx)}
+    assert people["Bo Zhang"].location == "CN"
+    assert people[storedata.MARKUP_NAME].location == "CN, MY or SG"

@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from auditor.safe_text import visible
 from auditor.views import ViewContext
+from tui.text import WIDE_FROM
 
 if TYPE_CHECKING:
     from tui.app import AuditorApp
@@ -45,7 +46,15 @@ class DataScreen(Screen[None], Generic[T]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
+        self._fit()
         self.reload()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Class `narrow` below WIDE_FROM columns: the stylesheet stacks or drops panels."""
+        self.set_class(self.app.size.width < WIDE_FROM, "narrow")
 
     def reload(self) -> None:
         self.loaded = False

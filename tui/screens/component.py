@@ -28,7 +28,7 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                 with Vertical(classes="panel", id="jurisdictions-panel"):
                     yield Label("Churn by jurisdiction", classes="panel-title")
                     yield SafeTable(
-                        ("Country", "Tier", "Churn", "Upper bound", "Share", "Reason"),
+                        ("Country or pattern", "Tier", "Churn", "Upper bound", "Share", "Reason"),
                         id="jurisdictions",
                     )
                 with Vertical(classes="panel", id="activity-panel"):
@@ -74,8 +74,8 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                 fmt.safe(data.name, "bold"),
                 "  ",
                 fmt.sensitivity(data.sensitivity),
-                f"  churn {data.churn:,} · {data.commits:,} commits · {data.people} people"
-                " · high-risk share ",
+                f"  churn {data.churn:,} · {fmt.count(data.commits, 'commit')}"
+                f" · {fmt.count(data.people, 'person')} · high-risk share ",
                 fmt.share(data.share_min, data.share_max),
                 "\n",
                 Text("paths: ", style="grey50"),
@@ -84,9 +84,9 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
         )
         self.query_one("#jurisdictions", SafeTable).fill(
             (
-                f"{j.country or '-'}:{j.tier}",
+                f"{j.country or j.label}:{j.tier}",
                 [
-                    fmt.location(j.country, ()),
+                    fmt.location(j.country, j.label),
                     fmt.tier(j.tier),
                     fmt.number(j.churn),
                     fmt.number(j.churn_max),
@@ -104,7 +104,7 @@ class ComponentScreen(DataScreen[views.ComponentDetail | None]):
                     fmt.safe(m.name),
                     fmt.number(m.churn),
                     fmt.number(m.commits),
-                    fmt.location(m.country, m.candidates),
+                    fmt.location(m.country, m.location),
                     fmt.tier(m.tier),
                     Text(fmt.percent(m.confidence), justify="right"),
                     fmt.safe("; ".join(m.evidence) or "none"),

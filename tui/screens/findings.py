@@ -17,6 +17,17 @@ from tui.screens.base import DataScreen
 from tui.widgets.tables import SafeTable
 
 FILTERS = ("severity", "rule", "status", "component")
+SUBJECT_WIDTH = 18
+# severity, rule and subject columns with their padding; the message gets what is left
+_BEFORE_MESSAGE = 10 + 7 + SUBJECT_WIDTH + 2 + 3
+
+
+def _message_width(terminal: int) -> int:
+    """Message characters that fit before the status column (the detail shows it all)."""
+    table = terminal if terminal < fmt.WIDE_FROM else terminal * 3 // 5
+    return max(16, table - _BEFORE_MESSAGE - 2)
+
+
 EVIDENCE_SHOWN = 12  # the rest are counted; the export and `check --format json` list all
 
 
@@ -38,10 +49,11 @@ class FindingsScreen(DataScreen[FindingsData]):
         with Vertical(id="body"):
             with Horizontal(id="filters"):
                 for name in FILTERS:
-                    yield Select[str]([], prompt=f"any {name}", id=f"filter-{name}")
+                    # the field's name alone: "any component" wraps on 80 columns
+                    yield Select[str]([], prompt=name, id=f"filter-{name}")
             with Horizontal(id="split"):
                 yield SafeTable(
-                    ("Severity", "Rule", "Status", "Component", "Subject", "Message"),
+                    ("Severity", "Rule", "Subject", "Message", "Status", "Component"),
                     id="findings",
                 )
                 with VerticalScroll(id="detail"):
@@ -88,22 +100,34 @@ class FindingsScreen(DataScreen[FindingsData]):
             if all((getattr(f, k) or "") == v for k, v in chosen.items())
         ]
 
-    def refresh_table(self) -> None:
+    def on_resize(self) -> None:
+        # below fmt.WIDE_FROM columns the detail goes under the list (see the stylesheet)
+        super().on_resize()
+        if self.loaded:
+            self.refresh_table(keep_cursor=True)
+
+    def refresh_table(self, *, keep_cursor: bool = False) -> None:
         rows = self.filtered()
-        self.query_one("#findings", SafeTable).fill(
+        table = self.query_one("#findings", SafeTable)
+        cursor = table.cursor_row
+        message_width = _message_width(self.app.size.width)
+        table.fill(
             (
                 str(f.id),
                 [
                     fmt.severity(f.severity),
                     f.rule,
+                    fmt.safe(fmt.clip(f.subject or "-", SUBJECT_WIDTH)),
+                    fmt.safe(fmt.clip(f.message, message_width)),
                     Text(f.status, style="grey50" if f.status != "new" else ""),
                     fmt.safe(fmt.clip(f.component or "-", 18)),
-                    fmt.safe(fmt.clip(f.subject or "-", 18)),
-                    fmt.safe(f.message),
                 ],
             )
             for f in rows
         )
+        if keep_cursor and rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+            return
         if rows:
             self.show_detail(rows[0])
         else:

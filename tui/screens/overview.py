@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from auditor import views
 from tui import text as fmt
 from tui.screens.base import DataScreen
-from tui.widgets.charts import BarChart, bars
+from tui.widgets.charts import BarChart
 from tui.widgets.tables import ComponentTable, SafeTable
 
 
@@ -32,7 +32,7 @@ class OverviewScreen(DataScreen[views.Totals]):
             with Horizontal(id="charts"):
                 with Vertical(classes="panel", id="severity-panel"):
                     yield Label("Findings by severity", classes="panel-title")
-                    yield Static("", id="severity")
+                    yield BarChart("", id="severity")
                 with Vertical(classes="panel", id="tiers-panel"):
                     yield Label("Churn by jurisdiction tier", classes="panel-title")
                     yield BarChart("", id="tiers")
@@ -49,13 +49,15 @@ class OverviewScreen(DataScreen[views.Totals]):
         return views.totals(self.ctx)
 
     def show(self, data: views.Totals) -> None:
+        # labels fit a quarter of 80 columns: a wrapped label would be cut off
         stats = {
-            "components": (data.components, "components"),
-            "sensitive": (data.sensitive_components, "sensitive components"),
-            "people": (data.people, "people"),
-            "commits": (data.commits_in_window, "commits in window"),
+            "components": (data.components, "component", "components"),
+            "sensitive": (data.sensitive_components, "sensitive", "sensitive"),
+            "people": (data.people, "person", "people"),
+            "commits": (data.commits_in_window, "commit in window", "commits in window"),
         }
-        for key, (value, label) in stats.items():
+        for key, (value, one, many) in stats.items():
+            label = one if value == 1 else many
             self.query_one(f"#stat-{key}", Static).update(
                 fmt.join(Text(f"{value:,}", style="bold"), "\n", Text(label, style="grey50"))
             )
@@ -63,12 +65,11 @@ class OverviewScreen(DataScreen[views.Totals]):
             (fmt.severity(sev), n, fmt.SEVERITY_STYLE.get(sev, ""))
             for sev, n in data.findings_by_severity
         ]
-        chart = (
-            bars(rows, width=24)
-            if data.last_run
-            else Text("no analysis yet: run `auditor analyze`", style="grey50")
-        )
-        self.query_one("#severity", Static).update(chart)
+        chart = self.query_one("#severity", BarChart)
+        if data.last_run:
+            chart.show(rows)
+        else:
+            chart.show_text(Text("no analysis yet: run `auditor analyze`", style="grey50"))
         self.query_one("#last-run", Static).update(
             Text(f"findings from {data.last_run}" if data.last_run else "", style="grey50")
         )
@@ -91,7 +92,10 @@ class OverviewScreen(DataScreen[views.Totals]):
         self.query_one("#tiers", BarChart).show(
             [(fmt.tier(t), churn, fmt.TIER_STYLE[t]) for t, churn in data.churn_by_tier]
         )
-        self.query_one("#top-risky", ComponentTable).show(data.top_risky)
+        risky = self.query_one("#top-risky", ComponentTable)
+        risky.show(data.top_risky)
+        if not self.attribution_loaded:  # first paint: a focus the reader sees, Enter acts on
+            risky.focus(scroll_visible=False)
         self.query_one("#top-findings", SafeTable).fill(
             (
                 str(f.id),

@@ -31,6 +31,11 @@ class PeopleScreen(DataScreen[list[views.PersonRow]]):
             yield PersonTable(id="people", window_days=self.ctx.window_days)
         yield Footer()
 
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self.loaded:  # names and e-mails are clipped to what the width allows
+            self.refresh_table()
+
     def fetch(self) -> list[views.PersonRow]:
         return views.people(self.ctx)
 

@@ -42,14 +42,15 @@ class SafeTable(DataTable[Text]):
 class ComponentTable(SafeTable):
     """Components; Enter posts `ComponentTable.Selected` with the component's name."""
 
+    # the risk before the activity figures: what fits on 80 columns is what matters
     COLUMNS = (
         "Component",
         "Sensitivity",
+        "High-risk share",
+        "Findings",
         "Churn",
         "Commits",
         "People",
-        "High-risk share",
-        "Findings",
     )
 
     class Selected(Message):
@@ -67,11 +68,11 @@ class ComponentTable(SafeTable):
                 [
                     fmt.safe(r.name, "bold" if r.sensitive else ""),
                     fmt.sensitivity(r.sensitivity),
+                    fmt.share(r.share_min, r.share_max),
+                    fmt.number(r.findings),
                     fmt.number(r.churn),
                     fmt.number(r.commits),
                     fmt.number(r.people),
-                    fmt.share(r.share_min, r.share_max),
-                    fmt.number(r.findings),
                 ],
             )
             for r in rows
@@ -87,20 +88,25 @@ class ComponentTable(SafeTable):
 class PersonTable(SafeTable):
     """People; Enter posts `PersonTable.Selected` with the person's id.
 
+    Columns by priority: on an 80-column terminal name, location, tier and
+    confidence are on screen before the (often long) e-mail, which is clipped.
     Commits count the policy window only (`auditor people` shows all-time figures),
     so the column says which window it counts.
     """
 
     COLUMNS = (
         "Name",
-        "E-mail",
         "Location",
         "Tier",
         "Confidence",
+        "E-mail",
         "Identities",
         "Commits",
         "Conflicts",
     )
+    # (name, location, e-mail) widths below and from fmt.WIDE_FROM terminal columns
+    NARROW = (20, 30, 24)
+    WIDE = (60, 50, 72)
 
     class Selected(Message):
         def __init__(self, person_id: int) -> None:
@@ -112,15 +118,18 @@ class PersonTable(SafeTable):
         super().__init__(columns, id=id)
 
     def show(self, rows: Iterable[views.PersonRow]) -> None:
+        name_w, location_w, email_w = (
+            self.WIDE if self.app.size.width >= fmt.WIDE_FROM else self.NARROW
+        )
         self.fill(
             (
                 str(p.id),
                 [
-                    fmt.safe(p.name, "grey50" if p.bot else ""),
-                    fmt.safe(p.email or ""),
-                    fmt.location(p.country, p.candidates),
+                    fmt.safe(fmt.clip(p.name, name_w), "grey50" if p.bot else ""),
+                    fmt.location(p.country, fmt.fit_location(p.location, location_w)),
                     fmt.tier("bot" if p.bot else p.tier),
                     Text(fmt.percent(p.confidence), justify="right"),
+                    fmt.safe(fmt.clip(p.email or "", email_w)),
                     fmt.number(p.identities),
                     fmt.number(p.commits),
                     Text(
