@@ -458,7 +458,7 @@ class _ReviewCorroboration:
                     self._approvers[cid].add(person)
         # Only commits whose trailers nothing else backs need the merge walk.
         self_committed: set[int] = set()
-        for cid, _sha, _at, committer_id, author, _component, _lines in rows:
+        for cid, _sha, _at, committer_id, author, *_ in rows:  # component, lines, binaries
             committer = identities.get(committer_id)
             if (committer is None or committer == author) and any(
                 via in _REVIEW_TRAILERS and person != author and person not in self._approvers[cid]
