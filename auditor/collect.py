@@ -28,7 +28,7 @@ from auditor.ingest_git import GitCollectResult, Progress, collect_repository
 from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.links import LinkSummary, link_commits
 from auditor.store import make_engine, table, transaction
-from collectors.git_safety import remote_head
+from collectors.git_mirror import empty_repository, remote_head
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +155,13 @@ def _unmoved(
     if not candidates:
         return {}
     started = time.perf_counter()
+    scratch = empty_repository(mirrors_dir(loaded))
 
     def head_of(item: tuple[GitSource, str, Any]) -> str | None:
         repo, location, _row = item
+        ref = f"refs/heads/{repo.branch}" if repo.branch else "HEAD"
         try:
-            return remote_head(location, f"refs/heads/{repo.branch}" if repo.branch else "HEAD")
+            return remote_head(location, ref, scratch)
         except CollectorError:
             return None
 

@@ -48,3 +48,11 @@ class ExportError(AuditorError):
 
 class UsageError(AuditorError):
     """A command-line argument is invalid."""
+
+
+class MissingObjectError(CollectorError):
+    """A repository lacks an object its history needs (partial clone, corrupt pack)."""
+
+    def __init__(self, message: str, object_id: str | None, **where: str | None):
+        super().__init__(message, **where)
+        self.object_id = object_id

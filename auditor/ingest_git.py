@@ -33,7 +33,8 @@ from auditor import models
 from auditor.errors import CollectorError
 from auditor.store import id_map, make_engine, table, transaction, upsert
 from collectors.git import GitCollector, Revisions
-from collectors.git_safety import check_url, mirror, remote_head, run_git
+from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
+from collectors.git_safety import check_url, run_git
 from collectors.interface import CommitRecord, Signature
 
 BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MAX
@@ -55,6 +56,7 @@ class GitCollectResult:
     removed: int = 0  # commits deleted because no longer reachable
     up_to_date: bool = False  # nothing new: no history was walked
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # what the mirror left out (alternates, refs without objects)
 
 
 def identity_key(name: str, email: str) -> str:
@@ -70,29 +72,60 @@ def collect_repository(
     mirrors: Path,
     progress: Progress | None = None,
     ranges: int = 1,
+    notify: Notify | None = None,
 ) -> GitCollectResult:
-    """Mine `location` into the store; `ranges > 1` splits a long history across processes."""
+    """Mine `location` into the store; `ranges > 1` splits a long history across processes.
+
+    The mirror is locked for the whole run: a second collect of the same
+    workspace waits (and `notify` says so) instead of racing on the mirror.
+    """
+    cache = mirrors / f"{name}.git"
+    check_url(location)  # before anything is written
+    with mirror_lock(cache, notify):
+        return _collect_locked(engine, name, location, branch, cache, progress, ranges)
+
+
+def _collect_locked(
+    engine: Engine,
+    name: str,
+    location: str,
+    branch: str | None,
+    cache: Path,
+    progress: Progress | None,
+    ranges: int,
+) -> GitCollectResult:
     started = time.perf_counter()
     ref = f"refs/heads/{branch}" if branch else "HEAD"
-    check_url(location)  # before anything is written
     source_id, old_head = _ensure_source(engine, name, location, branch)
-    if old_head is not None and remote_head(location, ref) == old_head:
-        # The ref has not moved: one ls-remote, no fetch, no history walked.
+    scratch = empty_repository(cache.parent)
+    if old_head is not None and remote_head(location, ref, scratch) == old_head:
+        # The ref has not moved: no fetch, no history walked.
         total = _set_head(engine, source_id, old_head)
         return GitCollectResult(
             name, old_head, 0, total, up_to_date=True, seconds=time.perf_counter() - started
         )
-    git_dir = mirror(location, mirrors / f"{name}.git")
+    mirrored = mirror(location, cache)
+    git_dir = mirrored.git_dir
     new_head = _resolve(git_dir, ref)
     if branch and new_head is None:
         raise CollectorError(f"branch {branch!r} not found", location=location, field="branch")
+    if new_head is None and old_head is None:
+        raise CollectorError(f"{location}: no commits", location=location)
 
     def finish(
         new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False
     ) -> GitCollectResult:
         total = _set_head(engine, source_id, new_head)
         return GitCollectResult(
-            name, new_head, new, total, rewritten, removed, idle, time.perf_counter() - started
+            name,
+            new_head,
+            new,
+            total,
+            rewritten,
+            removed,
+            idle,
+            time.perf_counter() - started,
+            mirrored.notes,
         )
 
     if new_head == old_head:

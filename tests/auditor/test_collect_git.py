@@ -91,11 +91,11 @@ def test_interrupted_batches_are_completed_without_duplicates(
     """A run that died after writing some batches (head not moved) is completed by the next."""
     from auditor.ingest_git import _ensure_source, write_commits
     from collectors.git import GitCollector, Revisions
-    from collectors.git_safety import mirror
+    from collectors.git_mirror import mirror
 
     repo = make_repo()
     build(repo, 1, 9)
-    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "r.git")
+    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "r.git").git_dir
     head = git(git_dir, "rev-parse", "HEAD").strip()
     records = list(GitCollector(git_dir, Revisions((head,))).collect())
     source_id, old_head = _ensure_source(engine, "r", str(repo.path), None)
