@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,10 +28,12 @@ from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from auditor import models
-from auditor.errors import CollectorError
+from auditor.errors import CollectorError, MissingObjectError
 from auditor.store import id_map, make_engine, table, transaction, upsert
+from auditor.worker_pool import progress_queue, worker_pool
 from collectors.git import GitCollector, Revisions
 from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
+from collectors.git_paths import REJECTED_FLAG
 from collectors.git_safety import check_url, run_git
 from collectors.interface import CommitRecord, Signature
 
@@ -41,7 +41,8 @@ BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MA
 BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
 SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
 RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
-Progress = Callable[[str, int], None]  # (source name, commits written so far)
+# (source name, commits written so far, commits to write or None when not counted)
+Progress = Callable[[str, int, int | None], None]
 
 _PERSON = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
@@ -57,6 +58,38 @@ class GitCollectResult:
     up_to_date: bool = False  # nothing new: no history was walked
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # what the mirror left out (alternates, refs without objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Mined:
+    """What mining one history (or one range of it) wrote, and what it could not fully read."""
+
+    written: int = 0
+    lines_unknown: int = 0  # commits stored without line counts (a blob was missing)
+    rejected: int = 0  # commits whose tree held paths outside the repository (not stored)
+    missing_object: str | None = None  # the first object git could not read
+
+    def __add__(self, other: Mined) -> Mined:
+        return Mined(
+            self.written + other.written,
+            self.lines_unknown + other.lines_unknown,
+            self.rejected + other.rejected,
+            self.missing_object or other.missing_object,
+        )
+
+    def notes(self) -> tuple[str, ...]:
+        notes = []
+        if self.lines_unknown:
+            notes.append(
+                f"line counts unknown for {self.lines_unknown:,} commits: objects missing "
+                f"(first: {self.missing_object or 'unknown'}); their paths are recorded"
+            )
+        if self.rejected:
+            notes.append(
+                f"{self.rejected:,} commits have tree entries outside the repository "
+                "('..', '.git', absolute): those paths were not stored"
+            )
+        return tuple(notes)
 
 
 def identity_key(name: str, email: str) -> str:
@@ -82,7 +115,10 @@ def collect_repository(
     cache = mirrors / f"{name}.git"
     check_url(location)  # before anything is written
     with mirror_lock(cache, notify):
-        return _collect_locked(engine, name, location, branch, cache, progress, ranges)
+        try:
+            return _collect_locked(engine, name, location, branch, cache, progress, ranges)
+        except MissingObjectError as exc:
+            raise MissingObjectError(exc.message, exc.object_id, location=location) from exc
 
 
 def _collect_locked(
@@ -113,26 +149,26 @@ def _collect_locked(
         raise CollectorError(f"{location}: no commits", location=location)
 
     def finish(
-        new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False
+        mined: Mined, *, rewritten: bool = False, removed: int = 0, idle: bool = False
     ) -> GitCollectResult:
         total = _set_head(engine, source_id, new_head)
         return GitCollectResult(
             name,
             new_head,
-            new,
+            mined.written,
             total,
             rewritten,
             removed,
             idle,
             time.perf_counter() - started,
-            mirrored.notes,
+            mirrored.notes + mined.notes(),
         )
 
     if new_head == old_head:
-        return finish(0, idle=True)
+        return finish(Mined(), idle=True)
     if new_head is None:  # the branch became empty: keep nothing
         removed = _delete_unreachable(engine, source_id, set())
-        return finish(0, rewritten=True, removed=removed)
+        return finish(Mined(), rewritten=True, removed=removed)
 
     rewritten = False
     removed = 0
@@ -148,30 +184,37 @@ def _collect_locked(
                 revisions = Revisions((new_head,), (old_head,))
 
     assert new_head is not None
+    expected: int | None = None
     if ranges > 1:
         commits = run_git(git_dir, "rev-list", "--end-of-options", *revisions.args(), "--")
         listed = commits.stdout.decode("ascii").split()
         if len(listed) >= RANGE_MIN_COMMITS:
-            written = _mine_ranges(
+            mined = _mine_ranges(
                 engine, name, source_id, git_dir, listed, new_head, ranges, progress
             )
-            return finish(written, rewritten=rewritten, removed=removed)
+            return finish(mined, rewritten=rewritten, removed=removed)
+        expected = len(listed)
+    elif progress:
+        expected = _count(git_dir, revisions)
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
-    report = (lambda count: progress(name, count)) if progress else None
-    written = _write_all(engine, source_id, collector, report)
-    return finish(written, rewritten=rewritten, removed=removed)
+    report = (lambda count: progress(name, count, expected)) if progress else None
+    mined = _write_all(engine, source_id, collector, report)
+    return finish(mined, rewritten=rewritten, removed=removed)
 
 
 def _write_all(
     engine: Engine, source_id: int, collector: GitCollector, report: Callable[[int], None] | None
-) -> int:
+) -> Mined:
     """Write everything `collector` yields in batches, one transaction each."""
     writer = CommitWriter(engine, source_id)
-    written = 0
+    written = unknown = rejected = 0
     size = BATCH
     batch: list[CommitRecord] = []
     with _fewer_gc_passes():
         for record in collector.collect():
+            if record.flags:
+                unknown += "lines-unknown" in record.flags
+                rejected += REJECTED_FLAG in record.flags
             batch.append(record)
             if len(batch) >= size:
                 written += writer.write(batch)
@@ -183,7 +226,7 @@ def _write_all(
             written += writer.write(batch)
     if report:
         report(written)
-    return written
+    return Mined(written, unknown, rejected, collector.missing_object)
 
 
 @contextmanager
@@ -211,7 +254,7 @@ def _mine_ranges(
     mailmap_ref: str,
     ranges: int,
     progress: Progress | None,
-) -> int:
+) -> Mined:
     """Mine one history split into contiguous ranges, one process each.
 
     Git computes diffs on one core per range while Python parses beside it; the
@@ -221,14 +264,10 @@ def _mine_ranges(
     size = -(-len(commits) // ranges)
     chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
     url = engine.url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("spawn")  # no inherited engines or locks
     done: dict[int, int] = {}
-    with context.Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
-        updates = manager.Queue()
+    with worker_pool(len(chunks)) as (pool, updates):
         futures = [
-            pool.submit(
-                _mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, updates
-            )
+            pool.submit(_mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index)
             for index, chunk in enumerate(chunks)
         ]
         while not all(f.done() for f in futures):
@@ -238,20 +277,15 @@ def _mine_ranges(
                 continue
             done[index] = count
             if progress:
-                progress(name, sum(done.values()))
-        return sum(f.result() for f in futures)  # re-raises a worker's error
+                progress(name, sum(done.values()), len(commits))
+        return sum((f.result() for f in futures), Mined())  # re-raises a worker's error
 
 
 def _mine_chunk(
-    url: str,
-    source_id: int,
-    git_dir: str,
-    commits: list[str],
-    mailmap_ref: str,
-    index: int,
-    updates: Any,
-) -> int:
+    url: str, source_id: int, git_dir: str, commits: list[str], mailmap_ref: str, index: int
+) -> Mined:
     engine = make_engine(url)
+    updates = progress_queue()
     try:
         collector = GitCollector(
             Path(git_dir), Revisions(commits=tuple(commits)), mailmap_ref=mailmap_ref
@@ -259,6 +293,15 @@ def _mine_chunk(
         return _write_all(engine, source_id, collector, lambda count: updates.put((index, count)))
     finally:
         engine.dispose()
+
+
+def _count(git_dir: Path, revisions: Revisions) -> int | None:
+    """How many commits a walk will yield (for progress), None when git cannot say."""
+    result = run_git(
+        git_dir, "rev-list", "--count", "--end-of-options", *revisions.args(), "--", check=False
+    )
+    text = result.stdout.decode("ascii", "replace").strip()
+    return int(text) if result.returncode == 0 and text.isdigit() else None
 
 
 def _resolve(git_dir: Path, ref: str) -> str | None:

@@ -17,8 +17,15 @@ def collect(
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Repositories mined in parallel.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes mining in parallel (repositories, or ranges of one long history); "
+            "default: the usable cores.",
+        ),
+    ] = None,
 ) -> None:
     """Mine every configured source into the store (incremental, idempotent)."""
     import time
@@ -26,11 +33,13 @@ def collect(
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from auditor.collect import collect_all
+    from auditor.collect import collect_all, usable_cores
+    from auditor.progress_lines import ProgressLines
     from auditor.safe_text import plain
     from auditor.store import make_engine
 
     loaded = load(config)
+    jobs = jobs or usable_cores()
     engine = make_engine(loaded.store_url)
     started: dict[str, float] = {}
     tasks: dict[str, TaskID] = {}
@@ -44,15 +53,24 @@ def collect(
         transient=False,
         disable=not err.is_terminal,
     ) as bars:
+        lines = ProgressLines(lambda text: err.print(plain(text)))
 
-        def progress(name: str, count: int) -> None:
+        def progress(name: str, count: int, total: int | None) -> None:
+            if not err.is_terminal:
+                lines(name, count, total)
+                return
             if name not in tasks:
                 started[name] = time.perf_counter()
-                tasks[name] = bars.add_task(name, total=None, rate="")
+                tasks[name] = bars.add_task(name, total=total, rate="")
             elapsed = max(time.perf_counter() - started[name], 1e-6)
-            bars.update(tasks[name], completed=count, rate=f"{count / elapsed:,.0f}")
+            bars.update(tasks[name], completed=count, total=total, rate=f"{count / elapsed:,.0f}")
 
-        summary = collect_all(loaded, engine, only=only, jobs=jobs, progress=progress)
+        def notify(text: str) -> None:
+            err.print(plain(text))
+
+        summary = collect_all(
+            loaded, engine, only=only, jobs=jobs, progress=progress, notify=notify
+        )
 
     table = Table(title="Collected", title_justify="left")
     for column in ("source", "kind", "new", "total", "note"):
@@ -80,6 +98,9 @@ def collect(
         )
         table.add_row(plain(imported.name), imported.kind, "", f"{imported.records:,}", note)
     out.print(table)
+    for result in summary.git:
+        for note in result.notes:
+            err.print(plain(f"{result.name}: {note}"))
     if summary.links is not None:
         out.print(
             f"linked {summary.links.commits_linked:,} commits to "

@@ -184,7 +184,7 @@ def test_parallel_jobs_give_the_same_store_as_sequential(
         engine = make_engine(loaded.store_url)
         seen: list[tuple[str, int]] = []
         summary = collect_all(
-            loaded, engine, jobs=jobs, progress=lambda n, c, seen=seen: seen.append((n, c))
+            loaded, engine, jobs=jobs, progress=lambda n, c, _t, seen=seen: seen.append((n, c))
         )
         assert [r.new_commits for r in summary.git] == [5, 5, 5]
         assert {n for n, _ in seen} == {"a", "b", "c"}
@@ -248,7 +248,7 @@ def test_history_split_into_ranges_gives_the_same_store(
             branch="main",
             mirrors=tmp_path / f"mirrors{ranges}",
             ranges=ranges,
-            progress=lambda _name, count, seen=seen: seen.append(count),
+            progress=lambda _name, count, _total, seen=seen: seen.append(count),
         )
         assert (
             result.new_commits
@@ -338,7 +338,7 @@ def test_growing_batches_give_the_same_store_as_one_batch(
         engine = make_engine(f"sqlite:///{tmp_path / f'b{first}.db'}")
         seen: list[int] = []
 
-        def progress(_name: str, count: int, seen: list[int] = seen) -> None:
+        def progress(_name: str, count: int, _total: int | None, seen: list[int] = seen) -> None:
             seen.append(count)
 
         result = collect_repository(
