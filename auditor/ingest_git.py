@@ -1,6 +1,7 @@
 """Mining one git source into the store: incremental, idempotent, crash-safe.
 
-- The repository is mined from a sanitized bare mirror (see collectors/git_safety.py).
+- The repository is mined from a sanitized bare mirror (see collectors/git_mirror.py),
+  locked for the run: a second collect of the same workspace waits.
 - `source.head` is the last commit mined on the source's ref. A run with the
   same head walks no history; a fast-forward mines `old..new` only; a rewritten
   history (force push) deletes the stored commits no longer reachable and mines
