@@ -29,6 +29,7 @@ _SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _HEADER_MARK = b"\x02"
 _CHUNK = 1 << 20
 _QUEUED_CHUNKS = 64  # bounded: git may run this far ahead of the parser
+_COUNT_BATCH = 500  # commits per blob check when blobs are missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,14 +173,18 @@ class GitCollector(Collector):
             # One record held back: when git dies mid-commit, the last one it printed may
             # lack some of its changes, and is mined again rather than stored incomplete.
             held: CommitRecord | None = None
-            for sha, changes, path_flags in _parse_log(log):
+            parsed = _parse_log(log)
+            if not numstat:
+                parsed = self._counted_where_possible(parsed)
+            for sha, changes, path_flags, blobs in parsed:
                 data = _read_object(objects.stdout, sha)
                 if sha in mined:
                     continue
                 if held is not None:
                     mined.add(held.sha)
                     yield held
-                held = self._record(data, sha, changes, path_flags + extra)
+                unknown = extra if blobs else ()
+                held = self._record(data, sha, changes, path_flags + unknown)
             for proc, what in ((log, "log"), (walk, "rev-list")):
                 assert proc.stderr is not None
                 stderr = proc.stderr.read()
@@ -196,6 +201,76 @@ class GitCollector(Collector):
                 for stream in (proc.stdin, proc.stdout, proc.stderr):
                     if stream is not None:
                         stream.close()
+
+    def _counted_where_possible(
+        self, parsed: Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]
+    ) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+        """Tree-diff commits, with line counts for those whose blobs are all present.
+
+        In batches: one `cat-file --batch-check` says which blobs exist, one
+        `diff-tree --stdin --numstat` counts the commits that have them all.
+        Yields `blobs` empty for a counted commit (or one that needs none).
+        """
+        batch: list[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]] = []
+        for item in parsed:
+            batch.append(item)
+            if len(batch) >= _COUNT_BATCH:
+                yield from self._count(batch)
+                batch = []
+        yield from self._count(batch)
+
+    def _count(
+        self, batch: list[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]
+    ) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+        wanted = sorted({blob for *_, blobs in batch for blob in blobs})
+        present: set[str] = set()
+        if wanted:
+            listing = run_git(
+                self.git_dir,
+                "cat-file",
+                "--batch-check=%(objectname) %(objecttype)",
+                input="".join(f"{blob}\n" for blob in wanted).encode("ascii"),
+            ).stdout.decode("ascii", "replace")
+            present = {
+                line[: -len(" blob")] for line in listing.splitlines() if line.endswith(" blob")
+            }
+        countable = [sha for sha, _c, _f, blobs in batch if blobs and present.issuperset(blobs)]
+        counted: dict[str, tuple[list[FileChangeRecord], tuple[str, ...]]] = {}
+        if countable:
+            with _spooled("".join(f"{sha}\n" for sha in countable).encode("ascii")) as listed:
+                proc = popen_git(
+                    self.git_dir,
+                    "diff-tree",
+                    "--stdin",
+                    "--root",
+                    "--always",
+                    "-r",
+                    "-z",
+                    "--numstat",
+                    "-M",
+                    *DIFF_FLAGS,
+                    f"--format={_HEADER_MARK.decode()}%H",
+                    stdin=listed,
+                    buffered=True,
+                )
+            try:
+                counted = {sha: (changes, flags) for sha, changes, flags, _ in _parse_log(proc)}
+                assert proc.stderr is not None
+                stderr = proc.stderr.read()
+                if proc.wait() != 0:
+                    raise _git_failure("diff-tree", stderr, proc.returncode)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+                for stream in (proc.stdout, proc.stderr):
+                    if stream is not None:
+                        stream.close()
+        for sha, changes, flags, blobs in batch:
+            if sha in counted:
+                yield sha, *counted[sha], []
+            else:
+                yield sha, changes, flags, blobs
 
     def _record(
         self,
@@ -327,12 +402,17 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
 
 def _parse_log(
     proc: subprocess.Popen[bytes],
-) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...]]]:
-    """(sha, file changes, flags) per commit from `git log -z --numstat --format=\\x02%H`."""
+) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+    """(sha, file changes, flags, blobs) per commit from `git log -z --numstat --format=\\x02%H`.
+
+    With `--raw` instead of `--numstat`, changes have no line counts and
+    `blobs` lists the blobs their line counts would need.
+    """
     assert proc.stdout is not None
     tokens = _tokens(proc.stdout)
     sha: str | None = None
     changes: list[FileChangeRecord] = []
+    blobs: list[str] = []
     lossy_path = rejected = False
 
     def path(raw: bytes) -> str:
@@ -358,16 +438,20 @@ def _parse_log(
             token = token.lstrip(b"\n")
         if token.startswith(_HEADER_MARK):
             if sha is not None:
-                yield sha, changes, flags()
+                yield sha, changes, flags(), blobs
             candidate = token[1:]
             if not _SHA.match(candidate):
                 raise CollectorError(f"unexpected git log output: {candidate[:60]!r}")
-            sha, changes, lossy_path, rejected = candidate.decode("ascii"), [], False, False
+            sha, changes, blobs = candidate.decode("ascii"), [], []
+            lossy_path = rejected = False
             continue
         if not token:
             continue
         if token.startswith(b":"):  # --raw: ":old-mode new-mode old new STATUS", then path(s)
-            status = token.rsplit(b" ", 1)[-1]
+            old_mode, new_mode, old_blob, new_blob, status = token[1:].split(b" ")
+            for mode, blob in ((old_mode, old_blob), (new_mode, new_blob)):
+                if mode.startswith(b"10") and blob.strip(b"0"):  # a file's blob, not a gitlink
+                    blobs.append(blob.decode("ascii"))
             first = path(next(tokens))
             if status[:1] in (b"R", b"C"):
                 add(FileChangeRecord(path(next(tokens)), first, None, None, False))
@@ -385,4 +469,4 @@ def _parse_log(
         else:
             add(FileChangeRecord(path(new), old, int(added), int(deleted), False))
     if sha is not None:
-        yield sha, changes, flags()
+        yield sha, changes, flags(), blobs

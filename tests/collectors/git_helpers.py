@@ -24,13 +24,17 @@ def raw_commit(repo: Path, body: bytes, *, branch: str = "main") -> str:
 
 
 def partial_clone(make_repo: Callable[..., GitRepo], tmp_path: Path) -> Path:
-    """A `--filter=blob:none` clone of a 3-commit history from a file:// source allowing filters.
+    """A `--filter=blob:none` clone of a 4-commit history from a file:// source allowing filters.
 
-    `a.txt` changes in every commit, so only its last version is present in the clone;
-    `f1.txt`..`f3.txt` are added once and checked out, so present.
+    c0 adds `keep.txt`; c1..c3 change `a.txt`, so only its last version is present in
+    the clone; `keep.txt` and `f1.txt`..`f3.txt` are added once and checked out, so present.
     """
     source = make_repo("source")
     git(source.path, "config", "uploadpack.allowFilter", "true")
+    source.commit(
+        "c0", author=Who("Eve", "eve@example.org"), date="2024-12-31T10:00:00+0000",
+        files={"keep.txt": "kept\n"},
+    )  # fmt: skip
     for day in range(1, 4):
         source.commit(
             f"c{day}",

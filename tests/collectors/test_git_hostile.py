@@ -246,7 +246,7 @@ def test_promisor_upload_pack_of_a_partial_clone_never_runs(
     result = collect_repository(
         engine, name="partial", location=str(partial), branch=None, mirrors=tmp_path / "m"
     )
-    assert result.new_commits == 3
+    assert result.new_commits == 4
     # A revision the partial clone lacks: git in the clone would fetch it from the promisor.
     (tmp_path / "auditor.toml").write_text(
         f'[[git]]\nname = "partial"\npath = "{partial}"\n', encoding="utf-8"

@@ -48,18 +48,21 @@ def test_partial_clone_records_every_commit_and_path_with_unknown_line_counts(
     result = collect_repository(
         engine, name="p", location=str(partial), branch=None, mirrors=tmp_path / "m"
     )
-    assert (result.new_commits, result.total_commits) == (3, 3)
+    assert (result.new_commits, result.total_commits) == (4, 4)
     commits = _commits(engine)
-    assert set(commits) == {"c1", "c2", "c3"}
-    assert all(files == 2 for _flags, _added, files in commits.values())
-    # Newest first: c3's diff already needs the a.txt of c2, which the clone lacks.
+    assert set(commits) == {"c0", "c1", "c2", "c3"}
+    assert [commits[c][2] for c in ("c0", "c1", "c2", "c3")] == [1, 2, 2, 2]
+    # Newest first: c3's diff already needs the a.txt of c2, which the clone lacks; c0's
+    # only blob (keep.txt) is checked out, so c0 is counted after all.
     unknown = {message for message, (flags, _a, _f) in commits.items() if "lines-unknown" in flags}
     assert unknown == {"c1", "c2", "c3"}
+    assert commits["c0"][1] == 1
     with engine.connect() as conn:
         changes = conn.execute(
             select(models.FileChange.added, models.FileChange.deleted, models.FileChange.binary)  # type: ignore[call-overload]
         ).all()
-    assert len(changes) == 6
+    assert len(changes) == 7
+    assert sorted(c.added for c in changes if c.added is not None) == [1]
     assert any(c.added is None and c.deleted is None and not c.binary for c in changes)
     missing_blob = git(partial, "rev-parse", "HEAD~1:a.txt").strip()
     assert result.notes == (
