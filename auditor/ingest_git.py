@@ -42,6 +42,8 @@ BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MA
 BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
 SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
 RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
+RANGES_PER_WORKER = 4  # ranges handed out one at a time, so that the workers finish together
+RANGE_MIN_PIECE = 2000  # commits: a smaller range costs more in start-up than it balances
 # (source name, commits written so far, commits to write or None when not counted)
 Progress = Callable[[str, int, int | None], None]
 
@@ -253,20 +255,24 @@ def _mine_ranges(
     git_dir: Path,
     commits: list[str],
     mailmap_ref: str,
-    ranges: int,
+    workers: int,
     progress: Progress | None,
 ) -> Mined:
-    """Mine one history split into contiguous ranges, one process each.
+    """Mine one history split into contiguous ranges across `workers` processes.
 
     Git computes diffs on one core per range while Python parses beside it; the
-    writers queue on the store (SQLite: BEGIN IMMEDIATE). The head moves only
-    after every range is in, so an interrupted run is completed by the next.
+    writers queue on the store (SQLite: BEGIN IMMEDIATE). There are a few more
+    ranges than workers, each worker taking the next when it is done: eras of a
+    history differ in diff cost, and equal halves would leave one core idle
+    while the other finishes the expensive one. The head moves only after every
+    range is in, so an interrupted run is completed by the next.
     """
-    size = -(-len(commits) // ranges)
+    pieces = max(workers, min(workers * RANGES_PER_WORKER, len(commits) // RANGE_MIN_PIECE))
+    size = -(-len(commits) // pieces)
     chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
     url = engine.url.render_as_string(hide_password=False)
     done: dict[int, int] = {}
-    with worker_pool(len(chunks)) as (pool, updates):
+    with worker_pool(min(workers, len(chunks))) as (pool, updates):
         futures = [
             pool.submit(_mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index)
             for index, chunk in enumerate(chunks)

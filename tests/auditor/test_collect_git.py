@@ -232,10 +232,12 @@ def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
 def test_history_split_into_ranges_gives_the_same_store(
     sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--jobs 2` on one repository mines two ranges in two processes: same rows as one."""
+    """`--jobs 2` on one repository mines its ranges (eight, handed out one at a time) in two
+    processes: same rows as one."""
     import auditor.ingest_git
 
     monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_COMMITS", 100)
+    monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_PIECE", 10)
     repo = sample_workspace / "repos" / "collab-server"
     stores = {}
     for ranges in (1, 2):
