@@ -109,13 +109,14 @@ class GitCollector(Collector):
         self.missing_object: str | None = None  # the first object git could not read
 
     def collect(self) -> Iterator[CommitRecord]:
-        """Every commit with line counts; where a blob is missing, the rest without them.
+        """Every commit with line counts; without them where a blob it needs is missing.
 
         `git log --numstat` dies at the first blob it cannot read (a partial
         clone, a mirror without large blobs). The commits not yet yielded are
-        then mined again with tree diffs only (`--raw`, which needs no blobs):
-        every commit and its paths, line counts None and the commit flagged
-        `lines-unknown`. `missing_object` names the first missing object.
+        then mined again with tree diffs (`--raw`, which needs no blobs): every
+        commit and its paths, counted where all its blobs are present, else
+        with line counts None and the commit flagged `lines-unknown`.
+        `missing_object` names the first missing object.
         """
         mined: set[str] = set()
         try:
