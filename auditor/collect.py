@@ -9,10 +9,10 @@ the store.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import time
-from collections.abc import Callable, Collection
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,8 @@ from auditor.ingest_git import GitCollectResult, Progress, collect_repository
 from auditor.ingest_tracker import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.links import LinkSummary, link_commits
 from auditor.store import make_engine, table, transaction
-from collectors.git_safety import remote_head
+from auditor.worker_pool import progress_queue, worker_pool
+from collectors.git_mirror import Notify, empty_repository, remote_head
 from collectors.http_client import Clock
 
 
@@ -48,7 +49,7 @@ def collect_all(
     only: Collection[str] | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
-    notify: Callable[[str], None] | None = None,
+    notify: Notify | None = None,
     clock: Clock | None = None,
 ) -> CollectSummary:
     """Collect every source (or only those named); link commits to work items at the end.
@@ -65,7 +66,7 @@ def collect_all(
         raise UsageError(f"--only names unknown sources {unknown}; known: {sorted(known)}")
     check_sources_exist(loaded, only)
     repos = [g for g in config.git if only is None or g.name in only]
-    git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress)
+    git = collect_git(loaded, engine, repos, jobs=jobs, progress=progress, notify=notify)
     trackers = import_trackers(loaded, engine, only=only)
     trackers += import_api_trackers(
         loaded, engine, only=only, clock=clock, notify=notify, progress=progress
@@ -105,6 +106,14 @@ def check_sources_exist(loaded: LoadedConfig, only: Collection[str] | None = Non
             )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def mirrors_dir(loaded: LoadedConfig) -> Path:
     return loaded.resolve(loaded.config.store.mirrors)
 
@@ -116,6 +125,7 @@ def collect_git(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> list[GitCollectResult]:
     mirrors = mirrors_dir(loaded)
     settled = _unmoved(loaded, engine, repos)
@@ -131,11 +141,12 @@ def collect_git(
                 mirrors=mirrors,
                 progress=progress,
                 ranges=jobs,
+                notify=notify,
             )
             for repo in moved
         ]
     else:
-        results = _collect_parallel(loaded, moved, mirrors, jobs, progress)
+        results = _collect_parallel(loaded, moved, mirrors, jobs, progress, notify)
     found = {result.name: result for result in results} | settled
     return [found[repo.name] for repo in repos]
 
@@ -171,11 +182,13 @@ def _unmoved(
     if not candidates:
         return {}
     started = time.perf_counter()
+    scratch = empty_repository(mirrors_dir(loaded))
 
     def head_of(item: tuple[GitSource, str, Any]) -> str | None:
         repo, location, _row = item
+        ref = f"refs/heads/{repo.branch}" if repo.branch else "HEAD"
         try:
-            return remote_head(location, f"refs/heads/{repo.branch}" if repo.branch else "HEAD")
+            return remote_head(location, ref, scratch)
         except CollectorError:
             return None
 
@@ -208,58 +221,50 @@ def _collect_parallel(
     mirrors: Path,
     jobs: int,
     progress: Progress | None,
+    notify: Notify | None,
 ) -> list[GitCollectResult]:
-    context = multiprocessing.get_context("spawn")  # no inherited engines or locks
-    with context.Manager() as manager:
-        queue = manager.Queue()
-        results: dict[str, GitCollectResult] = {}
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {
-                pool.submit(
-                    _collect_one,
-                    loaded.store_url,
-                    repo.name,
-                    loaded.git_location(repo),
-                    repo.branch,
-                    str(mirrors),
-                    queue,
-                ): repo.name
-                for repo in repos
-            }
-            pending = set(futures)
-            while pending:
-                _wait(queue, progress)
-                _drain(queue, progress)
-                for future in [f for f in pending if f.done()]:
-                    pending.discard(future)
-                    results[futures[future]] = future.result()  # re-raises a worker's error
+    results: dict[str, GitCollectResult] = {}
+    with worker_pool(jobs) as (pool, queue):
+        futures = {
+            pool.submit(
+                _collect_one,
+                loaded.store_url,
+                repo.name,
+                loaded.git_location(repo),
+                repo.branch,
+                str(mirrors),
+            ): repo.name
+            for repo in repos
+        }
+        pending = set(futures)
+        while pending:
+            _relay(queue, progress, notify)
+            for future in [f for f in pending if f.done()]:
+                pending.discard(future)
+                results[futures[future]] = future.result()  # re-raises a worker's error
     return [results[repo.name] for repo in repos]
 
 
-def _wait(queue: Any, progress: Progress | None) -> None:
-    """Block briefly for the next progress message."""
-    try:
-        name, count = queue.get(timeout=0.2)
-    except Empty:
-        return
-    if progress:
-        progress(name, count)
-
-
-def _drain(queue: Any, progress: Progress | None) -> None:
+def _relay(queue: Any, progress: Progress | None, notify: Notify | None) -> None:
+    """Pass on the workers' messages: block briefly for the first, then take what is queued."""
+    timeout: float | None = 0.2
     while True:
         try:
-            name, count = queue.get_nowait()
+            message = queue.get(timeout=timeout) if timeout else queue.get_nowait()
         except Empty:
             return
-        if progress:
-            progress(name, count)
+        timeout = None
+        if message[0] == "progress" and progress:
+            progress(*message[1:])
+        elif message[0] == "notice" and notify:
+            notify(message[1])
 
 
 def _collect_one(
-    url: str, name: str, location: str, branch: str | None, mirrors: str, queue: Any
+    url: str, name: str, location: str, branch: str | None, mirrors: str
 ) -> GitCollectResult:
     engine = make_engine(url)
+    queue = progress_queue()
     try:
         return collect_repository(
             engine,
@@ -267,7 +272,8 @@ def _collect_one(
             location=location,
             branch=branch,
             mirrors=Path(mirrors),
-            progress=lambda n, c: queue.put((n, c)),
+            progress=lambda n, c, t: queue.put(("progress", n, c, t)),
+            notify=lambda text: queue.put(("notice", text)),
         )
     finally:
         engine.dispose()

@@ -59,3 +59,11 @@ class NothingToJudgeError(AuditorError):
 
     def __str__(self) -> str:
         return f"nothing to judge: {super().__str__()}"
+
+
+class MissingObjectError(CollectorError):
+    """A repository lacks an object its history needs (partial clone, corrupt pack)."""
+
+    def __init__(self, message: str, object_id: str | None, **where: str | None):
+        super().__init__(message, **where)
+        self.object_id = object_id

@@ -52,11 +52,11 @@ def import_api_trackers(
     clock: Clock | None = None,
     notify: Callable[[str], None] | None = None,
     environ: Mapping[str, str] | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> list[ImportResult]:
     """Collect every API `[[tracker]]` (or those named in `only`), in configuration order.
 
-    `progress(name, items)` follows each page; `notify` gets waits and retries.
+    `progress(name, items, None)` follows each page (the total is unknown); `notify` gets waits and retries.
     """
     check_source_names(loaded)
     env = os.environ if environ is None else environ
@@ -76,7 +76,7 @@ def import_api_source(
     clock: Clock | None,
     notify: Callable[[str], None] | None,
     environ: Mapping[str, str],
-    on_page: Callable[[str, int], None] | None = None,
+    on_page: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
     name = tracker_name(src)
     srct = table(models.Source)
@@ -111,7 +111,7 @@ def import_api_source(
                 cursor = cursor.advance(page.stamps)
                 _record_position(conn, source_id, cursor)
             if on_page is not None:
-                on_page(name, progress.items)
+                on_page(name, progress.items, None)
     with transaction(engine) as conn:  # a quiet source is still a known, checked source
         source_id = upsert_source(conn, name, src.kind, target.location, target.collector.extra)
         records = _record_position(conn, source_id, cursor)

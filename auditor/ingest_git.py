@@ -1,6 +1,7 @@
 """Mining one git source into the store: incremental, idempotent, crash-safe.
 
-- The repository is mined from a sanitized bare mirror (see collectors/git_safety.py).
+- The repository is mined from a sanitized bare mirror (see collectors/git_mirror.py),
+  locked for the run: a second collect of the same workspace waits.
 - `source.head` is the last commit mined on the source's ref. A run with the
   same head walks no history; a fast-forward mines `old..new` only; a rewritten
   history (force push) deletes the stored commits no longer reachable and mines
@@ -14,11 +15,9 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -30,17 +29,23 @@ from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from auditor import models, run_warnings
-from auditor.errors import CollectorError
+from auditor.errors import CollectorError, MissingObjectError
 from auditor.store import id_map, make_engine, table, transaction, upsert
+from auditor.worker_pool import progress_queue, worker_pool
 from collectors.git import GitCollector, MailMap, Revisions
-from collectors.git_safety import check_url, mirror, remote_head, run_git
+from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
+from collectors.git_paths import REJECTED_FLAG
+from collectors.git_safety import check_url, run_git
 from collectors.interface import CommitRecord, Signature
 
 BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MAX
 BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
 SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
 RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
-Progress = Callable[[str, int], None]  # (source name, commits written so far)
+RANGES_PER_WORKER = 4  # ranges handed out one at a time, so that the workers finish together
+RANGE_MIN_PIECE = 2000  # commits: a smaller range costs more in start-up than it balances
+# (source name, commits written so far, commits to write or None when not counted)
+Progress = Callable[[str, int, int | None], None]
 
 _PERSON = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
@@ -56,6 +61,39 @@ class GitCollectResult:
     up_to_date: bool = False  # nothing new: no history was walked
     seconds: float = 0.0
     shallow: str | None = None  # the warning when the history is cut short (a shallow clone)
+    notes: tuple[str, ...] = ()  # what the mirror left out (alternates, refs without objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Mined:
+    """What mining one history (or one range of it) wrote, and what it could not fully read."""
+
+    written: int = 0
+    lines_unknown: int = 0  # commits stored without line counts (a blob was missing)
+    rejected: int = 0  # commits whose tree held paths outside the repository (not stored)
+    missing_object: str | None = None  # the first object git could not read
+
+    def __add__(self, other: Mined) -> Mined:
+        return Mined(
+            self.written + other.written,
+            self.lines_unknown + other.lines_unknown,
+            self.rejected + other.rejected,
+            self.missing_object or other.missing_object,
+        )
+
+    def notes(self) -> tuple[str, ...]:
+        notes = []
+        if self.lines_unknown:
+            notes.append(
+                f"line counts unknown for {self.lines_unknown:,} commits: objects missing "
+                f"(first: {self.missing_object or 'unknown'}); their paths are recorded"
+            )
+        if self.rejected:
+            notes.append(
+                f"{self.rejected:,} commits have tree entries outside the repository "
+                "('..', '.git', absolute): those paths were not stored"
+            )
+        return tuple(notes)
 
 
 def identity_key(name: str, email: str) -> str:
@@ -71,14 +109,37 @@ def collect_repository(
     mirrors: Path,
     progress: Progress | None = None,
     ranges: int = 1,
+    notify: Notify | None = None,
 ) -> GitCollectResult:
-    """Mine `location` into the store; `ranges > 1` splits a long history across processes."""
+    """Mine `location` into the store; `ranges > 1` splits a long history across processes.
+
+    The mirror is locked for the whole run: a second collect of the same
+    workspace waits (and `notify` says so) instead of racing on the mirror.
+    """
+    cache = mirrors / f"{name}.git"
+    check_url(location)  # before anything is written
+    with mirror_lock(cache, notify):
+        try:
+            return _collect_locked(engine, name, location, branch, cache, progress, ranges)
+        except MissingObjectError as exc:
+            raise MissingObjectError(exc.message, exc.object_id, location=location) from exc
+
+
+def _collect_locked(
+    engine: Engine,
+    name: str,
+    location: str,
+    branch: str | None,
+    cache: Path,
+    progress: Progress | None,
+    ranges: int,
+) -> GitCollectResult:
     started = time.perf_counter()
     ref = f"refs/heads/{branch}" if branch else "HEAD"
-    check_url(location)  # before anything is written
     source_id, old_head = _ensure_source(engine, name, location, branch)
-    if old_head is not None and remote_head(location, ref) == old_head:
-        # The ref has not moved: one ls-remote, no fetch, no history walked.
+    scratch = empty_repository(cache.parent)
+    if old_head is not None and remote_head(location, ref, scratch) == old_head:
+        # The ref has not moved: no fetch, no history walked.
         total = _set_head(engine, source_id, old_head)
         kept = run_warnings.of_step(engine, f"collect:{name}")  # a shallow history stays so
         return GitCollectResult(
@@ -90,36 +151,43 @@ def collect_repository(
             seconds=time.perf_counter() - started,
             shallow=kept[0] if kept else None,
         )
-    git_dir = mirror(location, mirrors / f"{name}.git")
+    mirrored = mirror(location, cache)
+    git_dir = mirrored.git_dir
     new_head = _resolve(git_dir, ref)
     boundary = shallow_boundary(git_dir)
     if branch and new_head is None:
         raise CollectorError(f"branch {branch!r} not found", location=location, field="branch")
+    if new_head is None and old_head is None:
+        raise CollectorError(f"{location}: no commits", location=location)
 
     def finish(
-        new: int, *, rewritten: bool = False, removed: int = 0, idle: bool = False
+        mined: Mined, *, rewritten: bool = False, removed: int = 0, idle: bool = False
     ) -> GitCollectResult:
         if new_head is not None:
             remap_identities(engine, source_id, git_dir, new_head)
         total = _set_head(engine, source_id, new_head)
         shallow = _record_shallow(engine, name, git_dir, new_head, boundary)
+        notes = mirrored.notes + mined.notes()
+        with transaction(engine) as conn:  # later commands (check, export, TUI) list them too
+            run_warnings.record(conn, f"collect:{name}:history", [f"{name}: {n}" for n in notes])
         return GitCollectResult(
             name,
             new_head,
-            new,
+            mined.written,
             total,
             rewritten,
             removed,
             idle,
             time.perf_counter() - started,
             shallow,
+            notes,
         )
 
     if new_head == old_head:
-        return finish(0, idle=True)
+        return finish(Mined(), idle=True)
     if new_head is None:  # the branch became empty: keep nothing
         removed = _delete_unreachable(engine, source_id, set())
-        return finish(0, rewritten=True, removed=removed)
+        return finish(Mined(), rewritten=True, removed=removed)
 
     rewritten = False
     removed = 0
@@ -135,18 +203,22 @@ def collect_repository(
                 revisions = Revisions((new_head,), (old_head,))
 
     assert new_head is not None
+    expected: int | None = None
     if ranges > 1:
         commits = run_git(git_dir, "rev-list", "--end-of-options", *revisions.args(), "--")
         listed = commits.stdout.decode("ascii").split()
         if len(listed) >= RANGE_MIN_COMMITS:
-            written = _mine_ranges(
+            mined = _mine_ranges(
                 engine, name, source_id, git_dir, listed, new_head, ranges, progress, boundary
             )
-            return finish(written, rewritten=rewritten, removed=removed)
+            return finish(mined, rewritten=rewritten, removed=removed)
+        expected = len(listed)
+    elif progress:
+        expected = _count(git_dir, revisions)
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
-    report = (lambda count: progress(name, count)) if progress else None
-    written = _write_all(engine, source_id, collector, report, boundary)
-    return finish(written, rewritten=rewritten, removed=removed)
+    report = (lambda count: progress(name, count, expected)) if progress else None
+    mined = _write_all(engine, source_id, collector, report, boundary)
+    return finish(mined, rewritten=rewritten, removed=removed)
 
 
 def _write_all(
@@ -155,14 +227,17 @@ def _write_all(
     collector: GitCollector,
     report: Callable[[int], None] | None,
     boundary: frozenset[str] = frozenset(),
-) -> int:
+) -> Mined:
     """Write everything `collector` yields in batches, one transaction each."""
     writer = CommitWriter(engine, source_id, boundary)
-    written = 0
+    written = unknown = rejected = 0
     size = BATCH
     batch: list[CommitRecord] = []
     with _fewer_gc_passes():
         for record in collector.collect():
+            if record.flags:
+                unknown += "lines-unknown" in record.flags
+                rejected += REJECTED_FLAG in record.flags
             batch.append(record)
             if len(batch) >= size:
                 written += writer.write(batch)
@@ -174,7 +249,7 @@ def _write_all(
             written += writer.write(batch)
     if report:
         report(written)
-    return written
+    return Mined(written, unknown, rejected, collector.missing_object)
 
 
 @contextmanager
@@ -200,34 +275,28 @@ def _mine_ranges(
     git_dir: Path,
     commits: list[str],
     mailmap_ref: str,
-    ranges: int,
+    workers: int,
     progress: Progress | None,
     boundary: frozenset[str] = frozenset(),
-) -> int:
-    """Mine one history split into contiguous ranges, one process each.
+) -> Mined:
+    """Mine one history split into contiguous ranges across `workers` processes.
 
     Git computes diffs on one core per range while Python parses beside it; the
-    writers queue on the store (SQLite: BEGIN IMMEDIATE). The head moves only
-    after every range is in, so an interrupted run is completed by the next.
+    writers queue on the store (SQLite: BEGIN IMMEDIATE). There are a few more
+    ranges than workers, each worker taking the next when it is done: eras of a
+    history differ in diff cost, and equal halves would leave one core idle
+    while the other finishes the expensive one. The head moves only after every
+    range is in, so an interrupted run is completed by the next.
     """
-    size = -(-len(commits) // ranges)
+    pieces = max(workers, min(workers * RANGES_PER_WORKER, len(commits) // RANGE_MIN_PIECE))
+    size = -(-len(commits) // pieces)
     chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
     url = engine.url.render_as_string(hide_password=False)
-    context = multiprocessing.get_context("spawn")  # no inherited engines or locks
     done: dict[int, int] = {}
-    with context.Manager() as manager, ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
-        updates = manager.Queue()
+    with worker_pool(min(workers, len(chunks))) as (pool, updates):
         futures = [
             pool.submit(
-                _mine_chunk,
-                url,
-                source_id,
-                str(git_dir),
-                chunk,
-                mailmap_ref,
-                index,
-                updates,
-                boundary,
+                _mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, boundary
             )
             for index, chunk in enumerate(chunks)
         ]
@@ -238,8 +307,8 @@ def _mine_ranges(
                 continue
             done[index] = count
             if progress:
-                progress(name, sum(done.values()))
-        return sum(f.result() for f in futures)  # re-raises a worker's error
+                progress(name, sum(done.values()), len(commits))
+        return sum((f.result() for f in futures), Mined())  # re-raises a worker's error
 
 
 def _mine_chunk(
@@ -249,10 +318,10 @@ def _mine_chunk(
     commits: list[str],
     mailmap_ref: str,
     index: int,
-    updates: Any,
     boundary: frozenset[str] = frozenset(),
-) -> int:
+) -> Mined:
     engine = make_engine(url)
+    updates = progress_queue()
     try:
         collector = GitCollector(
             Path(git_dir), Revisions(commits=tuple(commits)), mailmap_ref=mailmap_ref
@@ -344,6 +413,15 @@ def _record_shallow(
     with transaction(engine) as conn:
         run_warnings.record(conn, f"collect:{name}", [line] if line else [])
     return line
+
+
+def _count(git_dir: Path, revisions: Revisions) -> int | None:
+    """How many commits a walk will yield (for progress), None when git cannot say."""
+    result = run_git(
+        git_dir, "rev-list", "--count", "--end-of-options", *revisions.args(), "--", check=False
+    )
+    text = result.stdout.decode("ascii", "replace").strip()
+    return int(text) if result.returncode == 0 and text.isdigit() else None
 
 
 def _resolve(git_dir: Path, ref: str) -> str | None:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, ClassVar
 
-from auditor.errors import CollectorError
+from auditor.errors import CollectorError, MissingObjectError
 from collectors.git_objects import RawIdent, decode, parse_commit, parse_trailers
+from collectors.git_paths import REJECTED_FLAG, is_safe_repo_path
 from collectors.git_safety import DIFF_FLAGS, popen_git, run_git
 from collectors.interface import Collector, CommitRecord, FileChangeRecord, Signature
 
@@ -28,6 +29,7 @@ _SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _HEADER_MARK = b"\x02"
 _CHUNK = 1 << 20
 _QUEUED_CHUNKS = 64  # bounded: git may run this far ahead of the parser
+_COUNT_BATCH = 500  # commits per blob check when blobs are missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +106,31 @@ class GitCollector(Collector):
         self.git_dir = git_dir
         self.revisions = revisions
         self.mailmap = MailMap(git_dir, mailmap_ref)
+        self.missing_object: str | None = None  # the first object git could not read
 
     def collect(self) -> Iterator[CommitRecord]:
+        """Every commit with line counts; without them where a blob it needs is missing.
+
+        `git log --numstat` dies at the first blob it cannot read (a partial
+        clone, a mirror without large blobs). The commits not yet yielded are
+        then mined again with tree diffs (`--raw`, which needs no blobs): every
+        commit and its paths, counted where all its blobs are present, else
+        with line counts None and the commit flagged `lines-unknown`.
+        `missing_object` names the first missing object.
+        """
+        mined: set[str] = set()
+        try:
+            yield from self._stream(mined, numstat=True)
+        except MissingObjectError as missing:
+            self.missing_object = missing.object_id
+            yield from self._stream(mined, numstat=False)
+
+    def _stream(self, mined: set[str], *, numstat: bool) -> Iterator[CommitRecord]:
+        diff = ["--numstat", "-M"] if numstat else ["--raw", "--no-abbrev", "--no-renames"]
         log_args = [
             "log",
             "-z",
-            "--numstat",
-            "-M",
+            *diff,
             *DIFF_FLAGS,
             "--no-mailmap",
             "--no-show-signature",
@@ -119,7 +139,8 @@ class GitCollector(Collector):
         if self.revisions.commits:
             # An explicit list: log and cat-file each read their own copy (a shared
             # file description would share its offset), in the same order.
-            listed = "".join(f"{sha}\n" for sha in self.revisions.commits).encode("ascii")
+            wanted = [sha for sha in self.revisions.commits if sha not in mined]
+            listed = "".join(f"{sha}\n" for sha in wanted).encode("ascii")
             with _spooled(listed) as for_log, _spooled(listed) as for_objects:
                 log = popen_git(
                     self.git_dir,
@@ -148,17 +169,31 @@ class GitCollector(Collector):
         objects = popen_git(self.git_dir, "cat-file", "--batch", "--buffer", stdin=walk.stdout)
         walk.stdout.close()
         assert objects.stdout is not None
+        extra = () if numstat else ("lines-unknown",)
         try:
-            for sha, changes, path_flags in _parse_log(log):
-                yield self._record(_read_object(objects.stdout, sha), sha, changes, path_flags)
+            # One record held back: when git dies mid-commit, the last one it printed may
+            # lack some of its changes, and is mined again rather than stored incomplete.
+            held: CommitRecord | None = None
+            parsed = _parse_log(log)
+            if not numstat:
+                parsed = self._counted_where_possible(parsed)
+            for sha, changes, path_flags, blobs in parsed:
+                data = _read_object(objects.stdout, sha)
+                if sha in mined:
+                    continue
+                if held is not None:
+                    mined.add(held.sha)
+                    yield held
+                unknown = extra if blobs else ()
+                held = self._record(data, sha, changes, path_flags + unknown)
             for proc, what in ((log, "log"), (walk, "rev-list")):
                 assert proc.stderr is not None
                 stderr = proc.stderr.read()
                 if proc.wait() != 0:
-                    detail = stderr.decode("utf-8", "replace").strip().splitlines()
-                    raise CollectorError(
-                        f"git {what} failed: {detail[-1] if detail else proc.returncode}"
-                    )
+                    raise _git_failure(what, stderr, proc.returncode)
+            if held is not None:
+                mined.add(held.sha)
+                yield held
         finally:
             for proc in (log, walk, objects):
                 if proc.poll() is None:
@@ -167,6 +202,76 @@ class GitCollector(Collector):
                 for stream in (proc.stdin, proc.stdout, proc.stderr):
                     if stream is not None:
                         stream.close()
+
+    def _counted_where_possible(
+        self, parsed: Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]
+    ) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+        """Tree-diff commits, with line counts for those whose blobs are all present.
+
+        In batches: one `cat-file --batch-check` says which blobs exist, one
+        `diff-tree --stdin --numstat` counts the commits that have them all.
+        Yields `blobs` empty for a counted commit (or one that needs none).
+        """
+        batch: list[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]] = []
+        for item in parsed:
+            batch.append(item)
+            if len(batch) >= _COUNT_BATCH:
+                yield from self._count(batch)
+                batch = []
+        yield from self._count(batch)
+
+    def _count(
+        self, batch: list[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]
+    ) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+        wanted = sorted({blob for *_, blobs in batch for blob in blobs})
+        present: set[str] = set()
+        if wanted:
+            listing = run_git(
+                self.git_dir,
+                "cat-file",
+                "--batch-check=%(objectname) %(objecttype)",
+                input="".join(f"{blob}\n" for blob in wanted).encode("ascii"),
+            ).stdout.decode("ascii", "replace")
+            present = {
+                line[: -len(" blob")] for line in listing.splitlines() if line.endswith(" blob")
+            }
+        countable = [sha for sha, _c, _f, blobs in batch if blobs and present.issuperset(blobs)]
+        counted: dict[str, tuple[list[FileChangeRecord], tuple[str, ...]]] = {}
+        if countable:
+            with _spooled("".join(f"{sha}\n" for sha in countable).encode("ascii")) as listed:
+                proc = popen_git(
+                    self.git_dir,
+                    "diff-tree",
+                    "--stdin",
+                    "--root",
+                    "--always",
+                    "-r",
+                    "-z",
+                    "--numstat",
+                    "-M",
+                    *DIFF_FLAGS,
+                    f"--format={_HEADER_MARK.decode()}%H",
+                    stdin=listed,
+                    buffered=True,
+                )
+            try:
+                counted = {sha: (changes, flags) for sha, changes, flags, _ in _parse_log(proc)}
+                assert proc.stderr is not None
+                stderr = proc.stderr.read()
+                if proc.wait() != 0:
+                    raise _git_failure("diff-tree", stderr, proc.returncode)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+                for stream in (proc.stdout, proc.stderr):
+                    if stream is not None:
+                        stream.close()
+        for sha, changes, flags, blobs in batch:
+            if sha in counted:
+                yield sha, *counted[sha], []
+            else:
+                yield sha, changes, flags, blobs
 
     def _record(
         self,
@@ -198,6 +303,29 @@ class GitCollector(Collector):
         return Signature(
             name, email, mapped_name, mapped_email, ident.timestamp, ident.offset_minutes
         )
+
+
+_MISSING = re.compile(
+    rb"unable to read|bad object|missing (?:blob|tree|commit|object)|could not read|"
+    rb"invalid object|failed to traverse parents|unable to parse|does not exist",
+    re.IGNORECASE,
+)
+_OBJECT_ID = re.compile(rb"\b([0-9a-f]{64}|[0-9a-f]{40})\b")
+
+
+def _git_failure(what: str, stderr: bytes, status: int) -> CollectorError:
+    """A MissingObjectError naming the object when git could not read one, else the last line."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    detail = lines[-1] if lines else f"exit status {status}"
+    for raw in stderr.splitlines():
+        if _MISSING.search(raw):
+            found = _OBJECT_ID.search(raw)
+            object_id = found.group(1).decode("ascii") if found else None
+            return MissingObjectError(
+                f"git {what}: object {object_id or '?'} is missing or unreadable ({detail})",
+                object_id,
+            )
+    return CollectorError(f"git {what} failed: {detail}")
 
 
 def _spooled(data: bytes) -> IO[bytes]:
@@ -275,13 +403,18 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
 
 def _parse_log(
     proc: subprocess.Popen[bytes],
-) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...]]]:
-    """(sha, file changes, flags) per commit from `git log -z --numstat --format=\\x02%H`."""
+) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
+    """(sha, file changes, flags, blobs) per commit from `git log -z --numstat --format=\\x02%H`.
+
+    With `--raw` instead of `--numstat`, changes have no line counts and
+    `blobs` lists the blobs their line counts would need.
+    """
     assert proc.stdout is not None
     tokens = _tokens(proc.stdout)
     sha: str | None = None
     changes: list[FileChangeRecord] = []
-    lossy_path = False
+    blobs: list[str] = []
+    lossy_path = rejected = False
 
     def path(raw: bytes) -> str:
         nonlocal lossy_path
@@ -290,20 +423,41 @@ def _parse_log(
         return text
 
     def flags() -> tuple[str, ...]:
-        return ("non-utf8-path",) if lossy_path else ()
+        return (("non-utf8-path",) if lossy_path else ()) + ((REJECTED_FLAG,) if rejected else ())
+
+    def add(change: FileChangeRecord) -> None:
+        nonlocal rejected
+        if is_safe_repo_path(change.path) and (
+            change.old_path is None or is_safe_repo_path(change.old_path)
+        ):
+            changes.append(change)
+        else:
+            rejected = True
 
     for token in tokens:
         if token.startswith(b"\n"):
             token = token.lstrip(b"\n")
         if token.startswith(_HEADER_MARK):
             if sha is not None:
-                yield sha, changes, flags()
+                yield sha, changes, flags(), blobs
             candidate = token[1:]
             if not _SHA.match(candidate):
                 raise CollectorError(f"unexpected git log output: {candidate[:60]!r}")
-            sha, changes, lossy_path = candidate.decode("ascii"), [], False
+            sha, changes, blobs = candidate.decode("ascii"), [], []
+            lossy_path = rejected = False
             continue
         if not token:
+            continue
+        if token.startswith(b":"):  # --raw: ":old-mode new-mode old new STATUS", then path(s)
+            old_mode, new_mode, old_blob, new_blob, status = token[1:].split(b" ")
+            for mode, blob in ((old_mode, old_blob), (new_mode, new_blob)):
+                if mode.startswith(b"10") and blob.strip(b"0"):  # a file's blob, not a gitlink
+                    blobs.append(blob.decode("ascii"))
+            first = path(next(tokens))
+            if status[:1] in (b"R", b"C"):
+                add(FileChangeRecord(path(next(tokens)), first, None, None, False))
+            else:
+                add(FileChangeRecord(first, None, None, None, False))
             continue
         added, _, rest = token.partition(b"\t")
         deleted, _, new = rest.partition(b"\t")
@@ -312,8 +466,8 @@ def _parse_log(
             old = path(next(tokens))
             new = next(tokens)
         if added == b"-":  # binary
-            changes.append(FileChangeRecord(path(new), old, None, None, True))
+            add(FileChangeRecord(path(new), old, None, None, True))
         else:
-            changes.append(FileChangeRecord(path(new), old, int(added), int(deleted), False))
+            add(FileChangeRecord(path(new), old, int(added), int(deleted), False))
     if sha is not None:
-        yield sha, changes, flags()
+        yield sha, changes, flags(), blobs

@@ -1,14 +1,17 @@
 """Running git on repositories from strangers without executing anything they contain.
 
 Two layers:
-1. We never mine a repository in place. `mirror()` makes a bare copy with
-   `git clone --bare --no-local` into a cache we own: the copy has our config,
-   no hooks, no work tree, no filters, no `include.path`, no `core.worktree`.
-   Later runs `git fetch` into it.
+1. No git process ever runs in a repository we did not create: every call
+   names an explicit `--git-dir` of ours (a mirror, or an empty bare
+   repository for `ls-remote`), so git neither discovers the repository
+   around the current directory nor reads a stranger's config. A local source
+   is read as data (`collectors/git_source.py`) and its pack files are linked
+   into the mirror (`collectors/git_mirror.py`); a remote one is fetched.
 2. Every git process runs with system and global config disabled, no prompts,
-   and the keys that make git run a program neutralised on the command line
-   (`GIT_CONFIG_COUNT`), which outranks any repository config; only the
-   https, ssh, git and file protocols are allowed (never `ext::`).
+   no lazy fetch of missing objects, no proxy command, and the keys that make
+   git run a program neutralised on the command line (`GIT_CONFIG_COUNT`);
+   only the https, ssh, git and file protocols are allowed (never `ext::`).
+   There is no blanket `safe.directory`: every repository git opens is ours.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ NEUTRALISED: tuple[tuple[str, str], ...] = (
     ("uploadpack.packObjectsHook", ""),
     ("protocol.allow", "never"),
     *((f"protocol.{name}.allow", "always") for name in ALLOWED_PROTOCOLS),
-    ("safe.directory", "*"),
     ("transfer.fsckObjects", "false"),
     ("submodule.recurse", "false"),
     ("fetch.recurseSubmodules", "false"),
@@ -75,6 +77,10 @@ def git_env(extra_config: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
             "GIT_OPTIONAL_LOCKS": "0",
             "GIT_NO_REPLACE_OBJECTS": "1",
             "GIT_LFS_SKIP_SMUDGE": "1",
+            # A missing object is reported, never fetched from a promisor remote (git >= 2.44;
+            # older git has no promisor in our repositories to fetch from).
+            "GIT_NO_LAZY_FETCH": "1",
+            "GIT_PROXY_COMMAND": "",
             "LC_ALL": "C",
             "GIT_CONFIG_COUNT": str(len(pairs)),
         }
@@ -86,20 +92,16 @@ def git_env(extra_config: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
 
 
 def run_git(
-    git_dir: Path | None,
+    git_dir: Path,
     *args: str,
     input: bytes | None = None,
     check: bool = True,
     extra_config: Sequence[tuple[str, str]] = (),
     timeout: float | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git (optionally on a bare `git_dir`) with the safe environment; bytes in and out."""
-    command = ["git"]
-    if git_dir is not None:
-        command += ["--git-dir", str(git_dir)]
-    command += list(args)
+    """Run git on our bare repository `git_dir` with the safe environment; bytes in and out."""
     result = subprocess.run(
-        command,
+        ["git", "--git-dir", str(git_dir), *args],
         env=git_env(extra_config),
         input=input,
         capture_output=True,
@@ -154,79 +156,3 @@ def check_url(url: str) -> None:
             )
     elif not _SCP_LIKE.match(url) and not Path(url).exists():
         raise CollectorError(f"repository not found: {url!r}")
-
-
-def mirror(source: str, cache_dir: Path) -> Path:
-    """Create or update a sanitized bare copy of `source` in `cache_dir`; return its path.
-
-    `--no-local` forces the ordinary transport even for local paths, so the
-    copy is made from objects only: nothing of the source's config, hooks,
-    info/ or work tree comes along.
-    """
-    check_url(source)
-    cache_dir.parent.mkdir(parents=True, exist_ok=True)
-    template = cache_dir.parent / ".empty-template"
-    template.mkdir(exist_ok=True)
-    if not (cache_dir / "HEAD").exists():
-        partial = cache_dir.with_name(cache_dir.name + ".partial")
-        if partial.exists():
-            _remove_tree(partial)
-        run_git(
-            None,
-            "clone",
-            "--bare",
-            "--no-local",
-            "--no-hardlinks",
-            f"--template={template}",
-            "--quiet",
-            "--end-of-options",
-            source,
-            str(partial),
-        )
-        partial.rename(cache_dir)
-    else:
-        run_git(
-            cache_dir,
-            "fetch",
-            "--quiet",
-            "--prune",
-            "--force",
-            "--no-recurse-submodules",
-            "--end-of-options",
-            source,
-            "+refs/heads/*:refs/heads/*",
-            "+refs/tags/*:refs/tags/*",
-        )
-        _sync_head(cache_dir, source)
-    return cache_dir
-
-
-def remote_head(source: str, ref: str) -> str | None:
-    """The sha `ref` ("HEAD" or "refs/heads/x") points to in `source`, asked without fetching."""
-    check_url(source)
-    result = run_git(None, "ls-remote", "--end-of-options", source, ref, check=False)
-    if result.returncode != 0:
-        return None
-    for line in result.stdout.decode("utf-8", "replace").splitlines():
-        sha, _, name = line.partition("\t")
-        if name == ref:
-            return sha
-    return None
-
-
-def _sync_head(cache_dir: Path, source: str) -> None:
-    """Point the mirror's HEAD where the source's HEAD points (its default branch)."""
-    result = run_git(
-        cache_dir, "ls-remote", "--symref", "--end-of-options", source, "HEAD", check=False
-    )
-    for line in result.stdout.decode("utf-8", "replace").splitlines():
-        if line.startswith("ref: ") and line.endswith("\tHEAD"):
-            ref = line[len("ref: ") : -len("\tHEAD")]
-            run_git(cache_dir, "symbolic-ref", "HEAD", ref, check=False)
-            return
-
-
-def _remove_tree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)

@@ -198,23 +198,27 @@ def _parse_range(value: str) -> tuple[str, str]:
 def _range_commits(loaded: LoadedConfig, engine: Engine, base: str, head: str) -> set[str]:
     """Commits in HEAD but not in BASE, from every configured repository that knows both.
 
-    Local repositories are asked directly (the PR checkout has the refs a CI job
-    names, e.g. `origin/main`); remote ones through the collector's sanitized
-    mirror. git runs through `collectors.git_safety.run_git`: no repository
-    config that executes, no prompts.
+    Revisions are resolved in the collector's mirror of each repository (the
+    collect that `check` runs first brings it up to date): git never runs in
+    the checkout itself, whose config a pull request may have planted. The
+    mirror carries the checkout's branches, tags and remote-tracking refs
+    (`origin/main`) and its HEAD, detached or not; a local one is re-synced here
+    because a collect that found its head unmoved does not touch the mirror.
     """
     from auditor.collect import mirrors_dir
     from auditor.errors import UsageError
+    from collectors.git_mirror import mirror, mirror_lock
     from collectors.git_safety import run_git
 
     found: set[str] = set()
     known = 0
     for repo in loaded.config.git:
-        if repo.is_remote:
-            git_dir = mirrors_dir(loaded) / f"{repo.name}.git"
-        else:
-            path = loaded.resolve(repo.path)
-            git_dir = path / ".git" if (path / ".git").is_dir() else path
+        git_dir = mirrors_dir(loaded) / f"{repo.name}.git"
+        if not repo.is_remote:
+            with mirror_lock(git_dir):
+                mirror(loaded.git_location(repo), git_dir)
+        if not (git_dir / "HEAD").is_file():
+            continue
         result = run_git(
             git_dir, "rev-list", "--no-merges", "--end-of-options", f"{base}..{head}", check=False
         )

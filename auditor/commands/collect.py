@@ -17,8 +17,15 @@ def collect(
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Repositories mined in parallel.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes mining in parallel (repositories, or ranges of one long history); "
+            "default: the usable cores.",
+        ),
+    ] = None,
 ) -> None:
     """Mine every configured source into the store (incremental, idempotent)."""
     import time
@@ -26,13 +33,15 @@ def collect(
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from auditor.collect import check_sources_exist, collect_all
+    from auditor.collect import check_sources_exist, collect_all, usable_cores
     from auditor.ingest_tracker import tracker_name
+    from auditor.progress_lines import ProgressLines
     from auditor.safe_text import plain, visible
     from auditor.store import make_engine
 
     loaded = load(config)
     check_sources_exist(loaded, only)  # a configuration that does not hold creates no store
+    jobs = jobs or usable_cores()
     engine = make_engine(loaded.store_url)
     api_sources = {tracker_name(t) for t in loaded.config.tracker if t.is_api}
     started: dict[str, float] = {}
@@ -47,14 +56,18 @@ def collect(
         transient=False,
         disable=not err.is_terminal,
     ) as bars:
+        lines = ProgressLines(lambda text: err.print(plain(text)))
 
-        def progress(name: str, count: int) -> None:
+        def progress(name: str, count: int, total: int | None) -> None:
+            if not err.is_terminal:
+                lines(name, count, total)
+                return
             if name not in tasks:
                 started[name] = time.perf_counter()
                 unit = "items" if name in api_sources else "commits"
-                tasks[name] = bars.add_task(name, total=None, rate="", unit=unit)
+                tasks[name] = bars.add_task(name, total=total, rate="", unit=unit)
             elapsed = max(time.perf_counter() - started[name], 1e-6)
-            bars.update(tasks[name], completed=count, rate=f"{count / elapsed:,.0f}")
+            bars.update(tasks[name], completed=count, total=total, rate=f"{count / elapsed:,.0f}")
 
         def notify(message: str) -> None:  # API sources: rate-limit waits and retries
             err.print(plain(message))
@@ -95,6 +108,8 @@ def collect(
     for result in summary.git:
         if result.shallow:
             err.print(f"warning: {visible(result.shallow)}", markup=False)
+        for note in result.notes:
+            err.print(plain(f"{result.name}: {note}"))
     for imported in [*summary.trackers, *summary.rosters]:
         for warning in dict.fromkeys(imported.warnings):
             err.print(plain(f"warning: {warning}"))

@@ -91,11 +91,11 @@ def test_interrupted_batches_are_completed_without_duplicates(
     """A run that died after writing some batches (head not moved) is completed by the next."""
     from auditor.ingest_git import _ensure_source, write_commits
     from collectors.git import GitCollector, Revisions
-    from collectors.git_safety import mirror
+    from collectors.git_mirror import mirror
 
     repo = make_repo()
     build(repo, 1, 9)
-    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "r.git")
+    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "r.git").git_dir
     head = git(git_dir, "rev-parse", "HEAD").strip()
     records = list(GitCollector(git_dir, Revisions((head,))).collect())
     source_id, old_head = _ensure_source(engine, "r", str(repo.path), None)
@@ -184,7 +184,7 @@ def test_parallel_jobs_give_the_same_store_as_sequential(
         engine = make_engine(loaded.store_url)
         seen: list[tuple[str, int]] = []
         summary = collect_all(
-            loaded, engine, jobs=jobs, progress=lambda n, c, seen=seen: seen.append((n, c))
+            loaded, engine, jobs=jobs, progress=lambda n, c, _t, seen=seen: seen.append((n, c))
         )
         assert [r.new_commits for r in summary.git] == [5, 5, 5]
         assert {n for n, _ in seen} == {"a", "b", "c"}
@@ -233,10 +233,12 @@ def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
 def test_history_split_into_ranges_gives_the_same_store(
     sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--jobs 2` on one repository mines two ranges in two processes: same rows as one."""
+    """`--jobs 2` on one repository mines its ranges (eight, handed out one at a time) in two
+    processes: same rows as one."""
     import auditor.ingest_git
 
     monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_COMMITS", 100)
+    monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_PIECE", 10)
     repo = sample_workspace / "repos" / "collab-server"
     stores = {}
     for ranges in (1, 2):
@@ -249,7 +251,7 @@ def test_history_split_into_ranges_gives_the_same_store(
             branch="main",
             mirrors=tmp_path / f"mirrors{ranges}",
             ranges=ranges,
-            progress=lambda _name, count, seen=seen: seen.append(count),
+            progress=lambda _name, count, _total, seen=seen: seen.append(count),
         )
         assert (
             result.new_commits
@@ -339,7 +341,7 @@ def test_growing_batches_give_the_same_store_as_one_batch(
         engine = make_engine(f"sqlite:///{tmp_path / f'b{first}.db'}")
         seen: list[int] = []
 
-        def progress(_name: str, count: int, seen: list[int] = seen) -> None:
+        def progress(_name: str, count: int, _total: int | None, seen: list[int] = seen) -> None:
             seen.append(count)
 
         result = collect_repository(

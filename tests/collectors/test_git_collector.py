@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from collectors.git import GitCollector, Revisions
-from collectors.git_safety import mirror
+from collectors.git_mirror import mirror
 from collectors.interface import CommitRecord
 from tests.collectors.git_helpers import empty_tree, raw_commit
 from tests.gitrepo import GitRepo, Who, git
@@ -20,7 +20,7 @@ ANIL = Who("Anil Rao", "anil@contoso.com")
 
 
 def mine(repo_path: Path, tmp_path: Path, ref: str = "HEAD") -> list[CommitRecord]:
-    git_dir = mirror(str(repo_path), tmp_path / "mirrors" / f"{repo_path.name}.git")
+    git_dir = mirror(str(repo_path), tmp_path / "mirrors" / f"{repo_path.name}.git").git_dir
     head = git(git_dir, "rev-parse", ref).strip()
     return list(GitCollector(git_dir, Revisions((head,)), mailmap_ref=head).collect())
 
@@ -272,7 +272,7 @@ def test_submodule_is_a_change_not_a_recursion(
 
 def test_empty_repository_yields_nothing(make_repo: Callable[..., GitRepo], tmp_path: Path) -> None:
     repo = make_repo()
-    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "empty.git")
+    git_dir = mirror(str(repo.path), tmp_path / "mirrors" / "empty.git").git_dir
     result = subprocess.run(
         ["git", "--git-dir", str(git_dir), "rev-parse", "--verify", "-q", "HEAD"],
         capture_output=True,
