@@ -56,7 +56,8 @@ def import_api_trackers(
 ) -> list[ImportResult]:
     """Collect every API `[[tracker]]` (or those named in `only`), in configuration order.
 
-    `progress(name, items, None)` follows each page (the total is unknown); `notify` gets waits and retries.
+    `progress(name, items, None)` follows each page (the total is unknown);
+    `notify` gets waits and retries.
     """
     check_source_names(loaded)
     env = os.environ if environ is None else environ
