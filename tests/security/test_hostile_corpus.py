@@ -132,6 +132,8 @@ def _signed_export(root: Path) -> tuple[Path, Path]:
     _workspace(root)
     run = _auditor(root, "keygen", "key.pem")
     assert run.returncode == 0, run.stderr
+    run = _auditor(root, "collect")  # an export of nothing is refused
+    assert run.returncode == 0, run.stderr
     run = _auditor(root, "export", "--period", "2026-Q3", "-o", "q3.json", "--sign", "key.pem")
     assert run.returncode == 0, run.stderr
     return root / "q3.json", root / "key.pub.pem"
