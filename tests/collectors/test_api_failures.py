@@ -186,8 +186,7 @@ def test_the_token_is_never_stored_printed_or_exported(
         ("collect",),
         ("people", "--format", "json", "--as-of", "2026-06-01"),
         ("check", "--format", "json", "--as-of", "2026-06-01"),
-        ("export", "--period", "2026-Q1", "--as-of", "2026-06-01", "--allow-empty")
-        + ("-o", str(tmp_path / "q.json")),
+        ("export", "--period", "2026-Q1", "--allow-empty", "-o", str(tmp_path / "q.json")),
     ):
         result = scenario.auditor(*args, "--config", str(config))
         # no [[git]] source: check says there is nothing to judge (exit 2), never "clean"
