@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _json(default: Any = None) -> Any:
@@ -218,6 +218,7 @@ class ResolvedLocation(SQLModel, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     evidence_ids: list[int] = _json()
+    zone_pattern: str | None = None  # the commit offsets' zones, "EET with EU DST"
 
 
 class LocationConflict(SQLModel, table=True):
@@ -229,6 +230,9 @@ class LocationConflict(SQLModel, table=True):
     evidence_ids: list[int] = _json()
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str = "sources"  # sources (PV107) | timezone (PV110)
+    commits: list[str] = _json()  # timezone: shas of the commits that do not fit
+    confidence: float = 0.5
 
 
 class Component(SQLModel, table=True):

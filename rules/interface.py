@@ -60,6 +60,9 @@ class Conflict:
     evidence_ids: tuple[int, ...]
     start: date | None = None
     end: date | None = None
+    kind: str = "sources"  # sources (PV107) | timezone (PV110)
+    commits: tuple[str, ...] = ()  # timezone: shas of the commits that do not fit
+    confidence: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +142,17 @@ class Policy:
         """'high', 'elevated', 'trusted', or None (unknown, or outside a `trusted` list)."""
         return jurisdiction_tier(country, self.high, self.elevated, self.trusted)
 
+    def tier_of(self, location: Location) -> str | None:
+        """The tier of the resolved country, or the one tier all candidates share
+        ("trusted, country unresolved"); None when unknown or candidates span tiers."""
+        if location.country is not None:
+            return self.tier(location.country)
+        tiers = {self.tier(c) for c in location.candidates}
+        return tiers.pop() if len(tiers) == 1 else None
+
     def risky_tier(self, location: Location) -> str | None:
-        """'high' or 'elevated' when the resolved country is in that tier (lower bound)."""
-        tier = self.tier(location.country)
+        """'high' or 'elevated' when the location is in that tier for sure (lower bound)."""
+        tier = self.tier_of(location)
         return tier if tier in ("high", "elevated") else None
 
     def tier_countries(self, tier: str) -> frozenset[str]:
@@ -155,7 +166,7 @@ class Policy:
         return bool(location.candidates & countries)
 
     def trusted_at(self, location: Location) -> bool:
-        return self.tier(location.country) == "trusted"
+        return self.tier_of(location) == "trusted"
 
     def in_window(self, day: date | None) -> bool:
         return day is not None and self.window_start <= day <= self.window_end
