@@ -4,12 +4,15 @@ The label describes the clock the zones keep in one year (the last year of the
 period they describe): standard offset, whether they switch to daylight time,
 and on which rule (the EU's last Sundays of March and October at 01:00 UTC,
 the US's second Sunday of March and first of November at 02:00 local). Zones
-keeping different clocks get a label saying what they share ("UTC+2, with or
-without DST") rather than a false precision.
+keeping the same offsets on other switch days get the most common label with
+"or similar" ("EET with EU DST or similar": Moldova switches at 02:00 local);
+zones keeping different clocks get a label saying what they share ("UTC+2, with
+or without DST") rather than a false precision.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -68,7 +71,9 @@ def _signature(zone_name: str, year: int) -> tuple[int, int | None, str]:
         return (values.pop(), None, "")
     january = datetime(year, 1, 15, 12, tzinfo=UTC).astimezone(zone)
     july = datetime(year, 7, 15, 12, tzinfo=UTC).astimezone(zone)
-    std_moment = july if january.dst() else january  # southern hemisphere: DST in January
+    # Southern hemisphere: daylight time in January. Ireland's "negative DST" (GMT
+    # in winter is its daylight time in tzdata) keeps January as standard.
+    std_moment = july if (january.dst() or timedelta()) > timedelta() else january
     std = _minutes(zone, std_moment)
     dst = max(values - {std}, key=lambda v: abs(v - std), default=std)
     rule = "local"
@@ -90,7 +95,7 @@ def _abbreviation(zone_name: str, year: int, std: int) -> str:
     zone = ZoneInfo(zone_name)
     for month in (1, 7):
         moment = datetime(year, month, 15, 12, tzinfo=UTC).astimezone(zone)
-        if not moment.dst():
+        if _minutes(zone, moment) == std:
             return moment.tzname() or ""
     return ""
 
@@ -113,9 +118,14 @@ def zone_pattern(zone_names: Iterable[str], year: int) -> str:
     names = list(zone_names)
     if not names:
         return ""
-    labels = sorted({_label(z, year) for z in names})
+    counted = Counter(_label(z, year) for z in names)
+    labels = sorted(counted)
     if len(labels) == 1:
         return labels[0]
+    clocks = {_signature(z, year)[:2] for z in names}
+    if len(clocks) == 1:  # same offsets, switched on other days or hours (MD, LB, CY)
+        top = min(counted, key=lambda label: (-counted[label], label))
+        return f"{top} or similar"
     standards = {_signature(z, year)[0] for z in names}
     if len(standards) == 1:
         return f"{utc_label(next(iter(standards)))}, with or without DST"
