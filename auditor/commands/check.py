@@ -106,6 +106,7 @@ def check(
         unavailable=result.unavailable,
         main_paths=result.components,
         range_commits=result.range_commits,
+        fail_on_confidence=loaded.config.policy.fail_on_confidence,
     )
     if update_baseline and baseline is not None:
         kept = [item.finding for item in report.findings if item.status != "waived"]
@@ -120,6 +121,7 @@ def check(
             unavailable=result.unavailable,
             main_paths=result.components,
             range_commits=result.range_commits,
+            fail_on_confidence=loaded.config.policy.fail_on_confidence,
         )
     _emit(report, format, output, exporter_for(format.value).render(report))
     if report.failing:

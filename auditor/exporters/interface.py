@@ -15,7 +15,7 @@ from datetime import date
 from typing import ClassVar
 
 from auditor.config import WaiverConfig
-from auditor.findings import at_or_above, sort_key
+from auditor.findings import at_or_above, confident_enough, sort_key
 from auditor.waivers import apply_waivers
 from rules.interface import Finding, Unavailable
 
@@ -37,6 +37,7 @@ class Report:
     unavailable: tuple[Unavailable, ...] = ()
     main_paths: Mapping[str, str | None] = field(default_factory=dict)  # component -> repo:dir
     range_commits: int | None = None
+    fail_on_confidence: str = "low"  # findings less sure are reported but never fail
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.findings if f.status == status)
@@ -46,7 +47,9 @@ class Report:
         return [
             f
             for f in self.findings
-            if f.status == "new" and at_or_above(f.finding.severity, self.fail_on)
+            if f.status == "new"
+            and at_or_above(f.finding.severity, self.fail_on)
+            and confident_enough(f.finding.confidence, self.fail_on_confidence)
         ]
 
 
@@ -60,6 +63,7 @@ def build_report(
     unavailable: Sequence[Unavailable] = (),
     main_paths: Mapping[str, str | None] | None = None,
     range_commits: int | None = None,
+    fail_on_confidence: str = "low",
 ) -> Report:
     outcome = apply_waivers(waivers, findings, as_of)
     reported = []
@@ -81,6 +85,7 @@ def build_report(
         unavailable=tuple(unavailable),
         main_paths=dict(main_paths or {}),
         range_commits=range_commits,
+        fail_on_confidence=fail_on_confidence,
     )
 
 

@@ -89,7 +89,12 @@ def report_notes(report: Report) -> Text:
     failing = len(report.failing)
     notes.append(
         f"{report.count('new')} new, {report.count('baselined')} baselined, "
-        f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}",
+        f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}"
+        + (
+            f" with {report.fail_on_confidence} confidence or more"
+            if report.fail_on_confidence != "low"
+            else ""
+        ),
         style="bold red" if failing else "bold green",
     )
     return notes

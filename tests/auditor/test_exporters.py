@@ -92,7 +92,7 @@ def test_sarif_shape() -> None:
     assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
     run = doc["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"PV10{i}" for i in range(1, 10)]
+    assert [r["id"] for r in rules] == [*(f"PV10{i}" for i in range(1, 10)), "PV110"]
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "How to resolve" in rule["help"]["text"]
