@@ -493,6 +493,7 @@ def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tup
                 zone_pattern=e.zone_pattern,
                 fits=e.fits,
                 months=e.months,
+                joint=e.joint,
                 night=e.night,
                 commit_refs=tuple(e.ref.removeprefix("commit:").split())
                 if e.ref and e.ref.startswith("commit:")

@@ -71,7 +71,13 @@ def people_table(report: dict[str, Any]) -> Table:
                 locations.append("\n")
                 evidence.append("\n")
             span = f"{loc['from'] or '…'} – {loc['to'] or '…'}"
-            locations.append_text(plain(f"{_where(loc)} {loc['confidence']:.2f}  {span}"))
+            # a candidate set is read by its zone pattern ("EET with EU DST")
+            pattern = (
+                f" · {loc['zone_pattern']}"
+                if loc.get("zone_pattern") and not loc["country"]
+                else ""
+            )
+            locations.append_text(plain(f"{_where(loc)}{pattern} {loc['confidence']:.2f}  {span}"))
             evidence.append_text(plain(", ".join(sorted({s["kind"] for s in loc["sources"]}))))
         if not person["locations"]:
             locations.append("unknown", style="dim")

@@ -46,6 +46,7 @@ class EvidenceDraft:
     zone_pattern: str = ""  # tz_offset: label of the period's zones, "EET with EU DST"
     fits: bool = True  # tz_offset: False for commits outside the period's zones
     months: int = 0  # outliers: calendar months they occur in
+    joint: bool = False  # outliers: all the period's outliers fit one zone set together
     outlier_hours: tuple[int, ...] = ()  # outliers: local hour indexes, to find their commits
     night: bool = False  # activity_rhythm: the claimed local time puts the work at night
 
@@ -241,12 +242,20 @@ def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[
     outliers: dict[int, list[OffsetCommits]] = defaultdict(list)
     for row in period.outliers:
         outliers[row.offset].append(row)
+    # What the outliers fit together (+0200 winters and +0300 summers: EET with EU DST);
+    # each offset's own fit when they fit no single zone.
+    together = period.outlier_mask(catalog)
+    together_pattern = (
+        zone_pattern(catalog.names(together), period.outliers[-1].day.year) if together else ""
+    )
     for offset, rows in sorted(outliers.items()):
         commits = sum(r.commits for r in rows)
         mask = catalog.all_mask
         for row in rows:
             mask &= catalog.fitting(offset, row.utc_hour)
-        fits = zone_pattern(catalog.names(mask), rows[-1].day.year) if mask else "no single zone"
+        fits = together_pattern or (
+            zone_pattern(catalog.names(mask), rows[-1].day.year) if mask else "no single zone"
+        )
         days = sorted({r.day for r in rows})
         months = len({(d.year, d.month) for d in days})
         dates = ", ".join(f"{d:%Y-%m-%d}" for d in days[:12]) + (", …" if len(days) > 12 else "")
@@ -265,6 +274,7 @@ def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[
                 commits=commits,
                 zone_pattern=fits,
                 fits=False,
+                joint=bool(together),
                 months=months,
                 outlier_hours=tuple(r.local_hour for r in rows),
             )

@@ -10,11 +10,16 @@ Evidence kinds, strongest first, and how they count:
   one country each, undated. Where no authoritative row applies, the country
   with the highest noisy-OR score wins when it reaches 0.4 and the runner-up
   scores below 80% of it; otherwise the period is a candidate set.
-- `tz_offset` (≤ 0.3, per month): a candidate *set*. Alone it resolves a
-  country only when the set has exactly one member (+0545 → NP); +0800 stays
-  {AU, CN, SG, ...}. `+0000` is uninformative (servers, CI, UTC laptops): it
-  never adds a candidate. A run's offsets (see `offset_evidence`) hold until the next
-  month with commits, so relocations show as a change of period.
+- `tz_offset` (≤ 0.3, per zone period, see `auditor.locations.zone_periods`):
+  a candidate *set*, the countries of the zones fitting every commit of the
+  period at its own hour. Alone it resolves a country only when the set has
+  exactly one member and the period uses one offset (+0545 → NP); +0800 stays
+  {AU, CN, SG, ...}, and an intersection of several offsets that leaves one
+  country stays a candidate set (odd DST histories are not a place).
+  Commits outside the period's zones (`fits=False`) never add candidates.
+  `+0000` is uninformative (servers, CI, UTC laptops): it never adds a candidate.
+  A period's offsets hold until the next period, so relocations show as a change
+  of period.
 
 Periods start at the earliest dated evidence (a roster/override row's start,
 the first month with commits): nothing is claimed for the time before it, and
@@ -76,6 +81,7 @@ class Evidence:
     zone_pattern: str = ""  # tz_offset only: label of the period's zones
     fits: bool = True  # tz_offset only: False for commits outside the period's zones
     months: int = 0  # outlier tz_offset rows: calendar months they occur in
+    joint: bool = False  # outlier tz_offset rows: the period's outliers fit one zone set
     night: bool = False  # activity_rhythm only: claimed local time puts the work at night
     commit_refs: tuple[str, ...] = ()  # outlier tz_offset rows: the commits behind them
 
@@ -128,6 +134,12 @@ class _Month:
                 confidence = OFFSET_WEIGHT * sum(r.commits for r in fitting) / total
             self._summary = (cands, confidence)
         return self._summary
+
+    @property
+    def single_offset(self) -> bool:
+        """One informative offset all period long (+0545): its single country is a claim
+        the offset makes by itself, not the narrow end of an intersection of several."""
+        return len({r.offset for r in self.rows if r.fits and r.offset not in (0, None)}) == 1
 
     @property
     def zone_pattern(self) -> str:
@@ -331,7 +343,7 @@ def _decide(
 
     if month is None:
         return None
-    if len(offset_cands) == 1:
+    if len(offset_cands) == 1 and month.single_offset:
         (only,) = offset_cands
         return Period(
             only, (only,), round(offset_conf, 4), start, end, month_ids, "offsets", pattern
@@ -512,9 +524,9 @@ def _timezone_conflicts(months: list[_Month], rhythms: list[Evidence]) -> list[C
         main = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in fitting)
         other = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in outliers)
         other_countries = {c for r in outliers for c in r.countries}
-        # Outliers that switch offset on one zone's DST dates were made by a clock kept
-        # in that zone, not by a trip: that is the stronger signal.
-        dst_correct = len({r.offset for r in outliers}) > 1 and bool(other_countries)
+        # Outliers at two offsets that fit one zone set together switch on that zone's
+        # DST dates: a clock kept there, not trips to several places. The stronger signal.
+        dst_correct = len({r.offset for r in outliers}) > 1 and all(r.joint for r in outliers)
         found.append(
             Conflict(
                 f"offsets of two places: {main} fit {month.zone_pattern or 'the period'}, "

@@ -129,4 +129,8 @@ def zone_pattern(zone_names: Iterable[str], year: int) -> str:
     standards = {_signature(z, year)[0] for z in names}
     if len(standards) == 1:
         return f"{utc_label(next(iter(standards)))}, with or without DST"
-    return " or ".join(labels[:3]) + (" or …" if len(labels) > 3 else "")
+    # Zones that agree only on the dates seen (summer -0400: US Eastern and fixed
+    # Atlantic zones): the most common clock, and how many others fit.
+    top = min(counted, key=lambda label: (-counted[label], label))
+    others = len(labels) - 1
+    return f"{top} or {others} other clock{'s' if others > 1 else ''}"

@@ -11,7 +11,8 @@ time. Steps:
    set is the intersection: a hypothesis spans DST transitions (a Finnish
    maintainer's +0200 winters and +0300 summers leave only zones switching on
    EU dates), and a period is cut only where the zone set changes (a
-   relocation, a long stay elsewhere);
+   relocation, a long stay elsewhere). A stay of at most two months between
+   two periods of one place is a trip: the three become one period;
 3. every informative commit of a period either fits the period's zones or is
    an *outlier*; outliers are kept, counted per offset with their dates, and
    their own zone set is computed (the zones they fit together).
@@ -27,6 +28,7 @@ from datetime import date, timedelta
 from auditor.locations.zones import ZoneCatalog
 
 MONTH_SHARE_FLOOR = 0.25  # offsets below this share of a month's commits: not its majority
+TRIP_MONTHS = 2  # a stay this short between two periods of one place is a trip
 _EPOCH = date(1970, 1, 1)
 
 
@@ -91,37 +93,42 @@ class ZonePeriod:
 
 
 def zone_periods(rows: Iterable[OffsetCommits], catalog: ZoneCatalog) -> list[ZonePeriod]:
-    """The person's periods, oldest first; months with only +0000 commits join their neighbours."""
+    """The person's periods, oldest first.
+
+    Months with only +0000 commits between two months of one period belong to it;
+    elsewhere (before the first, after the last, between two places) they form a
+    period of their own with no zones: nothing is claimed for them.
+    """
     by_month: dict[int, list[OffsetCommits]] = defaultdict(list)
     for row in rows:
         by_month[_month_index(row.local_hour)].append(row)
-    months = sorted(by_month)
     periods: list[ZonePeriod] = []
-    pending_utc: list[int] = []  # months before the first informative one
-    for index in months:
+    pending: list[int] = []  # +0000-only months since the last informative one
+
+    def flush() -> None:
+        if pending:
+            utc_rows = [r for m in pending for r in by_month[m]]
+            periods.append(ZonePeriod(pending[0], pending[-1], 0, utc_rows))
+            pending.clear()
+
+    for index in sorted(by_month):
         month_rows = by_month[index]
         month_mask = _month_mask(month_rows, catalog)
-        if month_mask is None:  # nothing informative this month
-            if periods:
-                periods[-1].last_month = index
-                periods[-1].rows.extend(month_rows)
-            else:
-                pending_utc.append(index)
+        if month_mask is None:
+            pending.append(index)
             continue
-        current = periods[-1] if periods else None
+        current = periods[-1] if periods and periods[-1].mask else None
         if current is not None and current.mask & month_mask:
             current.mask &= month_mask
             current.last_month = index
+            current.rows.extend(r for m in pending for r in by_month[m])
             current.rows.extend(month_rows)
+            pending.clear()
         else:
+            flush()
             periods.append(ZonePeriod(index, index, month_mask, list(month_rows)))
-    if pending_utc:
-        utc_rows = [r for m in pending_utc for r in by_month[m]]
-        if periods:
-            periods[0].first_month = pending_utc[0]
-            periods[0].rows[:0] = utc_rows
-        else:
-            periods.append(ZonePeriod(pending_utc[0], pending_utc[-1], 0, utc_rows))
+    flush()
+    periods = _absorb_trips(periods)
     for period in periods:
         if period.mask == 0:
             continue
@@ -133,6 +140,37 @@ def zone_periods(rows: Iterable[OffsetCommits], catalog: ZoneCatalog) -> list[Zo
                 outliers.append(row)
         period.rows, period.outliers = fitting, outliers
     return periods
+
+
+def _absorb_trips(periods: list[ZonePeriod]) -> list[ZonePeriod]:
+    """A stay of at most `TRIP_MONTHS` between two periods of one zone set is a trip:
+    the three become one period (the stay's commits its outliers), not three claims."""
+    merged = list(periods)
+    index = 1
+    while index + 1 < len(merged):
+        before, stay, after = merged[index - 1], merged[index], merged[index + 1]
+        short = stay.last_month - stay.first_month + 1 <= TRIP_MONTHS
+        if short and stay.mask and _same_place(before.mask, after.mask):
+            merged[index - 1 : index + 2] = [
+                ZonePeriod(
+                    before.first_month,
+                    after.last_month,
+                    before.mask & after.mask,
+                    [*before.rows, *stay.rows, *after.rows],
+                )
+            ]
+            index = max(1, index - 1)
+        else:
+            index += 1
+    return merged
+
+
+def _same_place(a: int, b: int) -> bool:
+    """Two periods' zone sets describe one place when they share at least half of the
+    smaller one: a home left and found again. A few odd zones in common (Namibia's
+    old winter time between a British summer and a German autumn) are not a place."""
+    common = (a & b).bit_count()
+    return common > 0 and 2 * common >= min(a.bit_count(), b.bit_count())
 
 
 def _month_mask(rows: list[OffsetCommits], catalog: ZoneCatalog) -> int | None:

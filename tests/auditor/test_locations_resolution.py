@@ -39,6 +39,7 @@ def offsets(first_id: int, *months: tuple[str, int, int]) -> list[Evidence]:
             zone_pattern=d.zone_pattern,
             fits=d.fits,
             months=d.months,
+            joint=d.joint,
             night=d.night,
         )
         for i, d in enumerate(drafts)
