@@ -351,8 +351,34 @@ class Rule(ABC):
         )
 
 
+GRADING = """\
+A finding's **severity** is the rule's default severity, moved one step per
+factor (critical > high > medium > low > info):
+
+| factor | step |
+| --- | --- |
+| the component's sensitivity is `critical` | one up |
+| the component's sensitivity is `normal` or `low` (rules that judge those) | one down |
+| the jurisdiction tier involved is `elevated` rather than `high` | one down |
+| no component (a person-level finding outside sensitive components) | none |
+
+A finding's **confidence** (`high` ≥ 0.75, `medium` ≥ 0.45, `low` below) comes
+from the location confidence of the people behind it (churn-weighted), or is
+fixed by the rule where the evidence has one nature (PV103 low: ambiguous by
+definition; PV104 high: the absence of evidence is certain; PV110: medium for
+offsets of two places that switch on one zone's DST dates, low for scattered
+outliers or a night rhythm alone).
+
+`auditor check` fails (exit 1) on a new, unwaived finding whose severity is at
+or above `[policy] fail_on` (default `high`) **and** whose confidence is at or
+above `[policy] fail_on_confidence` (default `medium`); less sure findings are
+reported in every format but never fail the build.
+"""
+
+
 def severity_for(default: str, component: Component | None, tier: str | None) -> str:
-    """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for `elevated`."""
+    """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for
+    `elevated` (see `GRADING`)."""
     index = SEVERITIES.index(default)  # 0 = critical … 4 = info
     if component is not None:
         if component.sensitivity == "critical":
