@@ -7,8 +7,11 @@ offset puts the activity at night, as recorded by location resolution:
 - *offsets of two places*: within one zone period, at least 3 commits in at
   least 2 months at offsets that no zone of the period has on their dates
   (e.g. years of `+0800` mixed with `+0200` in winter and `+0300` in summer,
-  switching on EU dates: a clock kept in an EET zone). Outliers that switch on
-  one zone's DST dates count as the stronger signal (medium confidence);
+  switching on EU dates: a clock kept in an EET zone). Medium confidence when
+  the outliers are sparse (at most 15% of the period's commits), spread over
+  at least 4 months, and switch between two offsets on one zone's DST dates,
+  and the places involved span jurisdiction tiers; low otherwise (trips, a
+  second home, two places of one tier);
 - *night rhythm*: at least 80% of a period's 30+ commits fall between 20:00
   and 06:59 in the local time their offset claims, while the offsets that
   would put them in working hours lie 4 or more hours away (low confidence:
@@ -48,6 +51,8 @@ from collections.abc import Iterator
 from rules.interface import Evidence, Outcome, Rule, RuleContext, Unavailable
 from rules.registry import register
 
+ONE_TIER_CONFIDENCE = 0.4  # low: every place the offsets fit is in one jurisdiction tier
+
 
 @register
 class InconsistentTimezoneEvidence(Rule):
@@ -80,12 +85,17 @@ class InconsistentTimezoneEvidence(Rule):
             ) + (f"; and {len(conflicts) - 3} more" if len(conflicts) > 3 else "")
             shas = sorted({sha for c in conflicts for sha in c.commits})
             ids = sorted({i for c in conflicts for i in c.evidence_ids})
+            confidence = max(c.confidence for c in conflicts)
+            if len({ctx.policy.tier(c) for c in countries}) <= 1:
+                # Both places in one tier (a Californian's East Coast trips): worth a
+                # look, not a reason to fail the build.
+                confidence = min(confidence, ONE_TIER_CONFIDENCE)
             yield self.finding(
                 ctx,
                 component=component,
                 subject=person.name,
                 tier=None,
-                confidence=max(c.confidence for c in conflicts),
+                confidence=confidence,
                 message=(
                     f"{person.name}: time-zone evidence that does not fit one place: {details}"
                     + (f"; {len(shas)} commits outside the main pattern" if shas else "")

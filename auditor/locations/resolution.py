@@ -65,6 +65,8 @@ UTC_FACTOR = 0.1  # +0000 rows weigh a tenth: servers, CI and UTC laptops use it
 ZONE_RECENT_MONTHS = 3  # a tracker zone (a current snapshot) is checked against recent offsets
 MIXED_MIN_COMMITS = 3  # outliers that make "offsets of two places": at least this many commits
 MIXED_MIN_MONTHS = 2  # ... in at least this many months (one trip is not a second place)
+PERSONA_MIN_MONTHS = 4  # DST-correct outliers are the medium-confidence signal when spread
+PERSONA_MAX_SHARE = 0.15  # over this many months and at most this share of the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,9 +526,16 @@ def _timezone_conflicts(months: list[_Month], rhythms: list[Evidence]) -> list[C
         main = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in fitting)
         other = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in outliers)
         other_countries = {c for r in outliers for c in r.countries}
-        # Outliers at two offsets that fit one zone set together switch on that zone's
-        # DST dates: a clock kept there, not trips to several places. The stronger signal.
-        dst_correct = len({r.offset for r in outliers}) > 1 and all(r.joint for r in outliers)
+        # Sparse outliers over many months, at two offsets that fit one zone set together,
+        # switch on that zone's DST dates: a clock kept there now and then, not a trip
+        # (a few weeks, often across one switch) nor a second home (a large share).
+        months_total = sum(r.commits for r in month.rows if r.offset not in (0, None))
+        dst_correct = (
+            len({r.offset for r in outliers}) > 1
+            and all(r.joint for r in outliers)
+            and spread >= PERSONA_MIN_MONTHS
+            and commits <= PERSONA_MAX_SHARE * months_total
+        )
         found.append(
             Conflict(
                 f"offsets of two places: {main} fit {month.zone_pattern or 'the period'}, "

@@ -88,6 +88,20 @@ def test_source_conflicts_are_pv107s_and_timezone_ones_are_not() -> None:
     assert [f.subject for f in run(ConflictingLocationEvidence, ctx)[0]] == ["Alice Dunne"]
 
 
+def test_two_places_of_one_tier_are_low_confidence() -> None:
+    pacific_and_eastern = Conflict(
+        "offsets of two places: -0700 × 956, -0800 × 150 fit US Pacific with US DST, "
+        "-0400 × 6, -0500 × 2 (8 commits in 5 months) fit US Eastern with US DST",
+        ("CA", "MX", "US"),
+        (5,),
+        kind="timezone",
+        commits=("c9",),
+        confidence=0.6,
+    )
+    findings, _ = run(InconsistentTimezoneEvidence, context(conflicts={2: [pacific_and_eastern]}))
+    assert [(f.subject, f.confidence) for f in findings] == [("Alice Dunne", "low")]
+
+
 def test_silent_without_timezone_conflicts() -> None:
     ctx = context([change("a1", 1, 10, at("CN"))], conflicts={1: [SOURCES]})
     assert run(InconsistentTimezoneEvidence, ctx) == ([], [])
