@@ -17,12 +17,13 @@ offset puts the activity at night, as recorded by location resolution:
   would put them in working hours lie 4 or more hours away (low confidence:
   evening hobbyists exist).
 
-One finding per person: the component is the sensitive component the person
-changed most in the window (none if they changed none), which sets the
-severity (critical raises it, below `high` lowers it); the subject is the
-person. The message names the offsets with their counts and dates, the zones
-each pattern fits, and the finding's evidence lists the commits that do not
-fit.
+One finding per person who changed a sensitive component in the window (the
+others' conflicts stay visible in `auditor people`: on git/git, travel gives
+dozens of maintainers a scattered outlier or two): the component is the
+sensitive component the person changed most, which sets the severity
+(critical raises it); the subject is the person. The message names the
+offsets with their counts and dates, the zones each pattern fits, and the
+finding's evidence lists the commits that do not fit.
 
 *Why it matters*
 Commit offsets are set by the committer's machine. A persona that keeps its
@@ -75,9 +76,9 @@ class InconsistentTimezoneEvidence(Rule):
             if not conflicts or person.bot:
                 continue
             top = churn.get(person.id)
-            component = None
-            if top:
-                component = ctx.components[min(top, key=lambda n: (-top[n], n))]
+            if not top:
+                continue  # shown by `auditor people`; a finding needs a sensitive change
+            component = ctx.components[min(top, key=lambda n: (-top[n], n))]
             countries = sorted({c for conflict in conflicts for c in conflict.countries})
             risky = [c for c in countries if ctx.policy.tier(c) in ("high", "elevated")]
             details = "; ".join(

@@ -47,15 +47,12 @@ SOURCES = Conflict("roster says IE, tracker time zone Asia/Shanghai says CN", ("
         # A night rhythm alone is low confidence.
         (
             [NIGHT],
-            [change("a1", 1, 40, at(None, 0.3, {"CN", "SG"}), component="Gateway OnPrem")],
-            "normal",
-            # A normal component is not judged: no component, the rule's default.
-            [("PV110", None, "Bo Zhang", "medium")],
+            [change("a1", 1, 40, at(None, 0.3, {"CN", "SG"}))],
+            "high",
+            [("PV110", "Gateway OnPrem", "Bo Zhang", "medium")],
             "low",
-            [],
+            ["100% at 20:00-06:59", "2024-02-01..2025-01-31"],
         ),
-        # No sensitive change: reported without a component at the default severity.
-        ([NIGHT], [], "critical", [("PV110", None, "Bo Zhang", "medium")], "low", ["100%"]),
     ],
 )
 def test_flags_timezone_conflicts(  # type: ignore[no-untyped-def]
@@ -69,8 +66,17 @@ def test_flags_timezone_conflicts(  # type: ignore[no-untyped-def]
         assert number in findings[0].message
 
 
+BO_CHANGES = [change("a1", 1, 40, at(None, 0.3, {"CN", "SG"}))]
+
+
+def test_no_sensitive_change_no_finding() -> None:
+    ctx = context([change("d1", 1, 40, at("CN"), component="Docs")], conflicts={1: [TWO_PLACES]})
+    assert run(InconsistentTimezoneEvidence, ctx) == ([], [])
+
+
 def test_evidence_lists_the_commits_then_the_rows() -> None:
-    findings, _ = run(InconsistentTimezoneEvidence, context(conflicts={1: [TWO_PLACES, NIGHT]}))
+    ctx = context(BO_CHANGES, conflicts={1: [TWO_PLACES, NIGHT]})
+    findings, _ = run(InconsistentTimezoneEvidence, ctx)
     assert [(e.kind, e.ref) for e in findings[0].evidence] == [
         ("commit", "c1"),
         ("commit", "c2"),
@@ -83,7 +89,7 @@ def test_evidence_lists_the_commits_then_the_rows() -> None:
 
 
 def test_source_conflicts_are_pv107s_and_timezone_ones_are_not() -> None:
-    ctx = context(conflicts={2: [SOURCES], 1: [TWO_PLACES]})
+    ctx = context(BO_CHANGES, conflicts={2: [SOURCES], 1: [TWO_PLACES]})
     assert [f.subject for f in run(InconsistentTimezoneEvidence, ctx)[0]] == ["Bo Zhang"]
     assert [f.subject for f in run(ConflictingLocationEvidence, ctx)[0]] == ["Alice Dunne"]
 
@@ -98,7 +104,8 @@ def test_two_places_of_one_tier_are_low_confidence() -> None:
         commits=("c9",),
         confidence=0.6,
     )
-    findings, _ = run(InconsistentTimezoneEvidence, context(conflicts={2: [pacific_and_eastern]}))
+    ctx = context([change("a1", 2, 40, at("US"))], conflicts={2: [pacific_and_eastern]})
+    findings, _ = run(InconsistentTimezoneEvidence, ctx)
     assert [(f.subject, f.confidence) for f in findings] == [("Alice Dunne", "low")]
 
 
