@@ -199,7 +199,9 @@ class LocationEvidence(SQLModel, table=True):
     __tablename__ = "location_evidence"
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    kind: str  # roster | override | tracker_tz | profile_location | email_domain | tz_offset
+    # roster | override | tracker_tz | profile_location | email_domain | tz_offset |
+    # activity_rhythm | holiday_activity
+    kind: str
     value: str  # the raw value: country, zone name, domain, "+0800 x 123 in 2025-03"
     countries: list[str] = _json()  # candidate set this evidence supports
     weight: float

@@ -9,7 +9,8 @@ up to `as_of` (not only the policy window). People are ordered by churn
 (descending), then name; bots last.
 
 `sources[].kind` is one of `roster`, `override`, `tracker_tz`,
-`profile_location`, `email_domain`, `tz_offset`, `activity_rhythm`. A location's
+`profile_location`, `email_domain`, `tz_offset`, `activity_rhythm`,
+`holiday_activity`. A location's
 `zone_pattern` (null without commit offsets) labels the zones its commit offsets
 fit ("EET with EU DST", "UTC+8"); a conflict's `kind` is `sources` (PV107) or
 `timezone` (PV110: offsets of two places, or a night rhythm), with its

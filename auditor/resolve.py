@@ -473,6 +473,7 @@ _KIND_ORDER = {
     "email_domain": 4,
     "tz_offset": 5,
     "activity_rhythm": 6,
+    "holiday_activity": 7,
 }
 
 

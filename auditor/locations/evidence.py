@@ -17,6 +17,7 @@ from pathlib import PurePath
 from auditor.config import OverrideConfig
 from auditor.identity import normal_email
 from auditor.locations.email_domains import country_for_email
+from auditor.locations.holiday_activity import holiday_activity
 from auditor.locations.profile import WEIGHT_PROFILE, country_for_profile_location
 from auditor.locations.resolution import OFFSET_WEIGHT, UTC_FACTOR
 from auditor.locations.rhythm import rhythm_of
@@ -188,7 +189,8 @@ def offset_evidence(
     commits, a tenth of that for +0000) and one row per offset that does not fit
     (`fits=False`, weight 0, countries = the zones those outliers fit together),
     kept as evidence with their count, months and dates. An `activity_rhythm` row
-    follows for periods with enough commits (`auditor.locations.rhythm`).
+    (`auditor.locations.rhythm`) and a `holiday_activity` row
+    (`auditor.locations.holiday_activity`) follow for periods with enough commits.
     """
     catalog = catalog or default_catalog()
     per_person: dict[int, list[OffsetCommits]] = defaultdict(list)
@@ -293,6 +295,20 @@ def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[
                 f"commits:{span}",
                 commits=rhythm.commits,
                 night=rhythm.night,
+            )
+        )
+    holiday = holiday_activity(period, countries)
+    if holiday is not None:
+        out.append(
+            EvidenceDraft(
+                person,
+                "holiday_activity",
+                holiday.describe(),
+                tuple(r.country for r in holiday.paused),
+                0.0,
+                first,
+                last,
+                f"commits:{span}",
             )
         )
     return out

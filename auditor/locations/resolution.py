@@ -55,6 +55,7 @@ from auditor.locations.tz_countries import format_offset
 
 AUTHORITATIVE = ("override", "roster")
 SINGLE_COUNTRY = ("tracker_tz", "profile_location", "email_domain")
+DESCRIPTIVE = ("activity_rhythm", "holiday_activity")  # shown with a period, never deciding
 CHOOSE_THRESHOLD = 0.4
 RUNNER_UP_RATIO = 0.8
 CONFLICTED_AUTHORITY = 0.8
@@ -123,7 +124,7 @@ def noisy_or(weights: Iterable[float]) -> float:
 class _Month:
     start: date
     rows: list[Evidence] = field(default_factory=list)
-    rhythm_ids: list[int] = field(default_factory=list)  # activity_rhythm rows of the period
+    rhythm_ids: list[int] = field(default_factory=list)  # DESCRIPTIVE rows of the period
     _summary: tuple[frozenset[str], float] | None = None
 
     def _summarise(self) -> tuple[frozenset[str], float]:
@@ -193,7 +194,7 @@ def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Con
         month_start = row.valid_from or date.min
         months.setdefault(month_start, _Month(month_start)).rows.append(row)
     for row in evidence:
-        if row.kind == "activity_rhythm" and (row.valid_from or date.min) in months:
+        if row.kind in DESCRIPTIVE and (row.valid_from or date.min) in months:
             months[row.valid_from or date.min].rhythm_ids.append(row.id)
     month_list = [months[k] for k in sorted(months)]
 

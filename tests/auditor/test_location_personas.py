@@ -144,6 +144,8 @@ def test_eet_maintainer_fits_only_eet_zones(audited: tuple[dict, dict, dict]) ->
     assert not {"RU", "BY", "DE", "TR", "ZA"} & set(period["candidates"])
     assert period["zone_pattern"].startswith("EET with EU DST")
     assert finn["conflicts"] == []
+    kinds = {s["kind"] for s in period["sources"]}
+    assert {"tz_offset", "activity_rhythm", "holiday_activity"} <= kinds
     assert all(FINN.name not in f["message"] for f in _findings(check, "PV103"))
     assert all(f["subject"] != FINN.name for f in _findings(check, "PV110"))
 
