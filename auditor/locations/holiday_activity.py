@@ -5,9 +5,10 @@ candidate country of a period (the `holidays` package's calendar), the
 person's activity on that country's weekday holidays is compared with their
 activity on ordinary weekdays: a pause (at most half the expected active
 days) speaks for the country, activity as usual (at least the expected
-number) against it. Days are the commits' local dates. Below
-`MIN_ACTIVE_DAYS` active weekdays, or fewer than `MIN_EXPECTED` expected
-active holidays for a country, nothing is said about it.
+number) against it. Days are the commits' local dates in the period's last `LAST_YEARS`
+calendar years. Below `MIN_ACTIVE_DAYS` active weekdays, for candidate sets
+wider than `MAX_COUNTRIES`, or for a country with fewer than `MIN_EXPECTED`
+expected active holidays, nothing is said.
 
 This is weak evidence (holidays are taken off unevenly, open-source work often
 happens on days off) and it never adds or removes a candidate: the row is
@@ -16,6 +17,7 @@ recorded with the commits' dates behind it, for a reviewer.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +28,8 @@ import holidays
 from auditor.locations.zone_periods import ZonePeriod
 
 MIN_ACTIVE_DAYS = 40
+LAST_YEARS = 3  # the period's last years only: enough holidays, a bounded cost
+MAX_COUNTRIES = 20  # a wider candidate set is not narrowed by holidays: not computed
 MIN_EXPECTED = 2.0
 PAUSE_RATIO = 0.5
 ACTIVE_RATIO = 1.0
@@ -35,7 +39,9 @@ SHOWN = 6
 @lru_cache(maxsize=8192)
 def _weekday_holidays(country: str, year: int) -> frozenset[date]:
     try:
-        calendar = holidays.country_holidays(country, years=year)
+        with warnings.catch_warnings():  # "available only from 2001 to 2035": then none
+            warnings.simplefilter("ignore")
+            calendar = holidays.country_holidays(country, years=year)
     except NotImplementedError:  # no calendar for the country
         return frozenset()
     return frozenset(d for d in calendar if d.weekday() < 5)
@@ -73,7 +79,11 @@ class HolidayActivity:
 
 def holiday_activity(period: ZonePeriod, countries: Iterable[str]) -> HolidayActivity | None:
     """The period's holiday evidence for `countries`; None below the sample floors."""
+    candidates = sorted(set(countries))
+    if not candidates or len(candidates) > MAX_COUNTRIES:
+        return None
     days = sorted({r.day for r in period.rows} | {r.day for r in period.outliers})
+    days = [d for d in days if d.year > days[-1].year - LAST_YEARS] if days else days
     active = {d for d in days if d.weekday() < 5}
     if len(active) < MIN_ACTIVE_DAYS:
         return None
@@ -83,7 +93,7 @@ def holiday_activity(period: ZonePeriod, countries: Iterable[str]) -> HolidayAct
     )
     rate = len(active) / weekdays
     paused, usual = [], []
-    for country in sorted(set(countries)):
+    for country in candidates:
         off = {
             d
             for year in range(first.year, last.year + 1)

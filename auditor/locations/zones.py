@@ -13,18 +13,21 @@ local hour `h` of local day `d` happened during UTC hour `h - offset`; a zone
 fits when its offset at the start or at the end of that hour is the commit's,
 so that a commit in the hour of a DST switch is judged leniently on both sides.
 
-Costs: per month of history, each zone's offset is read at three instants; the
-few zones that switch in the month get their transition instants found once
-(bisection on the second), and a (offset, UTC hour) look-up is then a few
-comparisons, cached.
+Costs: per month of history, each zone's offset is read at a few instants; the
+zones that switch in the month get their transition instants found once
+(bisection on the second), and the month is cut into stretches between those
+instants, each with its offset -> zones table: a look-up is a bisection and two
+dictionary reads.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 from auditor.locations.tz_countries import zone_table
@@ -37,6 +40,10 @@ DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")
 
 _HOUR = 3600
 _DAY = 86400
+
+
+def _tzif(name: str) -> bytes:
+    return resources.files("tzdata").joinpath("zoneinfo", *name.split("/")).read_bytes()
 
 
 def _month_bounds(month_index: int) -> tuple[int, int]:
@@ -54,23 +61,14 @@ def _offset_at(zone: ZoneInfo, seconds: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _Switching:
-    bit: int
-    first: int  # offset (minutes) at the month's start
-    changes: tuple[tuple[int, int], ...]  # (UTC second from which, new offset)
-
-    def offset_at(self, seconds: int) -> int:
-        offset = self.first
-        for at, after in self.changes:
-            if seconds >= at:
-                offset = after
-        return offset
-
-
-@dataclass(frozen=True, slots=True)
 class _MonthTable:
-    steady: dict[int, int]  # offset -> mask of zones at that offset all month
-    switching: tuple[_Switching, ...]
+    """One month's zones by offset, per stretch between the instants some zone switches."""
+
+    bounds: tuple[int, ...]  # UTC seconds at which some zone's offset changes, sorted
+    stretches: tuple[dict[int, int], ...]  # len(bounds) + 1 tables: offset -> mask
+
+    def at(self, seconds: int) -> dict[int, int]:
+        return self.stretches[bisect_right(self.bounds, seconds)]
 
 
 class ZoneCatalog:
@@ -83,41 +81,37 @@ class ZoneCatalog:
         )
         table = zone_table()
         self.country_of: tuple[str, ...] = tuple(table[z] for z in self.zones)
-        self._infos = tuple(ZoneInfo(z) for z in self.zones)
+        # Zones whose tzdata files are identical (links such as Europe/Oslo -> Berlin)
+        # are read once: one ZoneInfo and the mask of all of them.
+        grouped: dict[bytes, list[int]] = {}
+        for bit, name in enumerate(self.zones):
+            grouped.setdefault(_tzif(name), []).append(bit)
+        self._groups = tuple(
+            (ZoneInfo(self.zones[bits[0]]), sum(1 << b for b in bits)) for bits in grouped.values()
+        )
         self.all_mask = (1 << len(self.zones)) - 1
         self._months: dict[int, _MonthTable] = {}
-        self._hours: dict[tuple[int, int], int] = {}
+        self._by_day: dict[int, _MonthTable] = {}  # UTC day -> its month's table
 
     def fitting(self, offset: int, utc_hour: int) -> int:
         """Mask of zones whose offset is `offset` at the start or end of UTC hour `utc_hour`
         (hours since the epoch)."""
-        key = (offset, utc_hour)
-        found = self._hours.get(key)
-        if found is not None:
-            return found
+        month = self._month_of_day(utc_hour // 24)
         seconds = utc_hour * _HOUR
-        month = self._month(seconds)
-        mask = month.steady.get(offset, 0)
-        for zone in month.switching:
-            if zone.offset_at(seconds) == offset or zone.offset_at(seconds + _HOUR - 1) == offset:
-                mask |= 1 << zone.bit
-        self._hours[key] = mask
-        return mask
+        if not month.bounds:
+            return month.stretches[0].get(offset, 0)
+        return month.at(seconds).get(offset, 0) | month.at(seconds + _HOUR - 1).get(offset, 0)
 
     def zones_in_band(self, band: tuple[int, int] | None, day: date) -> int:
         """Mask of zones whose offset at noon UTC of `day` lies in `band` (minutes, inclusive)."""
         if band is None:
             return 0
         seconds = int(datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp())
-        month = self._month(seconds)
         low, high = band
         mask = 0
-        for offset, zones in month.steady.items():
+        for offset, zones in self._month_of_day(seconds // _DAY).at(seconds).items():
             if low <= offset <= high:
                 mask |= zones
-        for zone in month.switching:
-            if low <= zone.offset_at(seconds) <= high:
-                mask |= 1 << zone.bit
         return mask
 
     def countries(self, mask: int) -> frozenset[str]:
@@ -126,32 +120,56 @@ class ZoneCatalog:
     def names(self, mask: int) -> list[str]:
         return [self.zones[i] for i in _bits(mask)]
 
-    def _month(self, seconds: int) -> _MonthTable:
-        moment = datetime.fromtimestamp(seconds, UTC)
-        index = moment.year * 12 + moment.month - 1
-        table = self._months.get(index)
+    def _month_of_day(self, utc_day: int) -> _MonthTable:
+        table = self._by_day.get(utc_day)
         if table is None:
-            table = self._months[index] = self._build_month(index)
+            moment = datetime.fromtimestamp(utc_day * _DAY, UTC)
+            index = moment.year * 12 + moment.month - 1
+            table = self._months.get(index)
+            if table is None:
+                table = self._months[index] = self._build_month(index)
+            self._by_day[utc_day] = table
         return table
 
     def _build_month(self, index: int) -> _MonthTable:
         start, end = _month_bounds(index)
         middle = (start + end) // 2
         steady: dict[int, int] = {}
-        switching: list[_Switching] = []
-        for bit, zone in enumerate(self._infos):
+        switching: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []  # mask, first, changes
+        for zone, mask in self._groups:
             a, b, c = (_offset_at(zone, s) for s in (start, middle, end - 1))
-            if a == b == c and not _switches_between(zone, start, end, a):
-                steady[a] = steady.get(a, 0) | (1 << bit)
+            if a == b == c:  # (a switch out and back between samples is missed: rare)
+                steady[a] = steady.get(a, 0) | mask
                 continue
-            switching.append(_Switching(bit, a, tuple(_changes(zone, start, end, a))))
-        return _MonthTable(steady, tuple(switching))
+            if a != c and b in (a, c):  # one switch, in the half where the offset changes
+                low, high = (middle, end - 1) if b == a else (start, middle)
+                changes: tuple[tuple[int, int], ...] = ((_bisect(zone, low, high), c),)
+            else:
+                changes = tuple(_changes(zone, start, end, a))
+            switching.append((mask, a, changes))
+        bounds = sorted({at for _, _, changes in switching for at, _ in changes})
+        stretches = []
+        for first in [start, *bounds]:
+            table = dict(steady)
+            for mask, offset, changes in switching:
+                for at, after in changes:
+                    if first >= at:
+                        offset = after
+                table[offset] = table.get(offset, 0) | mask
+            stretches.append(table)
+        return _MonthTable(tuple(bounds), tuple(stretches))
 
 
-def _switches_between(zone: ZoneInfo, start: int, end: int, offset: int) -> bool:
-    """A switch there and back inside one month (rare: Morocco's Ramadan hour) is caught
-    by weekly samples."""
-    return any(_offset_at(zone, s) != offset for s in range(start + 7 * _DAY, end, 7 * _DAY))
+def _bisect(zone: ZoneInfo, low: int, high: int) -> int:
+    """The first second in (low, high] with the offset at `high`, given one switch there."""
+    before = _offset_at(zone, low)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if _offset_at(zone, mid) == before:
+            low = mid
+        else:
+            high = mid
+    return high
 
 
 def _changes(zone: ZoneInfo, start: int, end: int, first: int) -> list[tuple[int, int]]:
