@@ -40,7 +40,9 @@ def test_schema_version_is_recorded_and_checked(sqlite_url: str) -> None:
     with transaction(engine) as conn:
         conn.execute(text("UPDATE store_meta SET value='0' WHERE key='schema_version'"))
     engine.dispose()
-    with pytest.raises(StoreError, match="store has schema version 0, this auditor needs 1"):
+    with pytest.raises(
+        StoreError, match=f"store has schema version 0, this auditor needs {models.SCHEMA_VERSION}"
+    ):
         make_engine(sqlite_url)
 
 
