@@ -219,3 +219,13 @@ def catalog_for(excluded_countries: Iterable[str]) -> ZoneCatalog:
 @cache
 def _catalog(key: tuple[str, ...]) -> ZoneCatalog:
     return ZoneCatalog(key)
+
+
+def countries_for_offset(offset_minutes: int, day: date) -> frozenset[str]:
+    """Countries with a work zone at `offset_minutes` at some hour of the local `day`."""
+    catalog = default_catalog()
+    first = ((day - date(1970, 1, 1)).days * 1440 - offset_minutes) // 60
+    mask = 0
+    for hour in range(first, first + 24):
+        mask |= catalog.fitting(offset_minutes, hour)
+    return catalog.countries(mask)
