@@ -15,8 +15,6 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-_MONTH_SAMPLE_DAYS = (1, 8, 15, 22, 29)  # plus the last day: catches every DST switch of a month
-
 
 def _tzdata_text(name: str) -> str:
     return resources.files("tzdata").joinpath("zoneinfo", name).read_text("utf-8")
