@@ -65,10 +65,8 @@ def postgres_url() -> str:
         return url
     if (_PGTEST / "url").is_file():
         return (_PGTEST / "url").read_text().strip()
-    reason = (
-        (_PGTEST / "skip").read_text().strip()
-        if (_PGTEST / "skip").is_file()
-        else ("scripts/ensure-postgres.sh has not run (make test runs it)")
+    reason = (_PGTEST / "skip").read_text().strip() if (_PGTEST / "skip").is_file() else (
+        "scripts/ensure-postgres.sh has not run (make test runs it)"
     )
     pytest.skip(f"PostgreSQL UNAVAILABLE, postgres tests skipped: {reason}")
 

@@ -91,11 +91,8 @@ def test_remote_git_paths_are_kept_as_urls(tmp_path: Path) -> None:
             "did you mean 'window_days'?",
         ),
         # a typo in a required key: the typo is named, not the missing key
-        (
-            'kind = "jira-csv"',
-            'knd = "jira-csv"',
-            "auditor.toml:9: field 'tracker[0].knd': unknown key 'knd'; did you mean 'kind'?",
-        ),
+        ('kind = "jira-csv"', 'knd = "jira-csv"',
+         "auditor.toml:9: field 'tracker[0].knd': unknown key 'knd'; did you mean 'kind'?"),
         # unknown section
         (
             "[policy]",

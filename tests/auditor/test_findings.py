@@ -11,7 +11,8 @@ def test_fingerprint_depends_on_rule_component_subject_only() -> None:
     b = Finding("PV101", "critical", "low", "OnPrem", "high-risk jurisdictions", "55% of churn")
     assert a.fingerprint == b.fingerprint
     assert (
-        a.fingerprint == hashlib.sha256(b"PV101\x1fOnPrem\x1fhigh-risk jurisdictions").hexdigest()
+        a.fingerprint
+        == hashlib.sha256(b"PV101\x1fOnPrem\x1fhigh-risk jurisdictions").hexdigest()
     )
     assert fingerprint("PV101", "OnPrem", "x") != fingerprint("PV101", "OnPre", "mx")
     assert fingerprint("PV107", None, "Bo") == fingerprint("PV107", "", "Bo")
