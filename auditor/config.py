@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from auditor.errors import ConfigError
+from auditor.locations.zones import DEFAULT_EXCLUDED
 from collectors.tracker_columns import COLUMNS_BY_KIND
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
@@ -324,6 +325,8 @@ class PolicyConfig(_Strict):
     unknown_share: float = Field(default=0.30, ge=0, le=1)  # PV104
     share_rise: float = Field(default=0.10, ge=0, le=1)  # PV108, against the previous window
     min_churn: int = Field(default=1, ge=0)  # components below this churn are not judged
+    # Findings below this confidence are reported but do not fail `check`.
+    fail_on_confidence: Literal["high", "medium", "low"] = "medium"
 
 
 class WaiverConfig(_Strict):
@@ -371,6 +374,12 @@ class IdentityConfig(_Strict):
         return value
 
 
+class LocationsConfig(_Strict):
+    # Countries whose zones are never candidates for commit offsets: no resident
+    # engineering population (Antarctic stations, uninhabited or military islands).
+    exclude_countries: list[Country] = Field(default_factory=lambda: list(DEFAULT_EXCLUDED))
+
+
 class LinksConfig(_Strict):
     patterns: list[str] = Field(
         default_factory=lambda: [r"\b[A-Z][A-Z0-9]+-\d+\b", r"\bAB#\d+\b", r"(?<![\w/])#\d+\b"]
@@ -399,6 +408,7 @@ class AuditorConfig(_Strict):
     overrides: list[OverrideConfig] = Field(default_factory=list)
     identity: IdentityConfig = IdentityConfig()
     links: LinksConfig = LinksConfig()
+    locations: LocationsConfig = LocationsConfig()
 
     @model_validator(mode="after")
     def _unique_names(self) -> AuditorConfig:

@@ -172,7 +172,7 @@ def _components(conn: Connection) -> tuple[dict[str, Component], dict[int, str]]
 def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
     person, conflict = table(models.Person), table(models.LocationConflict)
     conflicts: dict[int, list[Conflict]] = defaultdict(list)
-    for pid, description, countries, evidence, start, end in conn.execute(
+    for row in conn.execute(
         select(
             conflict.c.person_id,
             conflict.c.description,
@@ -180,10 +180,22 @@ def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
             conflict.c.evidence_ids,
             conflict.c.valid_from,
             conflict.c.valid_to,
+            conflict.c.kind,
+            conflict.c.commits,
+            conflict.c.confidence,
         ).order_by(conflict.c.id)
     ):
-        conflicts[pid].append(
-            Conflict(description, tuple(countries or ()), tuple(evidence or ()), start, end)
+        conflicts[row.person_id].append(
+            Conflict(
+                row.description,
+                tuple(row.countries or ()),
+                tuple(row.evidence_ids or ()),
+                row.valid_from,
+                row.valid_to,
+                row.kind,
+                tuple(row.commits or ()),
+                float(row.confidence),
+            )
         )
     people: dict[int, Person] = {}
     for pid, key, name, bot in conn.execute(

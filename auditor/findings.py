@@ -29,6 +29,11 @@ def at_or_above(severity: str, threshold: str) -> bool:
     return severity_rank(severity) <= severity_rank(threshold)
 
 
+def confident_enough(confidence: str, threshold: str) -> bool:
+    """`[policy] fail_on_confidence`: a finding at least this sure may fail `check`."""
+    return CONFIDENCES.index(confidence) <= CONFIDENCES.index(threshold)
+
+
 class _Sortable(Protocol):
     @property
     def rule(self) -> str: ...

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account
+SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
 
 
 def _json(default: Any = None) -> Any:
@@ -201,7 +201,9 @@ class LocationEvidence(SQLModel, table=True):
     __tablename__ = "location_evidence"
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    kind: str  # roster | override | tracker_tz | profile_location | email_domain | tz_offset
+    # roster | override | tracker_tz | profile_location | email_domain | tz_offset |
+    # activity_rhythm | holiday_activity
+    kind: str
     value: str  # the raw value: country, zone name, domain, "+0800 x 123 in 2025-03"
     countries: list[str] = _json()  # candidate set this evidence supports
     weight: float
@@ -220,6 +222,7 @@ class ResolvedLocation(SQLModel, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     evidence_ids: list[int] = _json()
+    zone_pattern: str | None = None  # the commit offsets' zones, "EET with EU DST"
 
 
 class LocationConflict(SQLModel, table=True):
@@ -231,6 +234,9 @@ class LocationConflict(SQLModel, table=True):
     evidence_ids: list[int] = _json()
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str = "sources"  # sources (PV107) | timezone (PV110)
+    commits: list[str] = _json()  # timezone: shas of the commits that do not fit
+    confidence: float = 0.5
 
 
 class Component(SQLModel, table=True):

@@ -9,7 +9,12 @@ up to `as_of` (not only the policy window). People are ordered by churn
 (descending), then name; bots last.
 
 `sources[].kind` is one of `roster`, `override`, `tracker_tz`,
-`profile_location`, `email_domain`, `tz_offset`. `profile_location` (a GitHub
+`profile_location`, `email_domain`, `tz_offset`, `activity_rhythm`,
+`holiday_activity`. A location's
+`zone_pattern` (null without commit offsets) labels the zones its commit offsets
+fit ("EET with EU DST", "UTC+8"); a conflict's `kind` is `sources` (PV107) or
+`timezone` (PV110: offsets of two places, or a night rhythm), with its
+`confidence` and, for offsets, the `commits` that do not fit. `profile_location` (a GitHub
 profile's free-text location, matched to one country, weight 0.5) extends the
 list in DESIGN.md's contract, which names the other five.
 
@@ -107,6 +112,7 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
                         "confidence": round(float(p.confidence), 4),
                         "from": iso(p.valid_from),
                         "to": iso(p.valid_to),
+                        "zone_pattern": p.zone_pattern,
                         "sources": sources(p.evidence_ids),
                     }
                     | ({"pattern": zone_pattern(p)} if patterns else {})
@@ -119,6 +125,9 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
                         "countries": sorted(c.countries or []),
                         "from": iso(c.valid_from),
                         "to": iso(c.valid_to),
+                        "kind": c.kind,
+                        "confidence": round(float(c.confidence), 4),
+                        "commits": list(c.commits or []),
                         "sources": sources(c.evidence_ids),
                     }
                     for c in conflicts.get(pid, [])

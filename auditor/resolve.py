@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, Integer, Table, and_, case, cast, delete, func, select
+from sqlalchemy import BigInteger, Engine, Table, and_, case, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
 from auditor import models, resolve_inputs, run_warnings
@@ -51,6 +51,7 @@ from auditor.locations.evidence import (
     roster_evidence,
 )
 from auditor.locations.resolution import Evidence, resolve_person
+from auditor.locations.zones import catalog_for
 from auditor.store import bulk_insert, reads_beside_writer, side_reader, table, transaction
 
 _DERIVED = (
@@ -238,24 +239,26 @@ def _changed_paths_beside(conn: Connection) -> ChangedPaths:
 
 @dataclass(frozen=True, slots=True)
 class _AuthorMonth:
-    """Commits of one author identity before the as-of limit, per offset and local month.
+    """Commits of one author identity before the as-of limit, per offset and local hour.
 
-    `day` (epoch day of the first of the local month) is None for commits without an
-    offset or dated before 1970: they count for the author but give no offset evidence.
+    `hour` (hours since 1970-01-01 00:00 in the commit's local time) is None for commits
+    without an offset or dated before 1970: they count for the author but give no
+    offset evidence. The hour is what zone inference needs (a DST switch happens at
+    an hour) and what the activity rhythm is made of.
     """
 
     author_id: int
     offset: int | None
-    day: int | None
+    hour: int | None
     commits: int
 
 
 def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
-    """One pass over the commits, aggregated in SQL (tens of thousands of rows at 1M commits)."""
+    """One pass over the commits, aggregated in SQL per author, offset and local hour."""
     commit = table(models.Commit)
-    usable = and_(commit.c.author_offset.is_not(None), commit.c.authored_at >= 0)
+    usable = and_(commit.c.author_offset.is_not(None), commit.c.authored_at >= 86400)
     local = commit.c.authored_at + commit.c.author_offset * 60
-    day = case((usable, _local_month_start_day(conn, local)), else_=None).label("day")
+    day = case((usable, cast(local / 3600, BigInteger)), else_=None).label("hour")
     # `+ 0`: on SQLite, grouping by the bare column makes the planner walk the author index
     # and fetch every row by id (3x slower than one scan of the table).
     author = (commit.c.author_id + 0).label("author")
@@ -421,9 +424,14 @@ def _evidence(
     counts: dict[tuple[int, int, int], int] = defaultdict(int)
     for m in months:
         person = identity_person.get(m.author_id)
-        if person is not None and m.offset is not None and m.day is not None:
-            counts[(person, m.offset, m.day)] += m.commits
-    drafts_out += offset_evidence((p, o, d, n) for (p, o, d), n in counts.items())
+        if person is not None and m.offset is not None and m.hour is not None:
+            counts[(person, m.offset, m.hour)] += m.commits
+    catalog = catalog_for(loaded.config.locations.exclude_countries)
+    drafts_out += _with_outlier_commits(
+        conn,
+        offset_evidence(((p, o, h, n) for (p, o, h), n in counts.items()), catalog),
+        identity_person,
+    )
 
     drafts_out.sort(
         key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
@@ -450,17 +458,41 @@ def _evidence(
     return numbered
 
 
-def _local_month_start_day(conn: Connection, seconds: Any) -> Any:
-    """SQL for the epoch day of the first of the month of `seconds` (local time as UTC).
+def _with_outlier_commits(
+    conn: Connection, drafts: list[EvidenceDraft], identity_person: dict[int, int]
+) -> list[EvidenceDraft]:
+    """Offset rows outside their period's zones get the shas of their commits in `ref`.
 
-    Bucketing by month in SQL returns one row per author, offset and month
-    instead of per day; only SQLite and PostgreSQL are supported by the store.
+    Only people with such rows are queried, one indexed look-up per author identity.
     """
-    if conn.dialect.name == "postgresql":
-        trunc = func.date_trunc("month", func.to_timestamp(seconds).op("AT TIME ZONE")("UTC"))
-        return cast(func.extract("epoch", trunc) / 86400, BigInteger)
-    start = func.julianday(seconds, "unixepoch", "start of month")
-    return cast(func.round(start - 2440587.5), Integer)
+    wanted = [d for d in drafts if not d.fits and d.outlier_hours]
+    if not wanted:
+        return drafts
+    commit = table(models.Commit)
+    identities: dict[int, list[int]] = defaultdict(list)
+    for iid, person in identity_person.items():
+        identities[person].append(iid)
+    found: dict[int, list[str]] = {}
+    for draft in wanted:
+        hours = set(draft.outlier_hours)
+        low, high = min(hours) * 3600, (max(hours) + 1) * 3600
+        offset = draft.offset or 0
+        shas = [
+            sha
+            for sha, at in conn.execute(
+                select(commit.c.sha, commit.c.authored_at).where(
+                    commit.c.author_id.in_(identities.get(draft.person_id, [])),
+                    commit.c.author_offset == offset,
+                    commit.c.authored_at >= low - offset * 60,
+                    commit.c.authored_at < high - offset * 60,
+                )
+            )
+            if (int(at) + offset * 60) // 3600 in hours
+        ]
+        found[id(draft)] = sorted(set(shas))
+    return [
+        replace(d, ref="commit:" + " ".join(found[id(d)])) if id(d) in found else d for d in drafts
+    ]
 
 
 _KIND_ORDER = {
@@ -470,6 +502,8 @@ _KIND_ORDER = {
     "profile_location": 3,
     "email_domain": 4,
     "tz_offset": 5,
+    "activity_rhythm": 6,
+    "holiday_activity": 7,
 }
 
 
@@ -487,6 +521,14 @@ def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tup
                 e.valid_to,
                 e.offset,
                 e.commits,
+                zone_pattern=e.zone_pattern,
+                fits=e.fits,
+                months=e.months,
+                joint=e.joint,
+                night=e.night,
+                commit_refs=tuple(e.ref.removeprefix("commit:").split())
+                if e.ref and e.ref.startswith("commit:")
+                else (),
             )
         )
     period_rows = []
@@ -502,6 +544,7 @@ def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tup
                 "valid_from": p.valid_from,
                 "valid_to": p.valid_to,
                 "evidence_ids": list(p.evidence_ids),
+                "zone_pattern": p.zone_pattern or None,
             }
             for p in periods
         ]
@@ -513,6 +556,9 @@ def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tup
                 "evidence_ids": list(c.evidence_ids),
                 "valid_from": c.valid_from,
                 "valid_to": c.valid_to,
+                "kind": c.kind,
+                "commits": list(c.commits),
+                "confidence": c.confidence,
             }
             for c in conflicts
         ]

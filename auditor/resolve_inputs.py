@@ -54,11 +54,13 @@ _MODULES = ("resolve.py", "resolve_inputs.py", "identity.py", "components.py", "
 
 @cache
 def _code_digest() -> str:
-    """The resolution's own code and the tz database it reads."""
+    """The resolution's own code, the tz database and the holiday calendars it reads."""
+    import holidays
     import tzdata
 
     root = Path(__file__).parent
     digest = hashlib.sha256(str(getattr(tzdata, "IANA_VERSION", "")).encode())
+    digest.update(str(getattr(holidays, "__version__", "")).encode())
     files = [root / name for name in _MODULES] + sorted((root / "locations").glob("*.py"))
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())

@@ -60,6 +60,9 @@ class Conflict:
     evidence_ids: tuple[int, ...]
     start: date | None = None
     end: date | None = None
+    kind: str = "sources"  # sources (PV107) | timezone (PV110)
+    commits: tuple[str, ...] = ()  # timezone: shas of the commits that do not fit
+    confidence: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +161,17 @@ class Policy:
         """'high', 'elevated', 'trusted', or None (unknown, or outside a `trusted` list)."""
         return jurisdiction_tier(country, self.high, self.elevated, self.trusted)
 
+    def tier_of(self, location: Location) -> str | None:
+        """The tier of the resolved country, or the one tier all candidates share
+        ("trusted, country unresolved"); None when unknown or candidates span tiers."""
+        if location.country is not None:
+            return self.tier(location.country)
+        tiers = {self.tier(c) for c in location.candidates}
+        return tiers.pop() if len(tiers) == 1 else None
+
     def risky_tier(self, location: Location) -> str | None:
-        """'high' or 'elevated' when the resolved country is in that tier (lower bound)."""
-        tier = self.tier(location.country)
+        """'high' or 'elevated' when the location is in that tier for sure (lower bound)."""
+        tier = self.tier_of(location)
         return tier if tier in ("high", "elevated") else None
 
     def tier_countries(self, tier: str) -> frozenset[str]:
@@ -174,7 +185,7 @@ class Policy:
         return bool(location.candidates & countries)
 
     def trusted_at(self, location: Location) -> bool:
-        return self.tier(location.country) == "trusted"
+        return self.tier_of(location) == "trusted"
 
     def in_window(self, day: date | None) -> bool:
         return day is not None and self.window_start <= day <= self.window_end
@@ -361,8 +372,34 @@ class Rule(ABC):
         )
 
 
+GRADING = """\
+A finding's **severity** is the rule's default severity, moved one step per
+factor (critical > high > medium > low > info):
+
+| factor | step |
+| --- | --- |
+| the component's sensitivity is `critical` | one up |
+| the component's sensitivity is `normal` or `low` (rules that judge those) | one down |
+| the jurisdiction tier involved is `elevated` rather than `high` | one down |
+| no component (a person-level finding outside sensitive components) | none |
+
+A finding's **confidence** (`high` ≥ 0.75, `medium` ≥ 0.45, `low` below) comes
+from the location confidence of the people behind it (churn-weighted), or is
+fixed by the rule where the evidence has one nature (PV103 low: ambiguous by
+definition; PV104 high: the absence of evidence is certain; PV110: medium for
+offsets of two places that switch on one zone's DST dates, low for scattered
+outliers or a night rhythm alone).
+
+`auditor check` fails (exit 1) on a new, unwaived finding whose severity is at
+or above `[policy] fail_on` (default `high`) **and** whose confidence is at or
+above `[policy] fail_on_confidence` (default `medium`); less sure findings are
+reported in every format but never fail the build.
+"""
+
+
 def severity_for(default: str, component: Component | None, tier: str | None) -> str:
-    """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for `elevated`."""
+    """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for
+    `elevated` (see `GRADING`)."""
     index = SEVERITIES.index(default)  # 0 = critical … 4 = info
     if component is not None:
         if component.sensitivity == "critical":

@@ -14,7 +14,12 @@ Someone should find out where these people actually work.
 
 *Evidence used*
 Commits in the window and each author's candidate countries on the commit's
-day. Confidence is low by nature: the rule exists because evidence is weak.
+day. Candidates come from zone inference: a country is a candidate only when
+one of its zones fits every commit offset of the person's period on the
+commit's own date, across DST switches (a Finnish maintainer's `+0200`
+winters and `+0300` summers leave no Russian zone). People are named by their
+lines, largest first, with their share. Confidence is low by nature: the rule
+exists because evidence is weak.
 
 *How to resolve*
 Investigate: add the people to the roster or record an override with the
@@ -29,7 +34,7 @@ from collections.abc import Iterator
 from auditor.wording import counted, percent_range
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
-from rules.shares import cannot_judge, tier_share
+from rules.shares import cannot_judge, people_text, ranked_people, tier_share
 
 
 @register
@@ -57,8 +62,10 @@ class AmbiguousHighRiskShare(Rule):
                     for c in changes
                     if c.author_location.country is None
                     and policy.maybe_in(c.author_location, tier)
+                    and policy.tier_of(c.author_location) != tier
                 ]
-                people = sorted({ctx.person_name(c.author) for c in unclear})
+                ranked = ranked_people(ctx, unclear)
+                people = [name for name, _ in ranked]
                 candidates = sorted(
                     {x for c in unclear for x in c.author_location.candidates}
                     & policy.tier_countries(tier)
@@ -74,7 +81,7 @@ class AmbiguousHighRiskShare(Rule):
                         f"{component.name} may come from {tier}-risk jurisdictions "
                         f"({', '.join(candidates)}): {ambiguous} of {total} lines by "
                         f"{counted(len(people), 'person')} with ambiguous locations "
-                        f"({', '.join(people)}); "
+                        f"({people_text(ranked, total)}); "
                         f"threshold {pct(policy.ambiguous_share)}"
                     ),
                     evidence=commit_evidence(unclear),

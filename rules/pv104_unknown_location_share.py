@@ -1,10 +1,13 @@
 """PV104: too much churn on a sensitive component from people of unknown location.
 
 *What it flags*
-A sensitive component where authors without a resolved country (no evidence,
-or only ambiguous evidence) account for at least `[policy] unknown_share`
-(default 0.30) of the churn in the policy window. The subject is
-"unknown locations".
+A sensitive component where authors with no usable location evidence (no
+country and no candidate countries on the commit's day) account for at least
+`[policy] unknown_share` (default 0.30) of the churn in the policy window. The
+subject is "unknown locations". People with candidates are not unknown: when
+all their candidates share a tier they count in it ("trusted, country
+unresolved"), otherwise PV103 judges them. People are named by their lines,
+largest first, with their share.
 
 *Why it matters*
 The policy cannot be applied to people nobody can place. A sensitive
@@ -28,7 +31,7 @@ from collections.abc import Iterator
 from auditor.wording import counted
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
-from rules.shares import unknown_churn
+from rules.shares import people_text, ranked_people, unknown_churn
 
 
 @register
@@ -45,8 +48,9 @@ class UnknownLocationShare(Rule):
             share = unknown / total
             if unknown == 0 or share < policy.unknown_share:
                 continue
-            unclear = [c for c in changes if c.author_location.country is None]
-            people = sorted({ctx.person_name(c.author) for c in unclear})
+            unclear = [c for c in changes if not c.author_location.known]
+            ranked = ranked_people(ctx, unclear)
+            people = [name for name, _ in ranked]
             yield self.finding(
                 ctx,
                 component=component,
@@ -55,8 +59,8 @@ class UnknownLocationShare(Rule):
                 confidence="high",
                 message=(
                     f"{pct(share)} of churn in {component.name} ({unknown} of {total} lines) "
-                    f"comes from {counted(len(people), 'person')} without a resolved country "
-                    f"({', '.join(people)}); threshold {pct(policy.unknown_share)}"
+                    f"comes from {counted(len(people), 'person')} without any location evidence "
+                    f"({people_text(ranked, total)}); threshold {pct(policy.unknown_share)}"
                 ),
                 evidence=commit_evidence(unclear),
                 data={"churn": unknown, "total": total, "share": round(share, 4), "people": people},

@@ -13,7 +13,8 @@ A roster that is wrong, or a person working from somewhere else than HR
 believes, makes every other rule unreliable for that person.
 
 *Evidence used*
-The conflicts recorded by location resolution, with the evidence rows on each
+The conflicts between sources recorded by location resolution (time-zone
+inconsistencies within the commit offsets are PV110's), with the evidence rows on each
 side. Confidence is medium: one side is wrong, we do not know which.
 
 *How to resolve*
@@ -47,30 +48,29 @@ class ConflictingLocationEvidence(Rule):
             if change.component in sensitive and ctx.policy.in_window(change.day):
                 churn.setdefault(change.author, Counter())[change.component] += change.churn
         for person in sorted(ctx.people.values(), key=lambda p: (p.name, p.id)):
-            if not person.conflicts or person.bot:
+            conflicts = [c for c in person.conflicts if c.kind == "sources"]
+            if not conflicts or person.bot:
                 continue
             top = churn.get(person.id)
             component = None
             if top:
                 name = min(top, key=lambda n: (-top[n], n))
                 component = ctx.components[name]
-            countries = sorted({c for conflict in person.conflicts for c in conflict.countries})
+            countries = sorted({c for conflict in conflicts for c in conflict.countries})
             tier = "high" if any(ctx.policy.tier(c) == "high" for c in countries) else None
-            descriptions = "; ".join(c.description for c in person.conflicts[:3])
-            ids = sorted({i for c in person.conflicts for i in c.evidence_ids})
+            descriptions = "; ".join(c.description for c in conflicts[:3])
+            ids = sorted({i for c in conflicts for i in c.evidence_ids})
             yield self.finding(
                 ctx,
                 component=component,
                 subject=person.name,
                 tier=tier or "trusted",
                 confidence="medium",
-                message=(
-                    f"{person.name}: {len(person.conflicts)} location conflict(s): {descriptions}"
-                ),
+                message=(f"{person.name}: {len(conflicts)} location conflict(s): {descriptions}"),
                 evidence=[Evidence("location_evidence", str(i)) for i in ids],
                 data={
                     "person": person.id,
                     "countries": countries,
-                    "conflicts": len(person.conflicts),
+                    "conflicts": len(conflicts),
                 },
             )

@@ -33,9 +33,9 @@ def tier_share(changes: Sequence[Change], policy: Policy, tier: str) -> TierShar
     for change in changes:
         total += change.churn
         where = change.author_location
-        if where.country is not None and where.country in tier_countries:
+        if policy.tier_of(where) == tier:  # resolved there, or every candidate is
             churn_min += change.churn
-            countries.add(where.country)
+            countries |= {where.country} if where.country else where.candidates & tier_countries
             weights.append((where.confidence, change.churn))
         if policy.maybe_in(where, tier):
             churn_max += change.churn
@@ -47,8 +47,27 @@ def tier_share(changes: Sequence[Change], policy: Policy, tier: str) -> TierShar
 
 
 def unknown_churn(changes: Sequence[Change]) -> int:
-    """Churn of authors with no resolved country (ambiguous candidates or no evidence at all)."""
-    return sum(c.churn for c in changes if c.author_location.country is None)
+    """Churn of authors with no usable evidence: no country and no candidates.
+
+    Candidates, even many, place a person in their tiers (PV101/PV103 judge them)."""
+    return sum(c.churn for c in changes if not c.author_location.known)
+
+
+def ranked_people(ctx: RuleContext, changes: Sequence[Change]) -> list[tuple[str, int]]:
+    """(name, churn) of the changes' authors, most lines first, then by name."""
+    churn: dict[int, int] = {}
+    for change in changes:
+        churn[change.author] = churn.get(change.author, 0) + change.churn
+    named = [(ctx.person_name(p), n) for p, n in churn.items()]
+    return sorted(named, key=lambda pn: (-pn[1], pn[0]))
+
+
+def people_text(people: Sequence[tuple[str, int]], total: int) -> str:
+    """'Jia Tan: 812 lines (64%), Lasse Collin: 120 lines (9%)' against `total` lines."""
+    return ", ".join(
+        f"{name}: {n} lines ({n / total:.0%})" if total else f"{name}: {n} lines"
+        for name, n in people
+    )
 
 
 def cannot_judge(rule_id: str, ctx: RuleContext, *, locations: bool = True) -> Unavailable | None:

@@ -125,6 +125,7 @@ def check(
         range_commits=result.range_commits,
         commits_in_window=window_commits,
         warnings=warnings,
+        fail_on_confidence=loaded.config.policy.fail_on_confidence,
     )
     if update_baseline and baseline is not None:
         kept = [item.finding for item in report.findings if item.status != "waived"]
@@ -139,6 +140,7 @@ def check(
             unavailable=result.unavailable,
             main_paths=result.components,
             range_commits=result.range_commits,
+            fail_on_confidence=loaded.config.policy.fail_on_confidence,
         )
     _emit(report, format, output, exporter_for(format.value).render(report))
     empty = nothing_to_judge(coverage) if coverage is not None else None

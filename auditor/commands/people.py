@@ -204,4 +204,6 @@ def _where(loc: dict[str, Any], tier_of: Callable[[str], str | None]) -> str:
 
     if loc["country"]:
         return str(loc["country"])
-    return summarize_candidates(loc["candidates"], tier_of, loc.get("pattern"))
+    return summarize_candidates(
+        loc["candidates"], tier_of, loc.get("pattern") or loc.get("zone_pattern")
+    )

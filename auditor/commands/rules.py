@@ -43,6 +43,7 @@ def rules_command(
 
 def rules_markdown() -> str:
     """The catalogue as Markdown, generated from the rules' docstrings."""
+    from rules.interface import GRADING
     from rules.registry import all_rules
 
     lines = [
@@ -56,6 +57,7 @@ def rules_markdown() -> str:
     ]
     for rule in all_rules():
         lines.append(f"| {rule.id} | `{rule.name}` | {rule.default_severity} | {rule.title} |")
+    lines += ["", "## Severity, confidence and the CI gate", "", *GRADING.splitlines()]
     for rule in all_rules():
         doc = rule.documentation().splitlines()
         lines += ["", f"## {rule.id}: {rule.title}", ""]

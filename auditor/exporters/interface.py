@@ -15,7 +15,7 @@ from datetime import date
 from typing import ClassVar
 
 from auditor.config import WaiverConfig
-from auditor.findings import at_or_above, sort_key
+from auditor.findings import at_or_above, confident_enough, sort_key
 from auditor.waivers import apply_waivers
 from rules.interface import Finding, Unavailable
 
@@ -39,6 +39,7 @@ class Report:
     range_commits: int | None = None
     commits_in_window: int | None = None  # None: not counted (range mode)
     warnings: tuple[str, ...] = ()  # from every step, see auditor.run_warnings
+    fail_on_confidence: str = "low"  # findings less sure are reported but never fail
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.findings if f.status == status)
@@ -48,7 +49,9 @@ class Report:
         return [
             f
             for f in self.findings
-            if f.status == "new" and at_or_above(f.finding.severity, self.fail_on)
+            if f.status == "new"
+            and at_or_above(f.finding.severity, self.fail_on)
+            and confident_enough(f.finding.confidence, self.fail_on_confidence)
         ]
 
 
@@ -64,6 +67,7 @@ def build_report(
     range_commits: int | None = None,
     commits_in_window: int | None = None,
     warnings: Sequence[str] = (),
+    fail_on_confidence: str = "low",
 ) -> Report:
     outcome = apply_waivers(waivers, findings, as_of)
     reported = []
@@ -87,6 +91,7 @@ def build_report(
         range_commits=range_commits,
         commits_in_window=commits_in_window,
         warnings=tuple(warnings),
+        fail_on_confidence=fail_on_confidence,
     )
 
 

@@ -103,7 +103,12 @@ def report_notes(report: Report) -> Text:
     failing = len(report.failing)
     notes.append(
         f"{report.count('new')} new, {report.count('baselined')} baselined, "
-        f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}",
+        f"{report.count('waived')} waived; {failing} new at or above {report.fail_on}"
+        + (
+            f" with {report.fail_on_confidence} confidence or more"
+            if report.fail_on_confidence != "low"
+            else ""
+        ),
         # green only for a verdict over some commits: an empty window is no clean bill
         style="bold red"
         if failing

@@ -7,8 +7,9 @@ Three sources, strongest first:
 2. national mail providers: free-mail services used overwhelmingly by residents of
    one country (curated below: registration needs a local phone number or the
    service only serves one market);
-3. country-code TLDs (`.de` → DE), except ccTLDs sold as generic names (`.io`,
-   `.co`, `.ai`, `.me`, ...) which say nothing about where the owner lives.
+3. country-code TLDs that mean a country (`.de` → DE; curated in
+   `COUNTRY_CCTLDS`); ccTLDs sold as generic names (`.io`, `.co`, `.ai`, `.me`,
+   `.ky`, ...) say nothing about where the owner lives.
 
 Generic providers (gmail.com, outlook.com, proton.me, ...) and GitHub noreply
 addresses give nothing. A domain is matched with its subdomains
@@ -97,33 +98,134 @@ NATIONAL_PROVIDERS: dict[str, str] = {
     "virgilio.it": "IT",
 }
 
-# ccTLDs marketed as generic names (start-ups, media, AI, radio, ...) or given away
-# free (Freenom: .tk .ml .ga .cf .gq): no country signal. Colombia (.co), Tuvalu (.tv),
-# Anguilla (.ai), ... residents lose this evidence, which is the cautious side.
-GENERIC_CCTLDS = frozenset(
+# ccTLDs that mean a country: registries that require a local presence, or domains
+# used overwhelmingly by residents (national universities, companies, ISPs). Any
+# ccTLD not listed says nothing: the ones sold as generic names (.io .ai .me .co .tv
+# .ly .ky .to .fm .gg .sh .ws .cc .nu .so .la .vc .am ...) or given away free
+# (Freenom: .tk .ml .ga .cf .gq), and small territories whose domains are mostly
+# registered from abroad. Residents of unlisted countries lose this evidence, which
+# is the cautious side. Add entries with a reason, never guesses.
+COUNTRY_CCTLDS = frozenset(
     {
-        "io",
-        "co",
-        "me",
-        "tv",
-        "ai",
-        "ly",
-        "to",
-        "fm",
-        "am",
-        "gg",
-        "sh",
-        "ws",
-        "cc",
-        "nu",
-        "so",
-        "la",
-        "vc",
-        "tk",
-        "ml",
-        "ga",
-        "cf",
-        "gq",
+        # Europe
+        "at",
+        "be",
+        "bg",
+        "by",
+        "ch",
+        "cy",
+        "cz",
+        "de",
+        "dk",
+        "ee",
+        "es",
+        "fi",
+        "fr",
+        "gr",
+        "hr",
+        "hu",
+        "ie",
+        "is",
+        "it",
+        "li",
+        "lt",
+        "lu",
+        "lv",
+        "mk",
+        "mt",
+        "nl",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "rs",
+        "ru",
+        "se",
+        "si",
+        "sk",
+        "ua",
+        "uk",
+        "ba",
+        "al",
+        "md",
+        "ge",
+        "az",
+        "kz",
+        "uz",
+        # Americas
+        "ar",
+        "bo",
+        "br",
+        "ca",
+        "cl",
+        "cr",
+        "cu",
+        "do",
+        "ec",
+        "gt",
+        "hn",
+        "mx",
+        "ni",
+        "pa",
+        "pe",
+        "py",
+        "sv",
+        "us",
+        "uy",
+        "ve",
+        # Asia and Oceania
+        "au",
+        "bd",
+        "cn",
+        "hk",
+        "id",
+        "il",
+        "in",
+        "ir",
+        "jp",
+        "kh",
+        "kp",
+        "kr",
+        "lk",
+        "mm",
+        "mn",
+        "mo",
+        "my",
+        "np",
+        "nz",
+        "ph",
+        "pk",
+        "sg",
+        "th",
+        "tr",
+        "tw",
+        "vn",
+        "sa",
+        "ae",
+        "qa",
+        "kw",
+        "bh",
+        "om",
+        "jo",
+        "lb",
+        "sy",
+        "iq",
+        "af",
+        # Africa
+        "dz",
+        "eg",
+        "et",
+        "gh",
+        "ke",
+        "ma",
+        "ng",
+        "rw",
+        "sn",
+        "tn",
+        "tz",
+        "ug",
+        "za",
+        "zw",
     }
 )
 
@@ -166,7 +268,7 @@ def country_for_email(email: str, corporate_domains: Mapping[str, str]) -> Domai
                 NATIONAL_PROVIDERS[suffix], WEIGHT_NATIONAL_PROVIDER, "national_provider", suffix
             )
     tld = domain.rsplit(".", 1)[-1]
-    if tld in GENERIC_CCTLDS or len(tld) != 2:
+    if tld not in COUNTRY_CCTLDS:
         return None
     code = _CCTLD_ALIASES.get(tld, tld.upper())
     if code not in iso_countries():

@@ -8,26 +8,27 @@ which dates, and where it comes from (`ref`, e.g. `roster.csv:4`,
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import PurePath
 
 from auditor.config import OverrideConfig
 from auditor.identity import normal_email
 from auditor.locations.email_domains import country_for_email
+from auditor.locations.holiday_activity import holiday_activity
 from auditor.locations.profile import WEIGHT_PROFILE, country_for_profile_location
 from auditor.locations.resolution import OFFSET_WEIGHT, UTC_FACTOR
-from auditor.locations.tz_countries import (
-    countries_for_offset_in_month,
-    format_offset,
-    zone_country,
-)
+from auditor.locations.rhythm import rhythm_of
+from auditor.locations.tz_countries import format_offset, zone_country
+from auditor.locations.zone_pattern import zone_pattern
+from auditor.locations.zone_periods import OffsetCommits, ZonePeriod, zone_periods
+from auditor.locations.zones import ZoneCatalog, default_catalog
 
 WEIGHT_AUTHORITATIVE = 1.0
 WEIGHT_TRACKER_TZ = 0.7
 MAX_OFFSET_MINUTES = 14 * 60
-_EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,15 @@ class EvidenceDraft:
     valid_from: date | None = None
     valid_to: date | None = None
     ref: str | None = None
-    offset: int | None = None  # tz_offset: minutes east of UTC (not stored; in `value`)
-    commits: int = 0  # tz_offset: commits at that offset in the month (not stored)
+    # Not stored (said in `value`), read by resolution:
+    offset: int | None = None  # tz_offset: minutes east of UTC
+    commits: int = 0  # tz_offset: commits at that offset in the period
+    zone_pattern: str = ""  # tz_offset: label of the period's zones, "EET with EU DST"
+    fits: bool = True  # tz_offset: False for commits outside the period's zones
+    months: int = 0  # outliers: calendar months they occur in
+    joint: bool = False  # outliers: all the period's outliers fit one zone set together
+    outlier_hours: tuple[int, ...] = ()  # outliers: local hour indexes, to find their commits
+    night: bool = False  # activity_rhythm: the claimed local time puts the work at night
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,71 +176,139 @@ def identity_evidence(
 
 
 def offset_evidence(
-    counts: Iterable[tuple[int, int, int, int]],
+    counts: Iterable[tuple[int, int, int, int]], catalog: ZoneCatalog | None = None
 ) -> list[EvidenceDraft]:
-    """Commit offsets per person, from `(person_id, offset_minutes, local epoch day, commits)`.
+    """Commit offsets per person, from `(person_id, offset_minutes, local hour index, commits)`.
 
-    The histogram is taken per local month; consecutive months (with commits)
-    that use the same set of offsets form one run, which gets one row per
-    offset (ref `commits:2025-04..2025-10`). A DST country thus gives about
-    four runs a year instead of twelve months, and a relocation or a trip
-    starts a new run. Weight = 0.3 × the offset's share of the run's commits
-    (a tenth of that for +0000); countries = every country with a zone at that
-    offset during some month of the run.
+    The local hour index counts hours since 1970-01-01 00:00 in the commit's own
+    local time. Each person's commits are cut into zone periods
+    (`auditor.locations.zone_periods`): one hypothesis of IANA zones per period,
+    consistent with every commit's offset at its own hour, spanning DST. A period
+    gets one `tz_offset` row per offset that fits it (countries = the countries
+    of the period's zones, weight 0.3 × the offset's share of the period's
+    commits, a tenth of that for +0000) and one row per offset that does not fit
+    (`fits=False`, weight 0, countries = the zones those outliers fit together),
+    kept as evidence with their count, months and dates. An `activity_rhythm` row
+    (`auditor.locations.rhythm`) and a `holiday_activity` row
+    (`auditor.locations.holiday_activity`) follow for periods with enough commits.
     """
-    # Keyed by a month number (year * 12 + month - 1, same order as (year, month)), found
-    # once per distinct day; tens of thousands of rows at a million commits.
-    month_of: dict[int, int] = {}
-    per_month: dict[tuple[int, int], dict[int, int]] = {}
-    for person, offset, day, commits in counts:
-        if offset is None or abs(offset) > MAX_OFFSET_MINUTES or day < 0:
+    catalog = catalog or default_catalog()
+    per_person: dict[int, list[OffsetCommits]] = defaultdict(list)
+    for person, offset, hour, commits in counts:
+        if offset is None or abs(offset) > MAX_OFFSET_MINUTES or hour < 0:
             continue
-        number = month_of.get(day)
-        if number is None:
-            d = _EPOCH + timedelta(days=day)
-            number = month_of[day] = d.year * 12 + d.month - 1
-        offsets = per_month.get((person, number))
-        if offsets is None:
-            per_month[(person, number)] = {offset: commits}
-        else:
-            offsets[offset] = offsets.get(offset, 0) + commits
-    runs: list[tuple[int, list[tuple[int, int]], dict[int, int]]] = []
-    for (person, number), offsets in sorted(per_month.items()):
-        year, month = divmod(number, 12)
-        month += 1
-        last_run = runs[-1] if runs else None
-        if last_run and last_run[0] == person and last_run[2].keys() == offsets.keys():
-            last_run[1].append((year, month))
-            for offset, commits in offsets.items():
-                last_run[2][offset] += commits
-        else:
-            runs.append((person, [(year, month)], dict(offsets)))
+        per_person[person].append(OffsetCommits(offset, hour, commits))
+    out: list[EvidenceDraft] = []
+    for person in sorted(per_person):
+        rows = sorted(per_person[person], key=lambda r: (r.local_hour, r.offset))
+        for period in zone_periods(rows, catalog):
+            out += _period_rows(person, period, catalog)
+    return out
+
+
+def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[EvidenceDraft]:
+    first, last = period.start, period.end
+    span = f"{first:%Y-%m}" + (f"..{last:%Y-%m}" if period.first_month != period.last_month else "")
+    total = period.commits
+    zone_names = catalog.names(period.mask)
+    pattern = zone_pattern(zone_names, last.year) if zone_names else ""
+    countries = tuple(sorted(catalog.countries(period.mask)))
     out = []
-    for person, months, offsets in runs:
-        total = sum(offsets.values())
-        first = date(*months[0], 1)
-        end_month = date(*months[-1], 1)
-        last = (end_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        span = f"{first:%Y-%m}" + (f"..{end_month:%Y-%m}" if len(months) > 1 else "")
-        for offset, commits in sorted(offsets.items()):
-            share = commits / total
-            weight = OFFSET_WEIGHT * share * (UTC_FACTOR if offset == 0 else 1.0)
-            # +0000 keeps its (large) set for the record; resolution never uses it.
-            countries: set[str] = set()
-            for year, month in months:
-                countries |= countries_for_offset_in_month(offset, year, month)
-            out.append(
-                EvidenceDraft(
-                    person,
-                    "tz_offset",
-                    f"{format_offset(offset)} × {commits} of {total} commits in {span}",
-                    tuple(sorted(countries)),
-                    round(weight, 4),
-                    first,
-                    last,
-                    f"commits:{span}",
-                    offset=offset,
-                    commits=commits,
-                )
+    fitting: dict[int, int] = defaultdict(int)
+    for row in period.rows:
+        fitting[row.offset] += row.commits
+    for offset, commits in sorted(fitting.items()):
+        share = commits / total
+        weight = OFFSET_WEIGHT * share * (UTC_FACTOR if offset == 0 else 1.0)
+        # +0000 keeps the countries at +0000 for the record; resolution never uses it.
+        row_countries = countries
+        if offset == 0 or not countries:
+            at_utc = catalog.fitting(0, period.rows[0].utc_hour)
+            row_countries = tuple(sorted(catalog.countries(at_utc)))
+        out.append(
+            EvidenceDraft(
+                person,
+                "tz_offset",
+                f"{format_offset(offset)} × {commits} of {total} commits in {span}"
+                + (f" ({pattern})" if pattern and offset else ""),
+                row_countries,
+                round(weight, 4),
+                first,
+                last,
+                f"commits:{span}",
+                offset=offset,
+                commits=commits,
+                zone_pattern=pattern,
             )
+        )
+    outliers: dict[int, list[OffsetCommits]] = defaultdict(list)
+    for row in period.outliers:
+        outliers[row.offset].append(row)
+    # What the outliers fit together (+0200 winters and +0300 summers: EET with EU DST);
+    # each offset's own fit when they fit no single zone.
+    together = period.outlier_mask(catalog)
+    together_pattern = (
+        zone_pattern(catalog.names(together), period.outliers[-1].day.year) if together else ""
+    )
+    for offset, rows in sorted(outliers.items()):
+        commits = sum(r.commits for r in rows)
+        mask = catalog.all_mask
+        for row in rows:
+            mask &= catalog.fitting(offset, row.utc_hour)
+        fits = together_pattern or (
+            zone_pattern(catalog.names(mask), rows[-1].day.year) if mask else "no single zone"
+        )
+        days = sorted({r.day for r in rows})
+        months = len({(d.year, d.month) for d in days})
+        dates = ", ".join(f"{d:%Y-%m-%d}" for d in days[:12]) + (", …" if len(days) > 12 else "")
+        out.append(
+            EvidenceDraft(
+                person,
+                "tz_offset",
+                f"{format_offset(offset)} × {commits} of {total} commits in {span} outside "
+                f"the period's zones ({pattern or 'none'}); fits {fits}; on {dates}",
+                tuple(sorted(catalog.countries(mask))),
+                0.0,
+                first,
+                last,
+                f"commits:{span}:{format_offset(offset)}",
+                offset=offset,
+                commits=commits,
+                zone_pattern=fits,
+                fits=False,
+                joint=bool(together),
+                months=months,
+                outlier_hours=tuple(r.local_hour for r in rows),
+            )
+        )
+    rhythm = rhythm_of(period)
+    if rhythm is not None:
+        out.append(
+            EvidenceDraft(
+                person,
+                "activity_rhythm",
+                rhythm.describe(),
+                tuple(sorted(catalog.countries(catalog.zones_in_band(rhythm.band, last)))),
+                0.0,
+                first,
+                last,
+                f"commits:{span}",
+                commits=rhythm.commits,
+                night=rhythm.night,
+            )
+        )
+    holiday = holiday_activity(period, countries)
+    if holiday is not None:
+        out.append(
+            EvidenceDraft(
+                person,
+                "holiday_activity",
+                holiday.describe(),
+                tuple(r.country for r in holiday.paused),
+                0.0,
+                first,
+                last,
+                f"commits:{span}",
+            )
+        )
     return out

@@ -10,11 +10,16 @@ Evidence kinds, strongest first, and how they count:
   one country each, undated. Where no authoritative row applies, the country
   with the highest noisy-OR score wins when it reaches 0.4 and the runner-up
   scores below 80% of it; otherwise the period is a candidate set.
-- `tz_offset` (≤ 0.3, per month): a candidate *set*. Alone it resolves a
-  country only when the set has exactly one member (+0545 → NP); +0800 stays
-  {AU, CN, SG, ...}. `+0000` is uninformative (servers, CI, UTC laptops): it
-  never adds a candidate. A run's offsets (see `offset_evidence`) hold until the next
-  month with commits, so relocations show as a change of period.
+- `tz_offset` (≤ 0.3, per zone period, see `auditor.locations.zone_periods`):
+  a candidate *set*, the countries of the zones fitting every commit of the
+  period at its own hour. Alone it resolves a country only when the set has
+  exactly one member and the period uses one offset (+0545 → NP); +0800 stays
+  {AU, CN, SG, ...}, and an intersection of several offsets that leaves one
+  country stays a candidate set (odd DST histories are not a place).
+  Commits outside the period's zones (`fits=False`) never add candidates.
+  `+0000` is uninformative (servers, CI, UTC laptops): it never adds a candidate.
+  A period's offsets hold until the next period, so relocations show as a change
+  of period.
 
 Periods start at the earliest dated evidence (a roster/override row's start,
 the first month with commits): nothing is claimed for the time before it, and
@@ -50,6 +55,7 @@ from auditor.locations.tz_countries import format_offset
 
 AUTHORITATIVE = ("override", "roster")
 SINGLE_COUNTRY = ("tracker_tz", "profile_location", "email_domain")
+DESCRIPTIVE = ("activity_rhythm", "holiday_activity")  # shown with a period, never deciding
 CHOOSE_THRESHOLD = 0.4
 RUNNER_UP_RATIO = 0.8
 CONFLICTED_AUTHORITY = 0.8
@@ -58,7 +64,10 @@ CONSISTENT_SHARE = 0.8
 OFFSET_WEIGHT = 0.3  # a month whose commits all sit at one informative offset
 UTC_FACTOR = 0.1  # +0000 rows weigh a tenth: servers, CI and UTC laptops use it
 ZONE_RECENT_MONTHS = 3  # a tracker zone (a current snapshot) is checked against recent offsets
-MONTH_SHARE_FLOOR = 0.25  # offsets below this share of a month's informative commits: travel, noise
+MIXED_MIN_COMMITS = 3  # outliers that make "offsets of two places": at least this many commits
+MIXED_MIN_MONTHS = 2  # ... in at least this many months (one trip is not a second place)
+PERSONA_MIN_MONTHS = 4  # DST-correct outliers are the medium-confidence signal when spread
+PERSONA_MAX_SHARE = 0.15  # over this many months and at most this share of the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +80,13 @@ class Evidence:
     valid_from: date | None = None
     valid_to: date | None = None
     offset: int | None = None  # tz_offset only: minutes east of UTC
-    commits: int = 0  # tz_offset only: commits at that offset in the month
+    commits: int = 0  # tz_offset only: commits at that offset in the period
+    zone_pattern: str = ""  # tz_offset only: label of the period's zones
+    fits: bool = True  # tz_offset only: False for commits outside the period's zones
+    months: int = 0  # outlier tz_offset rows: calendar months they occur in
+    joint: bool = False  # outlier tz_offset rows: the period's outliers fit one zone set
+    night: bool = False  # activity_rhythm only: claimed local time puts the work at night
+    commit_refs: tuple[str, ...] = ()  # outlier tz_offset rows: the commits behind them
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +98,7 @@ class Period:
     valid_to: date | None
     evidence_ids: tuple[int, ...]
     basis: str = ""  # authoritative | sources | offsets: adjacent periods merge only within one
+    zone_pattern: str = ""  # label of the zones the period's commit offsets fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,9 @@ class Conflict:
     evidence_ids: tuple[int, ...]
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str = "sources"  # sources (PV107) | timezone (PV110: offsets or rhythm disagree)
+    commits: tuple[str, ...] = ()  # timezone: the commits that do not fit
+    confidence: float = 0.5  # how sure the conflict is (rhythm alone: low)
 
 
 def noisy_or(weights: Iterable[float]) -> float:
@@ -105,30 +124,36 @@ def noisy_or(weights: Iterable[float]) -> float:
 class _Month:
     start: date
     rows: list[Evidence] = field(default_factory=list)
+    rhythm_ids: list[int] = field(default_factory=list)  # DESCRIPTIVE rows of the period
     _summary: tuple[frozenset[str], float] | None = None
 
     def _summarise(self) -> tuple[frozenset[str], float]:
         if self._summary is None:
             total = sum(r.commits for r in self.rows)
-            informative = [r for r in self.rows if r.offset not in (0, None) and r.countries]
-            inf_total = sum(r.commits for r in informative)
-            kept = [
-                r for r in informative if inf_total and r.commits / inf_total >= MONTH_SHARE_FLOOR
-            ]
-            cands = frozenset(c for r in kept for c in r.countries)
+            fitting = [r for r in self.rows if r.offset not in (0, None) and r.fits and r.countries]
+            cands = frozenset(c for r in fitting for c in r.countries)
             confidence = 0.0
             if cands and total:
-                inside = sum(r.commits for r in informative if cands.issuperset(r.countries))
-                confidence = OFFSET_WEIGHT * inside / total
+                confidence = OFFSET_WEIGHT * sum(r.commits for r in fitting) / total
             self._summary = (cands, confidence)
         return self._summary
 
+    @property
+    def single_offset(self) -> bool:
+        """One informative offset all period long (+0545): its single country is a claim
+        the offset makes by itself, not the narrow end of an intersection of several."""
+        return len({r.offset for r in self.rows if r.fits and r.offset not in (0, None)}) == 1
+
+    @property
+    def zone_pattern(self) -> str:
+        return next((r.zone_pattern for r in self.rows if r.fits and r.zone_pattern), "")
+
     def candidates(self) -> frozenset[str]:
-        """Countries of the offsets holding at least 25% of the month's informative commits."""
+        """Countries of the zones every fitting informative commit of the period fits."""
         return self._summarise()[0]
 
     def confidence(self) -> float:
-        """0.3 × the share of all the month's commits at offsets within the candidate set."""
+        """0.3 × the share of all the period's commits that fit its zones (+0000 dilutes)."""
         return self._summarise()[1]
 
 
@@ -163,13 +188,20 @@ def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Con
     auth = [e for e in evidence if e.kind in AUTHORITATIVE]
     singles = [e for e in evidence if e.kind in SINGLE_COUNTRY and e.countries]
     offsets = sorted((e for e in evidence if e.kind == "tz_offset"), key=lambda e: e.id)
+    fitting = [e for e in offsets if e.fits]
     months: dict[date, _Month] = {}
-    for row in offsets:
+    for row in offsets:  # outliers ride along: they count in the period's total
         month_start = row.valid_from or date.min
         months.setdefault(month_start, _Month(month_start)).rows.append(row)
+    for row in evidence:
+        if row.kind in DESCRIPTIVE and (row.valid_from or date.min) in months:
+            months[row.valid_from or date.min].rhythm_ids.append(row.id)
     month_list = [months[k] for k in sorted(months)]
 
-    conflicts = _conflicts(auth, singles, offsets)
+    rhythms = [e for e in evidence if e.kind == "activity_rhythm"]
+    conflicts = _conflicts(auth, singles, fitting)
+    conflicts += _timezone_conflicts(month_list, rhythms)
+    conflicts += _weak_against_offsets(singles, month_list)
     auth_ids = {e.id for e in auth}
     conflicted_auth = {i for c in conflicts for i in c.evidence_ids if i in auth_ids}
 
@@ -232,7 +264,8 @@ def _decide(
 ) -> Period | None:
     offset_cands = month.candidates() if month else frozenset()
     offset_conf = month.confidence() if month else 0.0
-    month_ids = tuple(r.id for r in month.rows) if month else ()
+    month_ids = tuple([r.id for r in month.rows] + month.rhythm_ids) if month else ()
+    pattern = month.zone_pattern if month else ""
 
     covering = [e for e in auth if _covers(e, start, end) and e.countries]
     if covering:
@@ -246,7 +279,14 @@ def _decide(
             support += list(month_ids)
         confidence = CONFLICTED_AUTHORITY if chosen.id in conflicted else 1.0
         return Period(
-            country, (country,), confidence, start, end, tuple(sorted(support)), "authoritative"
+            country,
+            (country,),
+            confidence,
+            start,
+            end,
+            tuple(sorted(support)),
+            "authoritative",
+            pattern,
         )
 
     if singles:
@@ -264,15 +304,32 @@ def _decide(
                 top_score = scores[top]
         if len(close) == 1 and top_score >= CHOOSE_THRESHOLD:
             support = [e.id for e in singles if top in e.countries]
+            if offset_cands and top not in offset_cands:
+                # A weak source the commit offsets contradict decides nothing: the period
+                # keeps the offsets' candidates, less sure for the contradiction.
+                return Period(
+                    None,
+                    tuple(sorted(offset_cands)),
+                    round(offset_conf * (1.0 - top_score), 4),
+                    start,
+                    end,
+                    tuple(sorted({*month_ids, *support})),
+                    "contradicted",
+                    pattern,
+                )
+            confidence = top_score
             if top in offset_cands:
                 confidence = noisy_or([top_score, offset_conf])
                 support += list(month_ids)
-            elif offset_cands:
-                confidence = top_score * (1.0 - offset_conf)
-            else:
-                confidence = top_score
             return Period(
-                top, (top,), round(confidence, 4), start, end, tuple(sorted(support)), "sources"
+                top,
+                (top,),
+                round(confidence, 4),
+                start,
+                end,
+                tuple(sorted(support)),
+                "sources",
+                pattern,
             )
         candidates = tuple(sorted(close if len(close) > 1 else scores))
         support = [e.id for e in singles if set(e.countries) & set(candidates)]
@@ -284,15 +341,25 @@ def _decide(
             end,
             tuple(sorted(support)),
             "sources",
+            pattern,
         )
 
     if month is None:
         return None
-    if len(offset_cands) == 1:
+    if len(offset_cands) == 1 and month.single_offset:
         (only,) = offset_cands
-        return Period(only, (only,), round(offset_conf, 4), start, end, month_ids, "offsets")
+        return Period(
+            only, (only,), round(offset_conf, 4), start, end, month_ids, "offsets", pattern
+        )
     return Period(
-        None, tuple(sorted(offset_cands)), round(offset_conf, 4), start, end, month_ids, "offsets"
+        None,
+        tuple(sorted(offset_cands)),
+        round(offset_conf, 4),
+        start,
+        end,
+        month_ids,
+        "offsets",
+        pattern,
     )
 
 
@@ -327,6 +394,7 @@ def _merge(periods: list[Period]) -> list[Period]:
                 last.valid_to,
                 tuple(sorted({i for p in group for i in p.evidence_ids})),
                 first.basis,
+                next((p.zone_pattern for p in reversed(group) if p.zone_pattern), ""),
             )
         )
     return merged
@@ -444,3 +512,93 @@ def _months_before(day: date, months: int) -> date:
 def _offsets_text(rows: Sequence[Evidence]) -> str:
     offsets = sorted({r.offset for r in rows if r.offset is not None})
     return ", ".join(format_offset(o) for o in offsets)
+
+
+def _timezone_conflicts(months: list[_Month], rhythms: list[Evidence]) -> list[Conflict]:
+    """Offsets of two places within one period, and rhythms that put the work at night."""
+    found: list[Conflict] = []
+    for month in months:
+        outliers = [r for r in month.rows if not r.fits and r.offset not in (0, None)]
+        commits = sum(r.commits for r in outliers)
+        spread = sum(r.months for r in outliers)
+        if commits < MIXED_MIN_COMMITS or spread < MIXED_MIN_MONTHS:
+            continue
+        fitting = [r for r in month.rows if r.fits and r.offset not in (0, None)]
+        main = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in fitting)
+        other = ", ".join(f"{format_offset(r.offset or 0)} × {r.commits}" for r in outliers)
+        other_countries = {c for r in outliers for c in r.countries}
+        # Sparse outliers over many months, at two offsets that fit one zone set together,
+        # switch on that zone's DST dates: a clock kept there now and then, not a trip
+        # (a few weeks, often across one switch) nor a second home (a large share).
+        months_total = sum(r.commits for r in month.rows if r.offset not in (0, None))
+        dst_correct = (
+            len({r.offset for r in outliers}) > 1
+            and all(r.joint for r in outliers)
+            and spread >= PERSONA_MIN_MONTHS
+            and commits <= PERSONA_MAX_SHARE * months_total
+        )
+        found.append(
+            Conflict(
+                f"offsets of two places: {main} fit {month.zone_pattern or 'the period'}, "
+                f"{other} ({commits} commits in {spread} months) fit "
+                f"{' / '.join(sorted({r.zone_pattern for r in outliers})) or 'no single zone'}",
+                tuple(sorted({c for r in fitting for c in r.countries} | other_countries)),
+                tuple(sorted(r.id for r in month.rows)),
+                month.rows[0].valid_from,
+                month.rows[0].valid_to,
+                kind="timezone",
+                commits=tuple(sorted({c for r in outliers for c in r.commit_refs})),
+                confidence=0.6 if dst_correct else 0.4,
+            )
+        )
+    for rhythm in rhythms:
+        if rhythm.night:
+            found.append(
+                Conflict(
+                    f"activity rhythm: {rhythm.value}",
+                    rhythm.countries,
+                    (rhythm.id,),
+                    rhythm.valid_from,
+                    rhythm.valid_to,
+                    kind="timezone",
+                    confidence=0.3,
+                )
+            )
+    return found
+
+
+_WEAK_NAMES = {
+    "email_domain": "e-mail domain",
+    "profile_location": "profile location",
+    "tracker_tz": "tracker time zone",
+}
+
+
+def _weak_against_offsets(singles: list[Evidence], months: list[_Month]) -> list[Conflict]:
+    """A one-country source (undated) whose country fits no period of the commit offsets.
+
+    Undated, the source may hold for any one period (people move): it contradicts
+    the offsets only when no period's zones include its country.
+    """
+    found: list[Conflict] = []
+    placed = [m for m in months if m.candidates()]
+    for row in singles:
+        if row.kind == "tracker_tz":
+            continue  # compared with recent consistent offsets in `_conflicts`
+        country = row.countries[0]
+        against = [m for m in placed if country not in m.candidates()]
+        if not against or len(against) < len(placed):
+            continue
+        ids = [r.id for m in against for r in m.rows if r.fits]
+        patterns = sorted({m.zone_pattern for m in against if m.zone_pattern})
+        found.append(
+            Conflict(
+                f"{_WEAK_NAMES.get(row.kind, row.kind)} {row.value} says {country}, but commit "
+                f"offsets fit only {', '.join(patterns) or 'zones'} outside {country}",
+                tuple(sorted({country, *(c for m in against for c in m.candidates())})),
+                (row.id, *sorted(ids)),
+                min((m.rows[0].valid_from for m in against if m.rows[0].valid_from), default=None),
+                max((m.rows[0].valid_to for m in against if m.rows[0].valid_to), default=None),
+            )
+        )
+    return found

@@ -23,7 +23,7 @@ def offsets(first_id: int, *months: tuple[str, int, int]) -> list[Evidence]:
     rows = []
     for month, offset, commits in months:
         day = (date.fromisoformat(month + "-10") - EPOCH).days
-        rows.append((1, offset, day, commits))
+        rows.append((1, offset, day * 24 + 12, commits))
     drafts = offset_evidence(rows)
     return [
         Evidence(
@@ -36,6 +36,11 @@ def offsets(first_id: int, *months: tuple[str, int, int]) -> list[Evidence]:
             d.valid_to,
             d.offset,
             d.commits,
+            zone_pattern=d.zone_pattern,
+            fits=d.fits,
+            months=d.months,
+            joint=d.joint,
+            night=d.night,
         )
         for i, d in enumerate(drafts)
     ]
@@ -158,8 +163,10 @@ def test_tracker_zone_against_offsets_without_roster_is_a_conflict() -> None:
         *offsets(10, ("2025-08", 480, 6)),
     ]
     (period,), (conflict,) = resolve_person(rows)
-    assert period.country == "DE"
-    assert period.confidence < 0.7
+    # Contradicted by every commit, the zone decides nothing: the offsets' zones stay.
+    assert period.country is None
+    assert {"CN", "SG"} <= set(period.candidates) and "DE" not in period.candidates
+    assert period.confidence < 0.3
     assert "Europe/Berlin" in conflict.description
 
 

@@ -46,6 +46,10 @@ def test_domains_that_say_a_country(email: str, country: str, how: str, weight: 
         "dev@startup.ai",
         "dev@brand.co",
         "dev@show.tv",
+        "dev@korins.ky",  # Cayman Islands: a vanity domain, not a residence
+        "dev@bit.ly",
+        "dev@name.me",
+        "dev@free.tk",
         "dev@gmail.com",
         "dev@outlook.com",
         "123+dev@users.noreply.github.com",
@@ -60,6 +64,14 @@ def test_domains_that_say_nothing(email: str) -> None:
 def test_corporate_domain_beats_provider_and_tld() -> None:
     found = country_for_email("a@qq.com", {"qq.com": "SG"})
     assert found is not None and (found.country, found.how) == ("SG", "corporate")
+
+
+def test_cctld_list_uses_iso_codes() -> None:
+    from auditor.config import iso_countries
+    from auditor.locations.email_domains import COUNTRY_CCTLDS
+
+    assert {"GB" if t == "uk" else t.upper() for t in COUNTRY_CCTLDS} <= iso_countries()
+    assert not {"io", "ai", "me", "co", "tv", "ky", "ly"} & COUNTRY_CCTLDS
 
 
 def test_provider_list_uses_iso_codes() -> None:

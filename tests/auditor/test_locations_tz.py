@@ -6,12 +6,8 @@ from datetime import date
 
 import pytest
 
-from auditor.locations.tz_countries import (
-    countries_for_offset,
-    countries_for_offset_in_month,
-    format_offset,
-    zone_country,
-)
+from auditor.locations.tz_countries import format_offset, zone_country
+from auditor.locations.zones import countries_for_offset
 
 CASES = [
     # (offset, day, must include, must exclude)
@@ -57,14 +53,6 @@ def test_dst_switch_day_counts_both_sides() -> None:
     assert "DE" in countries_for_offset(60, date(2026, 3, 29))
     assert "DE" in countries_for_offset(120, date(2026, 3, 29))
     assert "DE" not in countries_for_offset(120, date(2026, 3, 27))
-
-
-def test_month_table_includes_both_sides_of_a_switch() -> None:
-    march = countries_for_offset_in_month(120, 2026, 3)
-    assert "DE" in march  # CEST from the 29th
-    assert "DE" not in countries_for_offset_in_month(120, 2026, 2)
-    assert "GB" in countries_for_offset_in_month(60, 2026, 3)  # BST from the 29th
-    assert "GB" not in countries_for_offset_in_month(60, 2026, 1)
 
 
 def test_utc_is_a_large_uninformative_set() -> None:

@@ -83,6 +83,7 @@ def test_people_json_follows_the_contract(tmp_path: Path) -> None:
         "confidence",
         "from",
         "to",
+        "zone_pattern",
         "sources",
     }
     assert uma["locations"][0]["country"] is None

@@ -43,8 +43,13 @@ def _scenario(engine: Engine) -> StoreBuilder:
     mover = s.git_identity("Mia Mover", "mia@corp.example")
     s.roster(roster, 2, "MIA@corp.example", "Mia Mover", "DE", None, date(2025, 6, 30))
     s.roster(roster, 3, "mia@corp.example", "Mia Mover", "CN", date(2025, 7, 1), None)
-    for day in ("2025-03-03", "2025-04-07", "2025-05-05"):
-        s.commit(repo, mover, f"{day}T10:00:00+02:00", {"src/onprem/a.c": (10, 0)})
+    # Berlin keeps +0100 until 30 March: CET in early March, CEST after.
+    for day, offset in (
+        ("2025-03-03", "+01:00"),
+        ("2025-04-07", "+02:00"),
+        ("2025-05-05", "+02:00"),
+    ):
+        s.commit(repo, mover, f"{day}T10:00:00{offset}", {"src/onprem/a.c": (10, 0)})
     for day in ("2025-08-04", "2025-09-01"):
         s.commit(repo, mover, f"{day}T10:00:00+08:00", {"src/onprem/a.c": (20, 5)})
     # Two +0800 engineers without roster rows: only stronger evidence tells them apart.
@@ -222,7 +227,9 @@ def test_commits_without_offset_or_before_1970_count_but_give_no_offset_evidence
         rows = conn.execute(
             select(evidence.c.value, evidence.c.ref).where(evidence.c.kind == "tz_offset")
         ).all()
-    assert [tuple(r) for r in rows] == [("+0800 × 3 of 3 commits in 2025-03", "commits:2025-03")]
+    assert [tuple(r) for r in rows] == [
+        ("+0800 × 3 of 3 commits in 2025-03 (UTC+8)", "commits:2025-03")
+    ]
 
 
 def test_a_tracker_default_zone_is_not_evidence(tmp_path: Path, engine: Engine) -> None:

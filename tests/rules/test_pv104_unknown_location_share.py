@@ -20,10 +20,11 @@ IE = at("IE")
             ["30%", "30 of 100 lines", "1 person without", "Sam Unknown"],
         ),
         (
-            [("a1", 4, 50, PLUS0), ("a2", 3, 10, NOTHING), ("a3", 2, 40, IE)],
+            # Candidates all trusted (+0000: GB/IE/PT) are not unknown; people by lines.
+            [("a1", 2, 20, PLUS0), ("a2", 3, 10, NOTHING), ("a3", 4, 30, NOTHING)],
             "critical",
             [("PV104", "Gateway OnPrem", "unknown locations", "high")],
-            ["60%", "60 of 100 lines", "2 people"],
+            ["67%", "40 of 60 lines", "2 people", "Sam Unknown: 30 lines (50%), Ivan Petrov"],
         ),
     ],
 )
@@ -42,6 +43,10 @@ def test_flags_unknown_share(rows, sensitivity, expected, numbers) -> None:  # t
         ([("a1", 4, 29, NOTHING), ("a2", 2, 71, IE)], {}),
         ([("a1", 4, 50, NOTHING), ("a2", 2, 50, IE)], {"unknown_share": 0.6}),
         ([("a1", 4, 5, NOTHING)], {"min_churn": 10}),  # too little activity to judge
+        # A US-only candidate set (US Pacific zones) is "trusted, country unresolved".
+        ([("a1", 4, 90, at(None, 0.3, {"US", "CA", "MX"})), ("a2", 2, 10, IE)], {}),
+        # Candidates spanning tiers are ambiguous (PV103's), not unknown.
+        ([("a1", 4, 90, at(None, 0.3, {"CN", "SG", "MY"})), ("a2", 2, 10, IE)], {}),
     ],
 )
 def test_silent(rows, overrides) -> None:  # type: ignore[no-untyped-def]
