@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+import auditor
 from auditor import models
 from auditor.config import LoadedConfig
 from auditor.resolve_inputs import DERIVED_TABLES, SOURCE_FIELDS, count_and_max, json_digest
@@ -49,7 +50,7 @@ _COUNTED = (models.Commit, models.FileChange, models.Trailer, models.Review, mod
 
 @cache
 def _code_digest(rule_modules: tuple[str, ...]) -> str:
-    root = Path(__file__).resolve().parent
+    root = Path(auditor.__file__).resolve().parent  # the package, wherever this module sits in it
     files = sorted(root.rglob("*.py")) + sorted((root.parent / "rules").rglob("*.py"))
     for name in rule_modules:
         module = sys.modules.get(name)

@@ -31,6 +31,7 @@ resolved again.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from dataclasses import asdict
 from datetime import date
@@ -49,7 +50,16 @@ from auditor.store import table, upsert
 META_KEY = "resolve.inputs"
 # every source column but updated_at, which a collect touches even when nothing changed
 SOURCE_FIELDS = ("id", "name", "kind", "location", "ref", "head", "sha256", "records")
-_MODULES = ("resolve.py", "resolve_inputs.py", "identity.py", "components.py", "config.py")
+# the resolution's own modules, by name so that the list survives a move of files
+_MODULES = (
+    "auditor.resolve",
+    "auditor.resolve_inputs",
+    "auditor.identity",
+    "auditor.components",
+    "auditor.codeowners",
+    "auditor.config",
+)
+_PACKAGES = ("auditor.locations",)
 
 
 @cache
@@ -58,13 +68,20 @@ def _code_digest() -> str:
     import holidays
     import tzdata
 
-    root = Path(__file__).parent
     digest = hashlib.sha256(str(getattr(tzdata, "IANA_VERSION", "")).encode())
     digest.update(str(getattr(holidays, "__version__", "")).encode())
-    files = [root / name for name in _MODULES] + sorted((root / "locations").glob("*.py"))
+    files = [_source(name) for name in _MODULES]
+    for package in _PACKAGES:
+        files += sorted(_source(package).parent.glob("*.py"))
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+def _source(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None, module
+    return Path(spec.origin)
 
 
 def _rows_digest(conn: Connection, query: Any) -> str:
