@@ -31,10 +31,12 @@ from pydantic import (
 )
 
 from auditor.errors import ConfigError
-from auditor.locations.zones import DEFAULT_EXCLUDED
-from collectors.tracker_columns import COLUMNS_BY_KIND
+from auditor.tracker_columns import COLUMNS_BY_KIND
 
 DEFAULT_CONFIG_NAME = "auditor.toml"
+# Not work places: Antarctic research stations, uninhabited and military-only territories
+# (`[locations] exclude_countries`; see auditor/locations/zones.py).
+DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")
 SENSITIVITIES = ("critical", "high", "normal", "low")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 TRACKER_FILE_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json", "gitlab-json")
@@ -107,6 +109,19 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # What tokens look like (GitHub's prefixes, long opaque strings): such a value in
 # `token_env` is a pasted secret, and is refused without being repeated.
 _TOKEN_SHAPE = re.compile(r"^(gh[pousr]_|github_pat_|ATATT)|^[A-Za-z0-9+/=_-]{40,}$")
+
+
+_UNSUPPORTED = re.compile(r"\b(order\s+by|asof|workitemlinks)\b", re.IGNORECASE)
+
+
+def wiql_problem(wiql: str) -> str | None:
+    """Why a configured WIQL cannot be narrowed by the collector, or None."""
+    if not re.match(r"^\s*select\b.*\bfrom\s+workitems\b", wiql, re.IGNORECASE | re.DOTALL):
+        return "must be 'SELECT [System.Id] FROM WorkItems [WHERE …]'"
+    bad = _UNSUPPORTED.search(wiql)
+    if bad:
+        return f"leave out {bad.group(1).upper()!r}: the collector orders by ChangedDate itself"
+    return None
 
 
 def _api_url_problem(value: str) -> str | None:
@@ -207,8 +222,6 @@ class TrackerSource(_Strict):
         if self.kind == "github-api" and not re.match(r"^[\w.-]+/[\w.-]+$", self.repo or ""):
             raise ValueError(f"repo must be the GitHub repository 'owner/name', got {self.repo!r}")
         if self.kind == "ado-api":
-            from collectors.ado_api import wiql_problem
-
             problem = wiql_problem(self.wiql or "")
             if problem:
                 raise ValueError(f"wiql {problem}")

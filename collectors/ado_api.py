@@ -51,17 +51,6 @@ FIELDS = (
 )
 TOKEN_NEEDS = "the 'Work Items (Read)' scope (vso.work) on the organization"
 _WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
-_UNSUPPORTED = re.compile(r"\b(order\s+by|asof|workitemlinks)\b", re.IGNORECASE)
-
-
-def wiql_problem(wiql: str) -> str | None:
-    """Why a configured WIQL cannot be narrowed by the collector, or None."""
-    if not re.match(r"^\s*select\b.*\bfrom\s+workitems\b", wiql, re.IGNORECASE | re.DOTALL):
-        return "must be 'SELECT [System.Id] FROM WorkItems [WHERE …]'"
-    bad = _UNSUPPORTED.search(wiql)
-    if bad:
-        return f"leave out {bad.group(1).upper()!r}: the collector orders by ChangedDate itself"
-    return None
 
 
 def _wiql_time(value: datetime) -> str:

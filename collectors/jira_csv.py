@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
+from auditor.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
 from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import DateFormatError, parse_jira
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
-from collectors.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
 
 COMPONENT_COLUMNS = ("Components", "Component/s")
 ISSUE_KEY = "Issue key"

@@ -30,13 +30,13 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from auditor.config import DEFAULT_EXCLUDED
 from auditor.locations.tz_countries import zone_table
 
 # Not places anyone maintains software from: Antarctica (research stations keep the
 # time of their supply base), Bouvet, Heard and McDonald, French Southern Lands,
 # South Georgia, the US Minor Outlying Islands, Pitcairn (about 50 residents) and the
 # British Indian Ocean Territory (a military base).
-DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")
 
 _HOUR = 3600
 _DAY = 86400
