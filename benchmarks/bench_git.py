@@ -46,7 +46,7 @@ _MEASURED_CLI = """
 import json, os, resource, sys
 sys.argv = ["auditor", *sys.argv[1:]]
 try:
-    from auditor.cli import main
+    from auditor.cli.entrypoint import main
     main()
 finally:
     with open(os.environ["BENCH_RUSAGE"], "w") as f:

@@ -2,7 +2,7 @@
 
 The repository is `benchmarks/synthetic.py`'s (300 authors with their own
 offsets, +0530 and +0545 among them; shared with `bench_git`'s cache). It is
-collected once with `auditor.collect.collect_all` (incremental: nothing to do
+collected once with `auditor.ingest.collect.collect_all` (incremental: nothing to do
 on a re-run, and not timed here) together with a roster placing four authors
 in five in a dozen countries, some of them relocating; the fifth are left to
 their commit offsets. We then time:
@@ -24,11 +24,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from auditor.attribution import component_attribution
-from auditor.collect import collect_all
-from auditor.locations.index import LocationIndex
-from auditor.resolve import resolve_all
-from auditor.store import make_engine
+from auditor.ingest.collect import collect_all
+from auditor.resolve.attribution import component_attribution
+from auditor.resolve.locations.index import LocationIndex
+from auditor.resolve.pipeline import resolve_all
+from auditor.store.engine import make_engine
 from benchmarks.workspace import last_commit_day, synthetic_workspace
 
 COMMITS, QUICK_COMMITS = 100_000, 20_000

@@ -14,7 +14,7 @@ RSS from `wait4`): `collect --jobs 2` into a fresh SQLite store, `analyze`,
 100 new commits in one repository then `check` (which collects them and
 analyzes again), and the quarterly `export` of the last quarter. The check's
 `--as-of` is the quarter's last day, so the export finds that run's analysis
-inputs unchanged and reuses its findings (`auditor.analysis_inputs`), as an
+inputs unchanged and reuses its findings (`auditor.evaluate.inputs`), as an
 export issued right after the day's CI check would; it still assembles
 every figure from the store.
 """

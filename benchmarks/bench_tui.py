@@ -2,7 +2,7 @@
 
 The store is `benchmarks/workspace.py`'s (the 100k-commit synthetic repository
 and a roster placing its authors in a dozen countries), collected with
-`auditor.collect.collect_all` and analysed once (`auditor.analyze.analyze`,
+`auditor.ingest.collect.collect_all` and analysed once (`auditor.evaluate.run.analyze`,
 as of the last commit's day). The app then runs
 headless (`App.run_test`) and we time, from the moment it starts:
 
@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from auditor.analyze import analyze
-from auditor.collect import collect_all
-from auditor.config import LoadedConfig
-from auditor.store import make_engine
+from auditor.evaluate.run import analyze
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import LoadedConfig
+from auditor.store.engine import make_engine
 from benchmarks.workspace import last_commit_day, synthetic_workspace
 
 COMMITS, QUICK_COMMITS = 100_000, 20_000

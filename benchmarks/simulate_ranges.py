@@ -26,7 +26,7 @@ import sys
 from collections.abc import Sequence
 from itertools import accumulate
 
-from auditor.ingest_git import RANGE_MIN_PIECE, RANGES_PER_WORKER
+from auditor.ingest.git import RANGE_MIN_PIECE, RANGES_PER_WORKER
 
 
 def makespan(costs: Sequence[float], cores: int) -> float:

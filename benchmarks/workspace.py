@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from auditor import models
-from auditor.config import LoadedConfig, load_config
-from auditor.store import table
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.store import models
+from auditor.store.engine import table
 from benchmarks.synthetic import synthetic_repo
 
 COUNTRIES = ("US", "DE", "IN", "CN", "IE", "GB", "RU", "PL", "SG", "BR", "JP", "BY")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from auditor.errors import StoreError
+from auditor.kernel.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from auditor.errors import ApiError
+from auditor.kernel.errors import ApiError
 from collectors.api_cursor import Cursor
 from collectors.http_client import ApiClient
 from collectors.interface import Collector, Record, TrackerUser, WorkItemRecord

@@ -12,7 +12,7 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-from auditor.config import iso_countries
+from auditor.kernel.config import iso_countries
 
 _ALIASES = {
     "united kingdom": "GB",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from auditor.errors import InputFormatError
+from auditor.kernel.errors import InputFormatError
 from collectors.files import (
     FIELD_LIMIT,
     UTF16_ADVICE,

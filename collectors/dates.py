@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 
 from babel.dates import get_month_names
 
-from auditor.days import FIRST_DAY, LAST_DAY
+from auditor.kernel.days import FIRST_DAY, LAST_DAY
 
 # Locales whose Jira exports write month abbreviations other than English ones.
 MONTH_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "sv", "da", "nb")

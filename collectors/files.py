@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import CollectorError, InputFormatError
+from auditor.kernel.errors import CollectorError, InputFormatError
 from collectors.interface import Collector, Record, SourceInfo
 
 # Larger exports are split by the trackers themselves; anything bigger is a mistake.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, ClassVar
 
-from auditor.errors import CollectorError, MissingObjectError
+from auditor.kernel.errors import CollectorError, MissingObjectError
 from collectors.git_objects import RawIdent, decode, parse_commit, parse_trailers
 from collectors.git_paths import REJECTED_FLAG, is_safe_repo_path
 from collectors.git_safety import DIFF_FLAGS, popen_git, run_git

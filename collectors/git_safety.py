@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from auditor.errors import CollectorError
+from auditor.kernel.errors import CollectorError
 
 ALLOWED_PROTOCOLS = ("https", "ssh", "git", "file")
 

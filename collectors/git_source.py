@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.errors import CollectorError
+from auditor.kernel.errors import CollectorError
 
 _OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")

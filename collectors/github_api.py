@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-from auditor.errors import ApiError
+from auditor.kernel.errors import ApiError
 from collectors.api_cursor import Cursor
 from collectors.api_source import ApiCollector, ApiPage, with_users
 from collectors.dates import DateFormatError, parse_iso

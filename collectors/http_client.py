@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from auditor.errors import ApiError, InputFormatError
+from auditor.kernel.errors import ApiError, InputFormatError
 from collectors.files import FileBytes
 from collectors.json_util import load_json
 

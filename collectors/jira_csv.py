@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from auditor.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
+from auditor.kernel.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
 from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import DateFormatError, parse_jira
 from collectors.files import FileBytes, FileCollector

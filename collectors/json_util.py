@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from auditor.errors import InputFormatError
+from auditor.kernel.errors import InputFormatError
 from collectors.files import (
     FIELD_LIMIT,
     UTF16_ADVICE,

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from auditor.config import RosterColumns
+from auditor.kernel.config import RosterColumns
 from collectors.countries import country_code
 from collectors.csv_util import CsvRow, CsvTable, read_csv
 from collectors.dates import DateFormatError, parse_plain_date

@@ -1,7 +1,7 @@
 """What a rule is: a pure function over a prepared, read-only context that yields findings.
 
-A rule never reads git, the network or the store; `auditor.context` prepares a
-`RuleContext` (frozen dataclasses) and `auditor.analyze` runs every registered
+A rule never reads git, the network or the store; `auditor.evaluate.context` prepares a
+`RuleContext` (frozen dataclasses) and `auditor.evaluate.run` runs every registered
 rule over it. When the evidence a rule needs is missing (no location data, no
 work items, no previous window, no high-risk jurisdictions in the policy) the
 rule yields `Unavailable` instead of staying silent: "not available" is not
@@ -23,8 +23,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any, ClassVar
 
-from auditor.config import jurisdiction_tier
-from auditor.findings import SEVERITIES, fingerprint
+from auditor.kernel.config import jurisdiction_tier
+from auditor.kernel.findings import SEVERITIES
+from auditor.kernel.findings import finding_fingerprint as fingerprint
 
 # --- context ---------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.wording import counted
+from auditor.kernel.wording import counted
 from rules.interface import (
     Outcome,
     Rule,

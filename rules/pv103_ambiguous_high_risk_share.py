@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.wording import counted, percent_range
+from auditor.kernel.wording import counted, percent_range
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
 from rules.shares import cannot_judge, people_text, ranked_people, tier_share

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.wording import counted
+from auditor.kernel.wording import counted
 from rules.interface import Outcome, Rule, RuleContext, commit_evidence, pct
 from rules.registry import register
 from rules.shares import people_text, ranked_people, unknown_churn

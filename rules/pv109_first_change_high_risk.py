@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor.wording import counted
+from auditor.kernel.wording import counted
 from rules.interface import (
     Change,
     Outcome,

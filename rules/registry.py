@@ -12,7 +12,7 @@ import pkgutil
 from importlib.metadata import entry_points
 from typing import TypeVar
 
-from auditor.errors import AuditorError
+from auditor.kernel.errors import AuditorError
 from rules.interface import Rule
 
 ENTRY_POINT_GROUP = "auditor.rules"

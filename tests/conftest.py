@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.store import make_engine
+from auditor.store.engine import make_engine
 from tests.gitrepo import GitRepo
 
 

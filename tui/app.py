@@ -11,8 +11,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
 
-from auditor import run_warnings
-from auditor.config import AuditorConfig, LoadedConfig
+from auditor.kernel.config import AuditorConfig, LoadedConfig
+from auditor.store import warnings as run_warnings
 from auditor.views import SearchHit, ViewContext
 from tui.palette import JumpProvider
 from tui.screens.commit import CommitScreen
@@ -55,7 +55,7 @@ class AuditorApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.sub_title = f"as of {ctx.as_of.isoformat()}, {ctx.window_days}-day window"
-        # The steps' warnings (auditor/run_warnings.py): counted here, listed by the CLI.
+        # The steps' warnings (auditor/store/warnings.py): counted here, listed by the CLI.
         count = len(run_warnings.read(ctx.engine))
         if count:
             self.sub_title += f", {count} warning{'s' if count > 1 else ''} (auditor check)"

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 
 from auditor import views
-from auditor.safe_text import visible
+from auditor.report.display_text import visible
 
 if TYPE_CHECKING:
     from tui.app import AuditorApp

@@ -11,8 +11,8 @@ from datetime import date
 
 from rich.text import Text
 
-from auditor import wording
-from auditor.safe_text import plain, visible
+from auditor.kernel import wording
+from auditor.report.display_text import plain, visible
 
 TIER_STYLE = {
     "high": "bold red",

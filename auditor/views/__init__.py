@@ -3,7 +3,7 @@
 Nothing here imports `textual`: the TUI renders these records, tests assert on
 them, and other front ends could reuse them. Strings are returned exactly as
 stored (untrusted); whoever displays them makes them safe
-(`auditor.safe_text.plain`).
+(`auditor.report.display_text.plain`).
 
 Activity is aggregated in SQL per (component, person, day) and only then
 attributed to jurisdictions in Python, so the work scales with people × days,

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.engine import Connection
 
-from auditor.attribution import ComponentAttribution, component_attribution
-from auditor.locations.index import LocationIndex
+from auditor.resolve.attribution import ComponentAttribution, component_attribution
+from auditor.resolve.locations.index import LocationIndex
 from auditor.views.common import (
     _DAY,
     ViewContext,

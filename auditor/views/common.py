@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, false, select
 from sqlalchemy.engine import Connection
 
-from auditor import models
-from auditor.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
-from auditor.locations.summary import summarize_candidates
-from auditor.store import table
+from auditor.kernel.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.resolve.locations.summary import summarize_candidates
+from auditor.store import models
+from auditor.store.engine import table
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 SENSITIVITY_ORDER = ("critical", "high", "normal", "low")
@@ -38,7 +38,7 @@ _work_item = table(models.WorkItem)
 _work_item_component = table(models.WorkItemComponent)
 _source = table(models.Source)
 _run = table(models.Run)
-_finding = table(models.Finding)
+_finding = table(models.StoredFinding)
 
 _DAY = 86400
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
-from auditor.locations.index import LocationIndex
+from auditor.resolve.locations.index import LocationIndex
 from auditor.views.activity import (
     JurisdictionShare,
     _Activity,

@@ -11,8 +11,8 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from auditor import waivers
-from auditor.config import WaiverConfig
+from auditor.kernel.config import WaiverConfig
+from auditor.report import waivers
 from auditor.views.common import (
     _DAY,
     SEVERITY_ORDER,

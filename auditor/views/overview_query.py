@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, false, func, select
 from sqlalchemy.engine import Connection
 
-from auditor.locations.index import LocationIndex
+from auditor.resolve.locations.index import LocationIndex
 from auditor.views.activity import _attribution, _high_share
 from auditor.views.common import (
     _DAY,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from auditor.locations.index import LocationIndex
+from auditor.resolve.locations.index import LocationIndex
 from auditor.views.common import (
     _DAY,
     ViewContext,

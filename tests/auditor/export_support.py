@@ -1,6 +1,6 @@
 """A small store for export tests: two quarters of history, resolved, with stored findings.
 
-Findings are written as rows of a stored run (as `auditor.analyze` does) so the
+Findings are written as rows of a stored run (as `auditor.evaluate.run` does) so the
 tests choose exactly which findings each quarter has; end-to-end tests run the
 real analysis instead.
 """
@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from auditor import models
-from auditor.config import LoadedConfig
-from auditor.findings import fingerprint
-from auditor.resolve import resolve_all
-from auditor.store import table, transaction
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.findings import finding_fingerprint as fingerprint
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
+from auditor.store.engine import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -126,7 +126,7 @@ def store_run(
         )
         run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
         for item in findings:
-            conn.execute(table(models.Finding).insert().values(run_id=run_id, **item))
+            conn.execute(table(models.StoredFinding).insert().values(run_id=run_id, **item))
     return run_id
 
 

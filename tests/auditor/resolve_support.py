@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.config import LoadedConfig, load_config
-from auditor.store import table, transaction
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.store import models
+from auditor.store.engine import table, transaction
 
 
 class StoreBuilder:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.attribution import ComponentAttribution, component_attribution
-from auditor.config import LoadedConfig
-from auditor.locations.index import LocationIndex
-from auditor.resolve import resolve_all
-from auditor.store import table, transaction
+from auditor.kernel.config import LoadedConfig
+from auditor.resolve.attribution import ComponentAttribution, component_attribution
+from auditor.resolve.locations.index import LocationIndex
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
+from auditor.store.engine import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """

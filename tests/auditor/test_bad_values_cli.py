@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.models import SCHEMA_VERSION
+from auditor.store.models import SCHEMA_VERSION
 from tests.gitrepo import GitRepo, Who
 
 CONFIG = """

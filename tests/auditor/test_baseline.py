@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.baseline import load_baseline, write_baseline
-from auditor.errors import ExportError, InputFormatError
+from auditor.kernel.errors import ExportError, InputFormatError
+from auditor.report.baseline import load_baseline, write_baseline
 from rules.interface import Finding
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from auditor.analyze import analyze
-from auditor.collect import collect_all
-from auditor.context import build_context
+from auditor.evaluate.context import build_context
+from auditor.evaluate.run import analyze
+from auditor.ingest.collect import collect_all
 from tests.auditor.resolve_support import write_config
 from tests.gitrepo import GitRepo, Who
 

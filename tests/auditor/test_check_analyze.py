@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, update
 
-from auditor import models
-from auditor.analyze import analyze
-from auditor.context import build_context, main_path
-from auditor.resolve import resolve_all
-from auditor.store import table, transaction
+from auditor.evaluate.context import build_context, main_path
+from auditor.evaluate.run import analyze
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
+from auditor.store.engine import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 AS_OF = date(2025, 12, 31)
@@ -158,7 +158,7 @@ def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type
     assert "70 of 100 lines, 4 commits" in pv101.message and pv101.severity == "critical"
     with engine.connect() as conn:
         run = conn.execute(select(table(models.Run))).one()
-        stored = conn.execute(select(table(models.Finding))).all()
+        stored = conn.execute(select(table(models.StoredFinding))).all()
     assert (run.kind, run.status, run.as_of) == ("analyze", "ok", AS_OF)
     assert run.stats["findings"] == len(result.findings) == len(stored)
     assert {r.fingerprint for r in stored} == {f.fingerprint for f in result.findings}
@@ -206,7 +206,7 @@ def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
 ) -> None:
     from typer.testing import CliRunner
 
-    from auditor.cli import app
+    from auditor.cli.entrypoint import app
 
     config = tmp_path / "auditor.toml"
     config.write_text(f'[store]\nurl = "{sqlite_url}"\n' + CONFIG, encoding="utf-8")

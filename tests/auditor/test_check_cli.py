@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auditor.cli import app
-from auditor.errors import ExportError, UsageError
+from auditor.cli.entrypoint import app
+from auditor.kernel.errors import ExportError, UsageError
 from tests.gitrepo import GitRepo, Who, git
 
 AS_OF = "2026-10-01"

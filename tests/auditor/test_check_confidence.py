@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import load_config as load
-from auditor.errors import ConfigError
-from auditor.exporters.interface import build_report
+from auditor.kernel.config import load_config as load
+from auditor.kernel.errors import ConfigError
+from auditor.report.formats.interface import build_report
 from rules.interface import Finding
 
 

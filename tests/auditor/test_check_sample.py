@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from auditor.cli import app
+from auditor.cli.entrypoint import app
 from sample_repos.spec import AS_OF, PLANTED, engineer
 
 

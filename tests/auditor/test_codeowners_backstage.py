@@ -8,14 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from auditor.codeowners import CodeOwnersMatcher, parse_codeowners
-from auditor.components import (
+from auditor.resolve.codeowners import CodeOwnersMatcher, parse_codeowners
+from auditor.resolve.components import (
     MAX_YAML_EXPANDED_NODES,
     EntityRef,
     _source_location_path,
     _yaml_expanded_nodes,
 )
-from auditor.resolve import resolve_all
+from auditor.resolve.pipeline import resolve_all
 from tests.auditor.resolve_support import write_config
 from tests.auditor.test_components import ANN, _history, _mapping
 from tests.gitrepo import GitRepo

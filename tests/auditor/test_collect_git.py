@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from auditor import models
-from auditor.ingest_git import collect_repository
-from auditor.store import make_engine
+from auditor.ingest.git import collect_repository
+from auditor.store import models
+from auditor.store.engine import make_engine
 from tests.gitrepo import GitRepo, Who, git
 
 WEI = Who("Wei Zhang", "wei@contoso.cn")
@@ -89,7 +89,7 @@ def test_interrupted_batches_are_completed_without_duplicates(
     make_repo: Callable[..., GitRepo], tmp_path: Path, engine: Engine
 ) -> None:
     """A run that died after writing some batches (head not moved) is completed by the next."""
-    from auditor.ingest_git import _ensure_source, write_commits
+    from auditor.ingest.git import _ensure_source, write_commits
     from collectors.git import GitCollector, Revisions
     from collectors.git_mirror import mirror
 
@@ -168,8 +168,8 @@ def test_cli_refuses_ext_transport_with_status_2(tmp_path: Path) -> None:
 def test_parallel_jobs_give_the_same_store_as_sequential(
     make_repo: Callable[..., GitRepo], tmp_path: Path
 ) -> None:
-    from auditor.collect import collect_all
-    from auditor.config import load_config
+    from auditor.ingest.collect import collect_all
+    from auditor.kernel.config import load_config
 
     for name in ("a", "b", "c"):
         build(make_repo(name), 1, 6)
@@ -235,10 +235,10 @@ def test_history_split_into_ranges_gives_the_same_store(
 ) -> None:
     """`--jobs 2` on one repository mines its ranges (eight, handed out one at a time) in two
     processes: same rows as one."""
-    import auditor.ingest_git
+    import auditor.ingest.git
 
-    monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_COMMITS", 100)
-    monkeypatch.setattr(auditor.ingest_git, "RANGE_MIN_PIECE", 10)
+    monkeypatch.setattr(auditor.ingest.git, "RANGE_MIN_COMMITS", 100)
+    monkeypatch.setattr(auditor.ingest.git, "RANGE_MIN_PIECE", 10)
     repo = sample_workspace / "repos" / "collab-server"
     stores = {}
     for ranges in (1, 2):
@@ -330,14 +330,14 @@ def test_growing_batches_give_the_same_store_as_one_batch(
     batches reused) store exactly what a single batch stores; GC settings are restored."""
     import gc
 
-    import auditor.ingest_git
+    import auditor.ingest.git
 
     repo = sample_workspace / "repos" / "collab-server"
     thresholds = gc.get_threshold()
     stores = []
     for first, largest in ((3, 7), (100_000, 100_000)):
-        monkeypatch.setattr(auditor.ingest_git, "BATCH", first)
-        monkeypatch.setattr(auditor.ingest_git, "BATCH_MAX", largest)
+        monkeypatch.setattr(auditor.ingest.git, "BATCH", first)
+        monkeypatch.setattr(auditor.ingest.git, "BATCH_MAX", largest)
         engine = make_engine(f"sqlite:///{tmp_path / f'b{first}.db'}")
         seen: list[int] = []
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.analyze import analyze
-from auditor.ingest_git import collect_repository
-from auditor.store import make_engine
+from auditor.evaluate.run import analyze
+from auditor.ingest.git import collect_repository
+from auditor.store import models
+from auditor.store.engine import make_engine
 from tests.auditor.resolve_support import write_config
 from tests.gitrepo import GitRepo, Who
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from auditor import models
-from auditor.collect import collect_all
-from auditor.config import LoadedConfig, load_config
-from auditor.store import table
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.store import models
+from auditor.store.engine import table
 from tests.gitrepo import GitRepo, Who, git
 
 WEI = Who("Wei Zhang", "wei@contoso.cn")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from auditor.collect import collect_all
-from auditor.config import load_config
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
 from tests.gitrepo import git
 
 

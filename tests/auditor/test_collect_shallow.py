@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from auditor import models, run_warnings
-from auditor.ingest_git import collect_repository
+from auditor.ingest.git import collect_repository
+from auditor.store import models
+from auditor.store import warnings as run_warnings
 from tests.gitrepo import GitRepo, Who, git
 
 ANN = Who("Ann Lee", "ann@corp.example")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.components import parse_codeowners
-from auditor.resolve import resolve_all
-from auditor.store import table
+from auditor.resolve.components import parse_codeowners
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
+from auditor.store.engine import table
 from tests.auditor.resolve_support import StoreBuilder, write_config
 from tests.gitrepo import GitRepo, Who
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import load_config
-from auditor.errors import ConfigError
+from auditor.kernel.config import load_config
+from auditor.kernel.errors import ConfigError
 
 VALID = """\
 [store]

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from auditor import __version__
-from auditor.cli import app
+from auditor.cli.entrypoint import app
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")

@@ -15,14 +15,14 @@ import jsonschema
 import pytest
 from sqlalchemy import Engine
 
-from auditor.config import LoadedConfig
-from auditor.errors import ExportError
-from auditor.export.build import ExportOptions, assemble
-from auditor.export.canonical import body_sha256, render
-from auditor.export.period import quarter
-from auditor.export.summary import render_summary
-from auditor.export.verify import parse_document, schema, verify_document
-from auditor.pseudonym import Pseudonymizer
+from auditor.audit_export.build import ExportOptions, assemble
+from auditor.audit_export.canonical import body_sha256, render
+from auditor.audit_export.period import quarter
+from auditor.audit_export.pseudonym import Pseudonymizer
+from auditor.audit_export.summary import render_summary
+from auditor.audit_export.verify import parse_document, schema, verify_document
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.errors import ExportError
 from tests.auditor.export_support import (
     HIGH_SHARE,
     PEOPLE,
@@ -322,8 +322,8 @@ def test_schema_refuses_names_in_a_pseudonymized_file(engine: Engine, loaded: Lo
 def test_warnings_are_recorded_and_those_naming_people_withheld_when_pseudonymized(
     engine: Engine, loaded: LoadedConfig
 ) -> None:
-    from auditor import run_warnings
-    from auditor.store import transaction
+    from auditor.store import warnings as run_warnings
+    from auditor.store.engine import transaction
 
     period = quarter("2026-Q3")
     run_id = store_run(engine, loaded, period.end, [TOP_MAINTAINER])  # resolves: its own lines
@@ -372,7 +372,7 @@ def test_summary_charts_churn_by_tier_against_the_previous_quarter(
 
 
 def test_chart_labels_cannot_leave_the_mermaid_block() -> None:
-    from auditor.export.chart import chart_label
+    from auditor.audit_export.chart import chart_label
 
     hostile = 'Core"]\n```\n<script>x</script> [click] `rm`'
     label = chart_label(hostile)

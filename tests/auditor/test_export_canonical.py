@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.errors import ExportError, UsageError
-from auditor.export.canonical import (
+from auditor.audit_export.canonical import (
     body_sha256,
     canonical_bytes,
     canonical_float,
@@ -21,10 +20,11 @@ from auditor.export.canonical import (
     render,
     seal,
 )
-from auditor.export.period import period_from_options, quarter
-from auditor.export.summary import md
-from auditor.export.verify import parse_document
-from auditor.pseudonym import Pseudonymizer, load_key
+from auditor.audit_export.period import period_from_options, quarter
+from auditor.audit_export.pseudonym import Pseudonymizer, load_key
+from auditor.audit_export.summary import md
+from auditor.audit_export.verify import parse_document
+from auditor.kernel.errors import ExportError, UsageError
 
 
 def test_canonical_form_is_sorted_compact_utf8() -> None:

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import Connection
 from typer.testing import CliRunner, Result
 
-from auditor.cli import app
-from auditor.config import LoadedConfig
-from auditor.errors import AuditorError
-from auditor.export.verify import load_document, verify_document
-from auditor.pseudonym import KEY_ENV
-from auditor.store import make_engine
+from auditor.audit_export.pseudonym import KEY_ENV
+from auditor.audit_export.verify import load_document, verify_document
+from auditor.cli.entrypoint import app
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.errors import AuditorError
+from auditor.store.engine import make_engine
 from tests.auditor.export_support import PEOPLE, build_store
 
 KEY = "cli-test-key-0123456789"
@@ -26,7 +26,7 @@ KEY = "cli-test-key-0123456789"
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> LoadedConfig:
-    from auditor.config import load_config
+    from auditor.kernel.config import load_config
 
     (tmp_path / "auditor.toml").write_text("", encoding="utf-8")
     engine = make_engine(load_config(tmp_path / "auditor.toml").store_url)
@@ -126,7 +126,7 @@ def test_usage_errors_name_the_option(workspace: LoadedConfig, tmp_path: Path) -
     ]
     for args, message in cases:
         result = run_export(workspace, "-o", out, *args, env=no_key)
-        # `auditor.cli.main` turns these into one line on stderr and exit status 2.
+        # `auditor.cli.entrypoint.main` turns these into one line on stderr and exit status 2.
         assert isinstance(result.exception, AuditorError), (args, result.output)
         assert message in str(result.exception), (args, str(result.exception))
     assert not (tmp_path / "x.json").exists()
@@ -162,8 +162,8 @@ def test_export_does_not_replace_the_latest_analysis(
 ) -> None:
     from sqlalchemy import select
 
-    from auditor import models
-    from auditor.store import table
+    from auditor.store import models
+    from auditor.store.engine import table
     from auditor.views import latest_run_id
 
     result = CliRunner().invoke(
@@ -193,8 +193,8 @@ def test_export_does_not_replace_the_latest_analysis(
 def resolution(conn: Connection) -> list[str]:
     from sqlalchemy import select
 
-    from auditor import models
-    from auditor.store import table
+    from auditor.store import models
+    from auditor.store.engine import table
 
     # Row ids are left out: a PostgreSQL sequence does not restart when the rows are rebuilt.
     rows: list[str] = []

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from auditor.export.names import REDACTED, People, PersonRow
-from auditor.pseudonym import Pseudonymizer
+from auditor.audit_export.names import REDACTED, People, PersonRow
+from auditor.audit_export.pseudonym import Pseudonymizer
 
 # (stored name, how the same name appears in a message) across scripts and folds
 NAMES = [
@@ -50,7 +50,7 @@ def test_unknown_names_are_redacted_and_neighbours_kept() -> None:
 
 
 def test_match_form_folds_and_composes() -> None:
-    from auditor.export.names import match_form
+    from auditor.audit_export.names import match_form
 
     assert match_form("Groß") == match_form("GROSS") == "gross"
     assert match_form("ﬁ") == "fi"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.export.canonical import body_sha256, render, seal
-from auditor.export.verify import parse_document
+from auditor.audit_export.canonical import body_sha256, render, seal
+from auditor.audit_export.verify import parse_document
 from tests.auditor.test_export import _documented_snippet
 
 VALUES = [

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.analyze import analyze
-from auditor.collect import collect_all
-from auditor.config import LoadedConfig, load_config
-from auditor.export.build import ExportOptions, assemble, export_period
-from auditor.export.canonical import render
-from auditor.export.period import quarter
-from auditor.store import make_engine, table
+from auditor.audit_export.build import ExportOptions, assemble, export_period
+from auditor.audit_export.canonical import render
+from auditor.audit_export.period import quarter
+from auditor.evaluate.run import analyze
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.store import models
+from auditor.store.engine import make_engine, table
 from tests.gitrepo import GitRepo, Who
 
 Q3_END = date(2026, 9, 30)

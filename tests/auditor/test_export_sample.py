@@ -17,14 +17,14 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from auditor import models
-from auditor.cli import app
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.export.summary import render_summary
-from auditor.export.verify import load_document, schema, verify_document
-from auditor.pseudonym import KEY_ENV, Pseudonymizer
-from auditor.store import make_engine, table
+from auditor.audit_export.pseudonym import KEY_ENV, Pseudonymizer
+from auditor.audit_export.summary import render_summary
+from auditor.audit_export.verify import load_document, schema, verify_document
+from auditor.cli.entrypoint import app
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
+from auditor.store import models
+from auditor.store.engine import make_engine, table
 from sample_repos.spec import BOT_EMAIL, BOT_NAME, ENGINEERS
 
 KEY = "sample-org-export-key-2026"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import LoadedConfig
-from auditor.export.canonical import body_bytes, body_sha256, render
-from auditor.export.verify import load_document, verify_document
-from auditor.store import make_engine
+from auditor.audit_export.canonical import body_bytes, body_sha256, render
+from auditor.audit_export.verify import load_document, verify_document
+from auditor.kernel.config import LoadedConfig
+from auditor.store.engine import make_engine
 from tests.auditor.export_support import build_store
 from tests.auditor.test_export_cli import auditor
 
@@ -22,7 +22,7 @@ needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no o
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> LoadedConfig:
-    from auditor.config import load_config
+    from auditor.kernel.config import load_config
 
     root = tmp_path_factory.mktemp("signing")
     (root / "auditor.toml").write_text("", encoding="utf-8")

@@ -3,11 +3,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from auditor.config import WaiverConfig
-from auditor.exporters import exporter_for
-from auditor.exporters.github import escape_data, escape_property
-from auditor.exporters.interface import Report, build_report
-from auditor.exporters.sarif import SarifExporter
+from auditor.kernel.config import WaiverConfig
+from auditor.report.formats import exporter_for
+from auditor.report.formats.github import escape_data, escape_property
+from auditor.report.formats.interface import Report, build_report
+from auditor.report.formats.sarif import SarifExporter
 from rules.interface import Evidence, Finding, Unavailable
 
 AS_OF = date(2026, 10, 1)

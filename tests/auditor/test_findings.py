@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 
-from auditor.findings import at_or_above, fingerprint, sort_key
+from auditor.kernel.findings import at_or_above, sort_key
+from auditor.kernel.findings import finding_fingerprint as fingerprint
 from rules.interface import Component, Finding, severity_for
 
 

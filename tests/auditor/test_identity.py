@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.config import IdentityConfig
-from auditor.identity import (
+from auditor.kernel.config import IdentityConfig
+from auditor.resolve.identity import (
     IdentityRow,
     PersonDraft,
     RosterPerson,

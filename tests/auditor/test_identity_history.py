@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.ingest_git import collect_repository
-from auditor.resolve import resolve_all
+from auditor.ingest.git import collect_repository
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
 from tests.auditor.resolve_support import write_config
 from tests.gitrepo import GitRepo, Who
 

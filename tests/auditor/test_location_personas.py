@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from auditor.cli import app
+from auditor.cli.entrypoint import app
 from tests.gitrepo import Who, git
 
 AS_OF = "2025-01-31"

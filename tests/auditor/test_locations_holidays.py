@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from auditor.locations.evidence import offset_evidence
+from auditor.resolve.locations.evidence import offset_evidence
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

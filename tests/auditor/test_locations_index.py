@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from auditor import models
-from auditor.locations.index import UNKNOWN, LocationIndex, ResolvedAt
-from auditor.store import bulk_insert, table, transaction
+from auditor.resolve.locations.index import UNKNOWN, LocationIndex, ResolvedAt
+from auditor.store import models
+from auditor.store.engine import bulk_insert, table, transaction
 
 
 def test_periods_open_ends_and_gaps(engine: Engine) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditor.locations.evidence import offset_evidence
-from auditor.locations.resolution import Evidence, resolve_person
+from auditor.resolve.locations.evidence import offset_evidence
+from auditor.resolve.locations.resolution import Evidence, resolve_person
 
 EPOCH = date(1970, 1, 1)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.locations.email_domains import (
+from auditor.resolve.locations.email_domains import (
     NATIONAL_PROVIDERS,
     WEIGHT_CCTLD,
     WEIGHT_CORPORATE,
     WEIGHT_NATIONAL_PROVIDER,
     country_for_email,
 )
-from auditor.locations.profile import country_for_profile_location
+from auditor.resolve.locations.profile import country_for_profile_location
 
 CORPORATE = {"contoso.cn": "CN", "contoso.de": "DE"}
 
@@ -67,15 +67,15 @@ def test_corporate_domain_beats_provider_and_tld() -> None:
 
 
 def test_cctld_list_uses_iso_codes() -> None:
-    from auditor.config import iso_countries
-    from auditor.locations.email_domains import COUNTRY_CCTLDS
+    from auditor.kernel.config import iso_countries
+    from auditor.resolve.locations.email_domains import COUNTRY_CCTLDS
 
     assert {"GB" if t == "uk" else t.upper() for t in COUNTRY_CCTLDS} <= iso_countries()
     assert not {"io", "ai", "me", "co", "tv", "ky", "ly"} & COUNTRY_CCTLDS
 
 
 def test_provider_list_uses_iso_codes() -> None:
-    from auditor.config import iso_countries
+    from auditor.kernel.config import iso_countries
 
     assert set(NATIONAL_PROVIDERS.values()) <= iso_countries()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.locations.summary import summarize_candidates
+from auditor.resolve.locations.summary import summarize_candidates
 
 TIERS = {"CN": "high", "RU": "high", "IR": "high", "KP": "high", "BY": "elevated", "US": "trusted"}
 EET_EU = ["BG", "CY", "EE", "FI", "GR", "LT", "LV", "RO", "UA", "MD"]

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from auditor.locations.tz_countries import format_offset, zone_country
-from auditor.locations.zones import countries_for_offset
+from auditor.resolve.locations.tz_countries import format_offset, zone_country
+from auditor.resolve.locations.zones import countries_for_offset
 
 CASES = [
     # (offset, day, must include, must exclude)

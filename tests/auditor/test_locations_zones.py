@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from auditor.locations.evidence import offset_evidence
-from auditor.locations.zone_pattern import zone_pattern
-from auditor.locations.zones import ZoneCatalog, default_catalog
+from auditor.resolve.locations.evidence import offset_evidence
+from auditor.resolve.locations.zone_pattern import zone_pattern
+from auditor.resolve.locations.zones import ZoneCatalog, default_catalog
 
 EPOCH = date(1970, 1, 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.merged_by import _Graph
+from auditor.evaluate.merged_by import _Graph
 
 # sha -> (parents, commit time); ids are the shas' positions in this table
 HISTORY = {

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auditor import cliapp
-from auditor.cli import app
-from auditor.errors import UsageError
-from auditor.people_report import people_report
-from auditor.resolve import resolve_all
-from auditor.store import make_engine
+from auditor.cli import common as cliapp
+from auditor.cli.entrypoint import app
+from auditor.kernel.errors import UsageError
+from auditor.report.people import people_report
+from auditor.resolve.pipeline import resolve_all
+from auditor.store.engine import make_engine
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -110,7 +110,7 @@ def test_people_text_shows_untrusted_text_literally(
 
 def test_people_report_before_relocation(tmp_path: Path) -> None:
     config = _workspace(tmp_path)
-    from auditor.config import load_config
+    from auditor.kernel.config import load_config
 
     loaded = load_config(config)
     engine = make_engine(loaded.store_url)
@@ -125,8 +125,8 @@ def test_people_report_before_relocation(tmp_path: Path) -> None:
 
 def test_people_report_documents_every_source_kind() -> None:
     # profile_location extends DESIGN.md's list of kinds: the report's contract says so
-    from auditor import people_report
-    from auditor.locations.resolution import AUTHORITATIVE, SINGLE_COUNTRY
+    from auditor.report import people as people_report
+    from auditor.resolve.locations.resolution import AUTHORITATIVE, SINGLE_COUNTRY
 
     doc = people_report.__doc__ or ""
     for kind in (*AUTHORITATIVE, *SINGLE_COUNTRY, "tz_offset"):

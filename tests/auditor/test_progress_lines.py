@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.collect import usable_cores
-from auditor.progress_lines import ProgressLines, line
+from auditor.ingest.collect import usable_cores
+from auditor.ingest.progress_lines import ProgressLines, line
 
 
 class Clock:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
 
-from auditor import models
-from auditor.locations.index import LocationIndex
-from auditor.resolve import resolve_all
-from auditor.store import table, transaction
+from auditor.resolve.locations.index import LocationIndex
+from auditor.resolve.pipeline import resolve_all
+from auditor.store import models
+from auditor.store.engine import table, transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """

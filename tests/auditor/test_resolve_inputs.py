@@ -17,12 +17,18 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, delete, func, select, update
 
-from auditor import models, resolve_inputs
-from auditor.collect import collect_all
-from auditor.components import plan_components
-from auditor.config import LoadedConfig, load_config
-from auditor.resolve import ResolveSummary, resolve_all, restore_snapshot, snapshot_if_current
-from auditor.store import table, transaction
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.resolve import inputs as resolve_inputs
+from auditor.resolve.components import plan_components
+from auditor.resolve.pipeline import (
+    ResolveSummary,
+    resolve_all,
+    restore_snapshot,
+    snapshot_if_current,
+)
+from auditor.store import models
+from auditor.store.engine import table, transaction
 from sample_repos import spec
 from tests.gitrepo import git
 
@@ -45,7 +51,7 @@ def _digest(engine: Engine, loaded: LoadedConfig, as_of: date) -> str:
     limit = _limit(as_of)
     with transaction(engine) as conn:
         plan = plan_components(loaded, conn)
-        return resolve_inputs.fingerprint(conn, loaded, plan, as_of, limit)
+        return resolve_inputs.inputs_digest(conn, loaded, plan, as_of, limit)
 
 
 def _limit(as_of: date) -> int:

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.attribution import component_attribution
-from auditor.collect import collect_all
-from auditor.config import LoadedConfig, load_config
-from auditor.locations.index import LocationIndex
-from auditor.locations.resolution import Evidence, resolve_person
-from auditor.resolve import ResolveSummary, resolve_all
-from auditor.store import make_engine, table
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import LoadedConfig, load_config
+from auditor.resolve.attribution import component_attribution
+from auditor.resolve.locations.index import LocationIndex
+from auditor.resolve.locations.resolution import Evidence, resolve_person
+from auditor.resolve.pipeline import ResolveSummary, resolve_all
+from auditor.store import models
+from auditor.store.engine import make_engine, table
 from sample_repos import spec
 
 

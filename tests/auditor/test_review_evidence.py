@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auditor.cli import app
+from auditor.cli.entrypoint import app
 from tests.auditor.test_check_cli import ALICE, CONFIG, LI
 from tests.gitrepo import GitRepo, git
 

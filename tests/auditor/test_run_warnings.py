@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, update
 
-from auditor import models, run_warnings
-from auditor.store import table, transaction
+from auditor.store import models
+from auditor.store import warnings as run_warnings
+from auditor.store.engine import table, transaction
 
 
 def test_steps_replace_their_own_lines_and_a_damaged_entry_hides_nothing(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from auditor.safe_text import plain, visible
+from auditor.report.display_text import plain, visible
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from auditor import models
-from auditor.errors import StoreError
-from auditor.store import (
+from auditor.kernel.errors import StoreError
+from auditor.store import models
+from auditor.store.engine import (
     bulk_insert,
     id_map,
     make_engine,
@@ -184,7 +184,7 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
         session.add(run)
         session.flush()
         session.add(
-            models.Finding(
+            models.StoredFinding(
                 run_id=run.id,
                 fingerprint="f" * 64,
                 rule="PV102",
@@ -200,7 +200,7 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
     with session_scope(engine) as session:
         loc = session.exec(select(models.ResolvedLocation)).one()[0]  # type: ignore[call-overload]
         assert loc.candidates == ["CN", "SG"] and loc.country is None
-        finding = session.exec(select(models.Finding)).one()[0]  # type: ignore[call-overload]
+        finding = session.exec(select(models.StoredFinding)).one()[0]  # type: ignore[call-overload]
         assert finding.evidence == [{"kind": "commit", "ref": "a" * 40}]
         assert finding.data == {"share": 0.5}
     with pytest.raises(IntegrityError), session_scope(engine) as session:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditor.config import WaiverConfig
-from auditor.exporters.interface import build_report
-from auditor.waivers import apply_waivers, describe
+from auditor.kernel.config import WaiverConfig
+from auditor.report.formats.interface import build_report
+from auditor.report.waivers import apply_waivers, describe
 from rules.interface import Finding
 
 AS_OF = date(2026, 10, 1)

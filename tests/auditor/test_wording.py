@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.wording import counted, percent_range
+from auditor.kernel.wording import counted, percent_range
 from rules.pv103_ambiguous_high_risk_share import _between
 from tui import text as fmt
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.store import make_engine
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
+from auditor.store.engine import make_engine
 from tests.collectors.api_scenarios import SCENARIOS, TOKEN, FakeClock, Scenario, stored_items
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import load_config, parse_config
-from auditor.errors import ConfigError
-from auditor.ingest_tracker import tracker_name
+from auditor.ingest.trackers import tracker_name
+from auditor.kernel.config import load_config, parse_config
+from auditor.kernel.errors import ConfigError
 
 GITHUB = {"kind": "github-api", "repo": "contoso/collab-server", "token_env": "GITHUB_TOKEN"}
 JIRA = {
@@ -87,7 +87,7 @@ def test_github_api_links_through_git_not_repo(tmp_path: Path) -> None:
         '[[tracker]]\nkind = "github-api"\nrepo = "contoso/collab"\ngit = "collab"\n',
         "utf-8",
     )
-    from auditor.links import _github_sources
+    from auditor.ingest.links import _github_sources
 
     loaded = load_config(path)
     with pytest.raises(ConfigError, match=r"git 'collab' is not one of the \[\[git\]\] names"):

@@ -12,11 +12,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.errors import ApiError
-from auditor.ingest_tracker import tracker_name
-from auditor.store import make_engine
+from auditor.ingest.collect import collect_all
+from auditor.ingest.trackers import tracker_name
+from auditor.kernel.config import load_config
+from auditor.kernel.errors import ApiError
+from auditor.store.engine import make_engine
 from collectors.api_cursor import Cursor
 from collectors.github_api import GitHubApiCollector
 from collectors.http_client import ApiClient, ApiProgress, AuthHelp

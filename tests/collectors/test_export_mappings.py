@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.config import ConfigError
-from auditor.errors import InputFormatError
-from auditor.ingest_tracker import import_rosters, import_trackers
-from auditor.resolve import resolve_all
+from auditor.ingest.trackers import import_rosters, import_trackers
+from auditor.kernel.config import ConfigError
+from auditor.kernel.errors import InputFormatError
+from auditor.resolve.pipeline import resolve_all
 from collectors.ado_csv import AdoCsvCollector
 from collectors.jira_csv import JiraCsvCollector
 from tests.fixtures.workspace import fixture, rows, workspace

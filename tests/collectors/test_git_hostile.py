@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
-from auditor import models
-from auditor.cli import app
-from auditor.errors import CollectorError, MissingObjectError, UsageError
-from auditor.ingest_git import collect_repository
+from auditor.cli.entrypoint import app
+from auditor.ingest.git import collect_repository
+from auditor.kernel.errors import CollectorError, MissingObjectError, UsageError
+from auditor.store import models
 from collectors.git_mirror import empty_repository, mirror, remote_head
 from collectors.git_paths import is_safe_repo_path
 from collectors.git_safety import check_url, run_git

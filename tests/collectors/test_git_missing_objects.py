@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from auditor import models
-from auditor.errors import CollectorError
-from auditor.ingest_git import collect_repository
+from auditor.ingest.git import collect_repository
+from auditor.kernel.errors import CollectorError
+from auditor.store import models
 from tests.collectors.git_helpers import partial_clone
 from tests.gitrepo import GitRepo, git
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.errors import InputFormatError
-from auditor.ingest_tracker import import_trackers
+from auditor.ingest.trackers import import_trackers
+from auditor.kernel.errors import InputFormatError
 from collectors.gitlab_json import GitLabJsonCollector
 from tests.fixtures.workspace import fixture, rows, workspace
 
@@ -71,7 +71,7 @@ def test_unknown_shape_and_state_are_refused(tmp_path: Path) -> None:
 
 
 def test_merge_request_shas_link_to_commits(engine: Engine, tmp_path: Path) -> None:
-    from auditor.links import link_commits
+    from auditor.ingest.links import link_commits
     from tests.collectors.test_links import _links, _setup
 
     loaded = _setup(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.errors import InputFormatError
+from auditor.kernel.errors import InputFormatError
 from collectors.csv_util import MAX_COLUMNS
 from collectors.files import FileBytes
 from collectors.github_json import GitHubJsonCollector

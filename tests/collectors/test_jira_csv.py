@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.errors import InputFormatError
-from auditor.ingest_tracker import import_trackers
+from auditor.ingest.trackers import import_trackers
+from auditor.kernel.errors import InputFormatError
 from collectors.jira_csv import JiraCsvCollector
 from tests.fixtures.workspace import count, fixture, rows, workspace
 
@@ -246,7 +246,7 @@ def test_duplicate_issue_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_export_file_names_it(engine: Engine, tmp_path: Path) -> None:
-    from auditor.errors import CollectorError
+    from auditor.kernel.errors import CollectorError
 
     loaded = workspace(tmp_path, trackers=[{"kind": "jira-csv", "fixture": "jira_csv/cloud.csv"}])
     (tmp_path / "exports" / "cloud.csv").unlink()
@@ -256,7 +256,7 @@ def test_missing_export_file_names_it(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_same_name_for_another_kind_is_refused(engine: Engine, tmp_path: Path) -> None:
-    from auditor.errors import ConfigError
+    from auditor.kernel.errors import ConfigError
 
     first = workspace(
         tmp_path / "a",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.errors import InputFormatError
-from auditor.ingest_tracker import import_trackers
+from auditor.ingest.trackers import import_trackers
+from auditor.kernel.errors import InputFormatError
 from collectors.jira_json import JiraJsonCollector
 from tests.fixtures.workspace import count, fixture, rows, workspace
 

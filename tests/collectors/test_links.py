@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from auditor import models
-from auditor.config import LoadedConfig
-from auditor.errors import ConfigError
-from auditor.ingest_tracker import import_trackers
-from auditor.links import link_commits
-from auditor.store import table, transaction, upsert
+from auditor.ingest.links import link_commits
+from auditor.ingest.trackers import import_trackers
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.errors import ConfigError
+from auditor.store import models
+from auditor.store.engine import table, transaction, upsert
 from tests.fixtures.workspace import count, rows, workspace
 
 GIT = [

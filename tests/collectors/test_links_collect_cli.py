@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from auditor import run_warnings
-from auditor.store import make_engine
+from auditor.store import warnings as run_warnings
+from auditor.store.engine import make_engine
 from tests.fixtures.workspace import fixture, rows, workspace
 from tests.gitrepo import GitRepo, Who
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from auditor.collect import collect_all
-from auditor.config import load_config
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
 from tests.fixtures.workspace import rows
 
 REFERENCE = re.compile(r"\b(SPO-\d+|CLD-\d+)\b|\bAB#(\d+)\b|Fixes #(\d+)\b")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from auditor.errors import ConfigError, InputFormatError
-from auditor.ingest_tracker import import_rosters
+from auditor.ingest.trackers import import_rosters
+from auditor.kernel.errors import ConfigError, InputFormatError
 from collectors.countries import country_code
 from collectors.roster_csv import RosterCsvCollector
 from tests.fixtures.workspace import count, fixture, rows, workspace
@@ -61,7 +61,7 @@ def test_roster_is_stored(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_mapped_columns() -> None:
-    from auditor.config import RosterColumns
+    from auditor.kernel.config import RosterColumns
 
     columns = RosterColumns(
         email="Work Email",
@@ -102,7 +102,7 @@ def test_mapped_columns_from_configuration(engine: Engine, tmp_path: Path) -> No
 
 
 def test_unmapped_column_is_reported_with_its_configured_name(tmp_path: Path) -> None:
-    from auditor.config import RosterColumns
+    from auditor.kernel.config import RosterColumns
 
     with pytest.raises(InputFormatError) as caught:
         list(

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.config import load_config, parse_config
-from auditor.errors import AuditorError
+from auditor.kernel.config import load_config, parse_config
+from auditor.kernel.errors import AuditorError
 from collectors.git_objects import parse_commit, parse_trailers
 
 FUZZ = settings(

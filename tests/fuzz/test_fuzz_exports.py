@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from auditor.errors import AuditorError
-from auditor.ingest_tracker import TRACKER_COLLECTORS, import_file
-from auditor.store import make_engine
+from auditor.ingest.trackers import TRACKER_COLLECTORS, import_file
+from auditor.kernel.errors import AuditorError
+from auditor.store.engine import make_engine
 from collectors.files import FileCollector
 from collectors.roster_csv import RosterCsvCollector
 

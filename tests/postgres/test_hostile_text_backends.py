@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.store import make_engine
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
+from auditor.store.engine import make_engine
 from tests.collectors.git_helpers import empty_tree, raw_commit
 from tests.gitrepo import GitRepo
 from tests.stress.support import workspace

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from auditor.analyze import analyze
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.store import make_engine
+from auditor.evaluate.run import analyze
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
+from auditor.store.engine import make_engine
 from tests.postgres.support import commit_shas, counts, latest_fingerprints
 
 AS_OF = date(2026, 6, 30)

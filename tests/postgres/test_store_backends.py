@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select, text
 
-from auditor import models
-from auditor.store import bulk_insert, id_map, make_engine, table, transaction, upsert
-from auditor.textsafe_db import db_text
+from auditor.store import models
+from auditor.store.db_text import db_text
+from auditor.store.engine import bulk_insert, id_map, make_engine, table, transaction, upsert
 
 HOSTILE = "x\x00y \udcff z \u202e\u00e9\U0001f600"
 

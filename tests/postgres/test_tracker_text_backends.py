@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from auditor.errors import AuditorError
-from auditor.ingest_tracker import import_file
+from auditor.ingest.trackers import import_file
+from auditor.kernel.errors import AuditorError
 from collectors.jira_json import JiraJsonCollector
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "jira_json" / "search.json"

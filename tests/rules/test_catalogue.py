@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 import rules.registry as registry
-from auditor.cli import app
-from auditor.commands.rules import rules_markdown
+from auditor.cli.commands.rules import rules_markdown
+from auditor.cli.entrypoint import app
 from rules.interface import Rule
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.config import load_config
+from auditor.kernel.config import load_config
 from sample_repos.build import build_organisation
 from sample_repos.spec import (
     AS_OF,

@@ -141,8 +141,8 @@ def _signed_export(root: Path) -> tuple[Path, Path]:
 
 def plant_rehashed_export(root: Path) -> None:
     """Change a figure and recompute the plain hash: only the signature can tell."""
-    from auditor.export.canonical import body_sha256, render
-    from auditor.export.verify import load_document
+    from auditor.audit_export.canonical import body_sha256, render
+    from auditor.audit_export.verify import load_document
 
     path, _ = _signed_export(root)
     document = load_document(path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.store import make_engine
+from auditor.store.engine import make_engine
 from tests.postgres.support import commit_shas, counts, duplicate_shas
 from tests.stress.support import collect, finish, repos, workspace
 

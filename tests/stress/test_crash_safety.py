@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.analyze import analyze
-from auditor.config import load_config
-from auditor.store import make_engine
+from auditor.evaluate.run import analyze
+from auditor.kernel.config import load_config
+from auditor.store.engine import make_engine
 from tests.postgres.support import commit_shas, counts, duplicate_shas, latest_fingerprints
 from tests.stress.support import collect, finish, repos, workspace
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.ingest_git import RANGE_MIN_COMMITS
-from auditor.store import make_engine
+from auditor.ingest.git import RANGE_MIN_COMMITS
+from auditor.store.engine import make_engine
 from collectors.git_mirror import mirror_lock
 from tests.postgres.support import commit_shas, counts, duplicate_shas
 from tests.stress.support import collect, finish, repos, workspace

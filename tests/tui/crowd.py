@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from auditor import models
-from auditor.store import bulk_insert, table, transaction
+from auditor.store import models
+from auditor.store.engine import bulk_insert, table, transaction
 from tests.tui import storedata
 
 PEOPLE = 2000

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from auditor import models
-from auditor.config import AuditorConfig, LoadedConfig, parse_config
-from auditor.store import bulk_insert, table, transaction
+from auditor.kernel.config import AuditorConfig, LoadedConfig, parse_config
+from auditor.store import models
+from auditor.store.engine import bulk_insert, table, transaction
 
 AS_OF = date(2026, 10, 1)
 
@@ -344,7 +344,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.Finding),
+            t(models.StoredFinding),
             [
                 _finding(
                     1,

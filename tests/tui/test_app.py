@@ -363,8 +363,8 @@ def test_components_footer_is_not_cut_off(store: Engine) -> None:
 
 
 def test_status_bar_counts_the_stored_warnings(store: Engine) -> None:
-    from auditor import run_warnings
-    from auditor.store import transaction
+    from auditor.store import warnings as run_warnings
+    from auditor.store.engine import transaction
 
     assert "warning" not in build(store).sub_title
     with transaction(store) as conn:

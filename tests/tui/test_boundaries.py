@@ -27,7 +27,7 @@ def _modules() -> list[str]:
 
 def test_core_packages_never_import_textual() -> None:
     modules = _modules()
-    assert "auditor.views" in modules and "auditor.cli" in modules
+    assert "auditor.views" in modules and "auditor.cli.entrypoint" in modules
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -44,7 +44,11 @@ def test_core_packages_never_import_textual() -> None:
 def test_tui_command_imports_textual_only_when_run() -> None:
     # `auditor --help` must stay fast: the tui command module defers the import
     result = subprocess.run(
-        [sys.executable, "-c", "import auditor.cli, sys; print('textual' in sys.modules)"],
+        [
+            sys.executable,
+            "-c",
+            "import auditor.cli.entrypoint, sys; print('textual' in sys.modules)",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from auditor.analyze import analyze
-from auditor.collect import collect_all
-from auditor.config import load_config
-from auditor.safe_text import visible
-from auditor.store import make_engine
+from auditor.evaluate.run import analyze
+from auditor.ingest.collect import collect_all
+from auditor.kernel.config import load_config
+from auditor.report.display_text import visible
+from auditor.store.engine import make_engine
 from tests.gitrepo import GitRepo, Who
 from tests.tui.test_app import SIZE, cells, settle, static_text
 from tests.tui.test_hostile_text import RAW_CONTROLS

@@ -14,7 +14,7 @@ from rich.text import Text
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Static
 
-from auditor.safe_text import visible
+from auditor.report.display_text import visible
 from tests.tui import storedata
 from tests.tui.test_app import SIZE, build, cells, settle, static_text
 from tui.app import AuditorApp

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from textual.widgets import DataTable, OptionList
 
 from auditor import views
-from auditor.analyze import analyze
+from auditor.evaluate.run import analyze
 from tests.auditor.resolve_support import StoreBuilder, write_config
 from tests.tui.test_app import SIZE, cells, settle, static_text
 from tui.app import make_app

@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from auditor.safe_text import visible
+from auditor.report.display_text import visible
 from auditor.views import ViewContext
 from tui.text import WIDE_FROM
 

@@ -1,0 +1,57 @@
+"""The Typer app and what every command shares: options, consoles, config loading.
+
+Commands live one module each in `auditor/cli/commands/` and register on `app`;
+`auditor.cli.entrypoint` imports them all. Keep heavy imports inside command functions so
+that `auditor --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from auditor.kernel.config import DEFAULT_CONFIG_NAME, LoadedConfig, load_config
+
+app = typer.Typer(
+    name="auditor",
+    help="Supply-chain code-provenance auditor: who changes each component, and from where.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+# Text from repositories is never markup: print it with markup=False or as rich.text.Text.
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", help="Configuration file.", dir_okay=False),
+]
+DEFAULT_CONFIG = Path(DEFAULT_CONFIG_NAME)
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="End of the policy window, YYYY-MM-DD (default: today)."),
+]
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def parse_as_of(value: str | None) -> date:
+    from auditor.kernel.days import parse_day
+
+    if value is None:
+        return date.today()
+    return parse_day(value, "--as-of")
+
+
+def load(config: Path) -> LoadedConfig:
+    return load_config(config)

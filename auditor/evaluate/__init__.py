@@ -1,0 +1,1 @@
+"""Evaluate: the rules' read-only context and the analysis run."""

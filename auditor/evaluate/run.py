@@ -1,0 +1,211 @@
+"""`analyze`: resolve people and components, evaluate every rule, store a run and its findings.
+
+The run row (kind `analyze` or `check`) records `as_of`, whether a commit range
+was evaluated, the rules run and the rules that could not judge (`Unavailable`),
+so "not available" stays visible and is never mistaken for "clean". Findings
+are written in the same transaction as the finished run: a failed analysis
+leaves only a run marked `failed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
+
+from auditor.evaluate.component_files import component_locations
+from auditor.evaluate.context import build_context, main_path
+from auditor.evaluate.inputs import analysis_inputs, reusable_run
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.errors import AuditorError
+from auditor.kernel.findings import sort_key
+from auditor.resolve.pipeline import ResolveSummary, resolve_all
+from auditor.store import models
+from auditor.store.engine import bulk_insert, table, transaction
+from rules.interface import Evidence, Finding, PolicyFile, RuleContext, Unavailable
+from rules.registry import all_rules
+
+
+@dataclass(frozen=True)
+class AnalyzeResult:
+    run_id: int
+    as_of: date
+    findings: tuple[Finding, ...]
+    unavailable: tuple[Unavailable, ...]
+    resolve: ResolveSummary
+    rules: tuple[str, ...]
+    range_commits: int | None = None  # commits evaluated in range mode
+    components: dict[str, str | None] = field(default_factory=dict)  # name -> main path
+
+
+def evaluate(ctx: RuleContext) -> tuple[list[Finding], list[Unavailable]]:
+    """Run every registered rule over `ctx`; findings sorted, one per fingerprint."""
+    findings: dict[str, Finding] = {}
+    notes: list[Unavailable] = []
+    for rule_class in all_rules():
+        rule = rule_class()
+        for outcome in rule.evaluate(ctx):
+            if isinstance(outcome, Unavailable):
+                notes.append(outcome)
+            elif outcome.fingerprint not in findings:
+                findings[outcome.fingerprint] = outcome
+    return sorted(findings.values(), key=sort_key), notes
+
+
+def analyze(
+    engine: Engine,
+    loaded: LoadedConfig,
+    as_of: date,
+    *,
+    commit_shas: Collection[str] | None = None,
+    kind: str = "analyze",
+    reuse: bool = False,
+    policy_files: Sequence[PolicyFile] = (),
+) -> AnalyzeResult:
+    """Resolve, evaluate and store a run of `kind` with its findings.
+
+    With `reuse`, a stored run whose inputs digest (`auditor.evaluate.inputs`)
+    equals this analysis's is returned instead, and no run is written: its
+    findings are exactly what evaluating again would give.
+    """
+    started = datetime.now(UTC)
+    summary = resolve_all(engine, loaded, as_of)
+    inputs = None
+    if commit_shas is None:
+        with engine.connect() as conn:
+            inputs = analysis_inputs(conn, loaded, as_of, {r.__module__ for r in all_rules()})
+            stored = reusable_run(conn, inputs, as_of) if reuse else None
+            if stored is not None:
+                window = loaded.config.policy.window_days
+                return _stored_result(conn, stored, as_of, summary, window)
+    try:
+        everything = any(rule.all_components for rule in all_rules())
+        ctx = build_context(
+            engine,
+            loaded,
+            as_of,
+            commit_shas=commit_shas,
+            all_components=everything,
+            policy_files=policy_files,
+        )
+        findings, notes = evaluate(ctx)
+    except Exception as exc:
+        _failed_run(engine, kind, as_of, started, exc)
+        raise
+    rules = tuple(r.id for r in all_rules())
+    stats: dict[str, Any] = {
+        "inputs": inputs,
+        "rules": list(rules),
+        "findings": len(findings),
+        "unavailable": [
+            {"rule": n.rule, "component": n.component, "reason": n.reason} for n in notes
+        ],
+        "range": commit_shas is not None,
+        "range_commits": len(set(commit_shas)) if commit_shas is not None else None,
+        "changes": len(ctx.changes),
+        "work_items": len(ctx.work_items),
+        "people": summary.people,
+        "coverage": round(summary.coverage, 4),
+    }
+    with transaction(engine) as conn:
+        run_id = _insert_run(conn, kind, as_of, started, "ok", stats)
+        bulk_insert(conn, table(models.StoredFinding), (_row(run_id, f) for f in findings))
+        main_paths = {name: c.main_path for name, c in ctx.components.items()}
+        locations = component_locations(conn, as_of, loaded.config.policy.window_days, main_paths)
+    return AnalyzeResult(
+        run_id=run_id,
+        as_of=as_of,
+        findings=tuple(findings),
+        unavailable=tuple(notes),
+        resolve=summary,
+        rules=rules,
+        range_commits=stats["range_commits"],
+        components=locations,
+    )
+
+
+def finding_from_row(row: Any) -> Finding:
+    """A stored `finding` row as the rule returned it."""
+    return Finding(
+        rule=row.rule,
+        severity=row.severity,
+        confidence=row.confidence,
+        component=row.component,
+        subject=row.subject or "",
+        message=row.message,
+        evidence=tuple(Evidence(e["kind"], e["ref"]) for e in row.evidence or ()),
+        data=dict(row.data or {}),
+    )
+
+
+def _stored_result(
+    conn: Connection, run_id: int, as_of: date, summary: ResolveSummary, window_days: int
+) -> AnalyzeResult:
+    """A stored run and its findings, as `analyze` returned them when it ran."""
+    run, finding = table(models.Run), table(models.StoredFinding)
+    stats = conn.execute(select(run.c.stats).where(run.c.id == run_id)).scalar_one()
+    rows = conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
+    findings = tuple(finding_from_row(row) for row in rows)
+    notes = tuple(
+        Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
+    )
+    comp = table(models.Component)
+    paths = conn.execute(select(comp.c.name, comp.c.paths).order_by(comp.c.id))
+    main_paths = {name: main_path(globs or ()) for name, globs in paths}
+    return AnalyzeResult(
+        run_id=run_id,
+        as_of=as_of,
+        findings=findings,
+        unavailable=notes,
+        resolve=summary,
+        rules=tuple(stats["rules"]),
+        range_commits=None,
+        components=component_locations(conn, as_of, window_days, main_paths),
+    )
+
+
+def _row(run_id: int, finding: Finding) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "fingerprint": finding.fingerprint,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "component": finding.component,
+        "subject": finding.subject,
+        "message": finding.message,
+        "evidence": [{"kind": e.kind, "ref": e.ref} for e in finding.evidence],
+        "data": dict(finding.data),
+    }
+
+
+def _failed_run(engine: Engine, kind: str, as_of: date, started: datetime, exc: Exception) -> None:
+    try:
+        with transaction(engine) as conn:
+            stats = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            _insert_run(conn, kind, as_of, started, "failed", stats)
+    except AuditorError:
+        pass  # the original error matters more than the bookkeeping
+
+
+def _insert_run(
+    conn: Connection, kind: str, as_of: date, started: datetime, status: str, stats: dict[str, Any]
+) -> int:
+    """A finished run row (now); its id."""
+    inserted = conn.execute(
+        table(models.Run)
+        .insert()
+        .values(
+            kind=kind,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            as_of=as_of,
+            status=status,
+            stats=stats,
+        )
+    )
+    return int(inserted.inserted_primary_key[0])  # type: ignore[index]

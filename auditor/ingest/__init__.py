@@ -1,0 +1,1 @@
+"""Ingest: run the collectors and write their records into the store."""

@@ -1,0 +1,1 @@
+"""Report: waivers, baseline, the check formats, the people report."""

@@ -1,0 +1,103 @@
+"""The report every exporter formats, and the `Exporter` interface.
+
+`build_report` compares findings with the baseline and the waivers: each
+finding is `new`, `baselined` or `waived` (a live waiver wins over the
+baseline); `failing` are the new findings at or above the fail-on severity,
+which decide the exit status of `auditor check`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from auditor.kernel.config import WaiverConfig
+from auditor.kernel.findings import at_or_above, confident_enough, sort_key
+from auditor.report.waivers import apply_waivers
+from rules.interface import Finding, Unavailable
+
+
+@dataclass(frozen=True)
+class ReportedFinding:
+    finding: Finding
+    status: str  # new | baselined | waived
+    waiver: WaiverConfig | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: date
+    findings: tuple[ReportedFinding, ...]
+    fail_on: str
+    expired_waivers: tuple[WaiverConfig, ...] = ()
+    unmatched_waivers: tuple[WaiverConfig, ...] = ()
+    unavailable: tuple[Unavailable, ...] = ()
+    main_paths: Mapping[str, str | None] = field(default_factory=dict)  # component -> repo:dir
+    range_commits: int | None = None
+    commits_in_window: int | None = None  # None: not counted (range mode)
+    warnings: tuple[str, ...] = ()  # from every step, see auditor.store.warnings
+    fail_on_confidence: str = "low"  # findings less sure are reported but never fail
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.findings if f.status == status)
+
+    @property
+    def failing(self) -> list[ReportedFinding]:
+        return [
+            f
+            for f in self.findings
+            if f.status == "new"
+            and at_or_above(f.finding.severity, self.fail_on)
+            and confident_enough(f.finding.confidence, self.fail_on_confidence)
+        ]
+
+
+def build_report(
+    findings: Sequence[Finding],
+    *,
+    as_of: date,
+    baseline: Collection[str],
+    waivers: Sequence[WaiverConfig],
+    fail_on: str,
+    unavailable: Sequence[Unavailable] = (),
+    main_paths: Mapping[str, str | None] | None = None,
+    range_commits: int | None = None,
+    commits_in_window: int | None = None,
+    warnings: Sequence[str] = (),
+    fail_on_confidence: str = "low",
+) -> Report:
+    outcome = apply_waivers(waivers, findings, as_of)
+    reported = []
+    for finding in sorted(findings, key=sort_key):
+        waiver = outcome.waived.get(finding.fingerprint)
+        if waiver is not None:
+            status = "waived"
+        elif finding.fingerprint in baseline:
+            status = "baselined"
+        else:
+            status = "new"
+        reported.append(ReportedFinding(finding, status, waiver))
+    return Report(
+        as_of=as_of,
+        findings=tuple(reported),
+        fail_on=fail_on,
+        expired_waivers=outcome.expired,
+        unmatched_waivers=outcome.unmatched,
+        unavailable=tuple(unavailable),
+        main_paths=dict(main_paths or {}),
+        range_commits=range_commits,
+        commits_in_window=commits_in_window,
+        warnings=tuple(warnings),
+        fail_on_confidence=fail_on_confidence,
+    )
+
+
+class Exporter(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def render(self, report: Report) -> str:
+        """The whole output as text (written to stdout or `-o FILE`)."""
