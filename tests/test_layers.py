@@ -10,6 +10,10 @@ imports nothing of the product but itself.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +116,29 @@ def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
     imported = _imports("auditor.kernel.config", path, modules)
     assert imported == {"auditor.store.engine"}
     assert _stage("auditor.store.engine") not in set(STAGES[:1])
+
+
+def _distribution(name: str) -> str:
+    return re.split(r"[\s<>=!~\[;]", name, maxsplit=1)[0].lower()
+
+
+def test_runtime_dependencies_are_what_the_product_imports() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = {_distribution(d) for d in project["dependencies"]}
+    optional = {_distribution(d) for d in project["optional-dependencies"]["postgres"]}
+    by_import = importlib.metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in _modules().values():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in PACKAGES or top == "sample_repos":
+                    continue
+                imported.update(d.lower() for d in by_import.get(top, [top]))
+    assert imported - optional == declared
