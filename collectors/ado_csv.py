@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar, cast
 
+from auditor.kernel.enums import Tracker, TrackerKind
 from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import (
     DateFormatError,
@@ -33,6 +34,7 @@ from collectors.dates import (
 )
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
+from collectors.registry import register
 
 CREATED = ("Created Date",)
 RESOLVED = ("Closed Date", "Resolved Date")
@@ -51,8 +53,10 @@ _GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _SERVICE_EMAIL = re.compile(rf"^{_GUID}@{_GUID}$", re.IGNORECASE)
 
 
+@register
 class AdoCsvCollector(FileCollector):
-    kind: ClassVar[str] = "ado-csv"
+    kind: ClassVar[str] = TrackerKind.ADO_CSV
+    identity_kind: ClassVar[str] = Tracker.ADO
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         table = read_csv(file)

@@ -12,6 +12,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from auditor.kernel.errors import CollectorError, InputFormatError
 from collectors.interface import Collector, Record, SourceInfo
@@ -92,6 +93,8 @@ def bad_input(
 
 class FileCollector(Collector):
     """A collector over one export file. `source_info()` is complete after `collect()`."""
+
+    identity_kind: ClassVar[str]  # `identities.kind` of the accounts it reports: "jira", "roster"
 
     def __init__(
         self,

@@ -35,10 +35,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
+from auditor.kernel.enums import Tracker, TrackerKind
 from collectors.dates import DateFormatError, parse_iso
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, ReviewRecord, TrackerUser, WorkItemRecord
 from collectors.json_util import Node, json_kind, load_json
+from collectors.registry import register
 
 _REPO_URL = re.compile(r"(?:api\.github\.com/repos/|github\.com/)([\w.-]+/[\w.-]+?)(?:/|$)")
 _REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -56,8 +58,10 @@ PR_FIELDS = (
 )
 
 
+@register
 class GitHubJsonCollector(FileCollector):
-    kind: ClassVar[str] = "github-json"
+    kind: ClassVar[str] = TrackerKind.GITHUB_JSON
+    identity_kind: ClassVar[str] = Tracker.GITHUB
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         root = Node(file.display, load_json(file))

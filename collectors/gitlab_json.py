@@ -32,10 +32,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
+from auditor.kernel.enums import Tracker, TrackerKind
 from collectors.dates import DateFormatError, parse_iso
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, ReviewRecord, TrackerUser, WorkItemRecord
 from collectors.json_util import Node, load_json
+from collectors.registry import register
 
 _PROJECT_URL = re.compile(r"^https?://[^/]+/(.+?)/-/(?:issues|merge_requests|work_items)/\d+")
 _MR_FIELDS = ("merged_at", "merge_commit_sha", "squash_commit_sha", "source_branch", "merged_by")
@@ -43,8 +45,10 @@ _TOKEN_BOT = re.compile(r"^(?:project|group)_\d+_bot(?:_[0-9a-f]+)?$", re.IGNORE
 _STATES = {"opened": "open", "locked": "open", "closed": "closed", "merged": "merged"}
 
 
+@register
 class GitLabJsonCollector(FileCollector):
-    kind: ClassVar[str] = "gitlab-json"
+    kind: ClassVar[str] = TrackerKind.GITLAB_JSON
+    identity_kind: ClassVar[str] = Tracker.GITLAB
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         root = Node(file.display, load_json(file))

@@ -15,18 +15,22 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
+from auditor.kernel.enums import Tracker, TrackerKind
 from auditor.kernel.tracker_columns import JIRA_HEADERS_BY_LANGUAGE
 from collectors.csv_util import CsvRow, CsvTable, read_csv, warn_missing
 from collectors.dates import DateFormatError, parse_jira
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
+from collectors.registry import register
 
 COMPONENT_COLUMNS = ("Components", "Component/s")
 ISSUE_KEY = "Issue key"
 
 
+@register
 class JiraCsvCollector(FileCollector):
-    kind: ClassVar[str] = "jira-csv"
+    kind: ClassVar[str] = TrackerKind.JIRA_CSV
+    identity_kind: ClassVar[str] = Tracker.JIRA
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         table = read_csv(file)

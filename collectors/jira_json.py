@@ -17,14 +17,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
+from auditor.kernel.enums import Tracker, TrackerKind
 from collectors.dates import DateFormatError, parse_iso
 from collectors.files import FileBytes, FileCollector
 from collectors.interface import Record, TrackerUser, WorkItemRecord
 from collectors.json_util import Node, load_json
+from collectors.registry import register
 
 
+@register
 class JiraJsonCollector(FileCollector):
-    kind: ClassVar[str] = "jira-json"
+    kind: ClassVar[str] = TrackerKind.JIRA_JSON
+    identity_kind: ClassVar[str] = Tracker.JIRA
 
     def _records(self, file: FileBytes) -> Iterator[Record]:
         root = Node(file.display, load_json(file))

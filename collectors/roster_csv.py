@@ -33,6 +33,7 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 class RosterCsvCollector(FileCollector):
     kind: ClassVar[str] = "roster"
+    identity_kind: ClassVar[str] = "roster"
 
     def __init__(
         self,

@@ -24,8 +24,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from auditor.kernel.config import jurisdiction_tier
-from auditor.kernel.findings import SEVERITIES
-from auditor.kernel.findings import finding_fingerprint as fingerprint
+from auditor.kernel.enums import Severity
+from auditor.kernel.findings import finding_fingerprint
 
 # --- context ---------------------------------------------------------------
 
@@ -293,7 +293,7 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(self.rule, self.component, self.subject)
+        return finding_fingerprint(self.rule, self.component, self.subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +401,7 @@ reported in every format but never fail the build.
 def severity_for(default: str, component: Component | None, tier: str | None) -> str:
     """Rule default, +1 for a critical component, -1 below `high` sensitivity, -1 for
     `elevated` (see `GRADING`)."""
-    index = SEVERITIES.index(default)  # 0 = critical … 4 = info
+    index = Severity(default).rank  # 0 = critical … 4 = info
     if component is not None:
         if component.sensitivity == "critical":
             index -= 1
@@ -409,7 +409,8 @@ def severity_for(default: str, component: Component | None, tier: str | None) ->
             index += 1
     if tier == "elevated":
         index += 1
-    return SEVERITIES[min(max(index, 0), len(SEVERITIES) - 1)]
+    scale = list(Severity)
+    return scale[min(max(index, 0), len(scale) - 1)]
 
 
 def confidence_label(value: float) -> str:

@@ -119,7 +119,9 @@ def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
 
 
 def _distribution(name: str) -> str:
-    return re.split(r"[\s<>=!~\[;]", name, maxsplit=1)[0].lower()
+    """The normalised name (PEP 503) of a requirement or distribution."""
+    bare = re.split(r"[\s<>=!~\[;]", name, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", bare).lower()
 
 
 def test_runtime_dependencies_are_what_the_product_imports() -> None:
@@ -140,5 +142,5 @@ def test_runtime_dependencies_are_what_the_product_imports() -> None:
                 top = name.split(".")[0]
                 if top in sys.stdlib_module_names or top in PACKAGES or top == "sample_repos":
                     continue
-                imported.update(d.lower() for d in by_import.get(top, [top]))
+                imported.update(_distribution(d) for d in by_import.get(top, [top]))
     assert imported - optional == declared

@@ -27,6 +27,7 @@ from auditor.audit_export.period import Period
 from auditor.audit_export.pseudonym import Pseudonymizer
 from auditor.evaluate.coverage import Coverage, coverage_of, nothing_to_judge
 from auditor.kernel.config import LoadedConfig
+from auditor.kernel.enums import PeriodStatus
 from auditor.kernel.errors import ExportError, NothingToJudgeError
 from auditor.kernel.findings import severity_rank
 from auditor.resolve.attribution import TIERS, component_attribution, window_bounds
@@ -39,7 +40,6 @@ from auditor.store.engine import table
 SCHEMA_VERSION = 3
 TOOL_NAME = "provenance-auditor"
 TOP_MAINTAINERS = 5
-STATUSES = ("new", "persisting", "resolved")
 EXPORT_RUN_KIND = "export"  # the analysis an export runs; not a user-facing "latest analysis"
 
 
@@ -454,7 +454,7 @@ def _findings(
                     for e in (row.evidence or [])
                 ],
                 "data": _scrub_value(data, people),
-                "status": "new",
+                "status": PeriodStatus.NEW,
                 "waiver": None,
                 # internal, dropped before sealing: for waiver matching and the people list
                 "_finding": finding_from_row(row),
@@ -486,13 +486,21 @@ def _previous(options: ExportOptions, findings: list[dict[str, Any]]) -> dict[st
             f"the previous export covers {prev_start}..{prev_end}, "
             f"which does not end before {options.period.start}"
         )
-    before = {f["fingerprint"]: f for f in previous["findings"] if f.get("status") != "resolved"}
+    before = {
+        f["fingerprint"]: f
+        for f in previous["findings"]
+        if f.get("status") != PeriodStatus.RESOLVED
+    }
     for item in findings:
-        item["status"] = "persisting" if item["fingerprint"] in before else "new"
+        item["status"] = (
+            PeriodStatus.PERSISTING if item["fingerprint"] in before else PeriodStatus.NEW
+        )
     current = {f["fingerprint"] for f in findings}
     for fingerprint, old in before.items():
         if fingerprint not in current:
-            findings.append({**old, "status": "resolved", "waiver": None, "_finding": None})
+            findings.append(
+                {**old, "status": PeriodStatus.RESOLVED, "waiver": None, "_finding": None}
+            )
     return {
         "start": prev_start,
         "end": prev_end,
@@ -556,7 +564,7 @@ def _waivers(
 
 def _finding_order(finding: Mapping[str, Any]) -> tuple[Any, ...]:
     return (
-        STATUSES.index(finding["status"]),
+        list(PeriodStatus).index(finding["status"]),
         severity_rank(finding["severity"]),
         finding["rule"],
         finding["component"] or "",

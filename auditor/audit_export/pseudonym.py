@@ -41,7 +41,7 @@ class Pseudonymizer:
         """The pseudonym of a person, from their stable key (lower-cased e-mail or account)."""
         return "P-" + self._mac("person", person_key)[:16]
 
-    def fingerprint(self, fingerprint: str) -> str:
+    def rekeyed_fingerprint(self, fingerprint: str) -> str:
         """A finding fingerprint re-keyed: the plain one hashes the subject's name."""
         return self._mac("finding", fingerprint)
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from auditor.audit_export.chart import churn_charts
-from auditor.kernel.findings import SEVERITIES, severity_rank
+from auditor.kernel.enums import Severity
+from auditor.kernel.findings import severity_rank
 from auditor.report.display_text import visible
 from auditor.resolve.locations.summary import summarize_candidates
 
@@ -75,7 +76,7 @@ def render_summary(document: Mapping[str, Any], previous: Mapping[str, Any] | No
         f"- People active: {len(people['entries'])}"
         + (" (pseudonymized)" if people["pseudonymized"] else ""),
         f"- Findings: {len(current)} ("
-        + ", ".join(f"{s} {by_severity[s]}" for s in SEVERITIES if by_severity[s])
+        + ", ".join(f"{s} {by_severity[s]}" for s in Severity if by_severity[s])
         + (")" if current else "none)"),
         f"- Against the previous export: {statuses['new']} new, "
         f"{statuses['persisting']} persisting, {statuses['resolved']} resolved",

@@ -16,12 +16,11 @@ from sqlalchemy import Engine
 from auditor.evaluate.run import AnalyzeResult, analyze
 from auditor.ingest.collect import CollectSummary, collect_all
 from auditor.kernel.config import LoadedConfig, load_config
+from auditor.kernel.enums import Severity
 from auditor.report.formats.interface import Report, build_report
 from auditor.store.engine import make_engine
 from sample_repos.build import BuildResult, build_organisation
 from sample_repos.spec import AS_OF
-
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class DemoResult:
 
     def findings_by_severity(self) -> list[tuple[str, int]]:
         counts = Counter(f.severity for f in self.analysis.findings)
-        return [(s, counts[s]) for s in SEVERITY_ORDER if counts[s]]
+        return [(s, counts[s]) for s in Severity if counts[s]]
 
 
 def run_demo(workspace: Path, *, as_of: date = AS_OF) -> DemoResult:

@@ -39,29 +39,11 @@ from auditor.kernel.errors import ConfigError, StoreError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
 from auditor.store.engine import BATCH_SIZE, bulk_insert, table, transaction, upsert
-from collectors.ado_csv import AdoCsvCollector
 from collectors.files import FileCollector
-from collectors.github_json import GitHubJsonCollector
-from collectors.gitlab_json import GitLabJsonCollector
 from collectors.interface import RosterRecord, TrackerUser, WorkItemRecord
-from collectors.jira_csv import JiraCsvCollector
-from collectors.jira_json import JiraJsonCollector
+from collectors.registry import tracker_collector
 from collectors.roster_csv import RosterCsvCollector
 
-TRACKER_COLLECTORS: dict[str, type[FileCollector]] = {
-    "jira-csv": JiraCsvCollector,
-    "jira-json": JiraJsonCollector,
-    "ado-csv": AdoCsvCollector,
-    "github-json": GitHubJsonCollector,
-    "gitlab-json": GitLabJsonCollector,
-}
-IDENTITY_KINDS = {
-    "jira-csv": "jira",
-    "jira-json": "jira",
-    "ado-csv": "ado",
-    "github-json": "github",
-    "gitlab-json": "gitlab",
-}
 ROSTER_KIND = "roster"
 _IDENTITY_FIELDS = ("name", "email", "time_zone", "location_text", "login")
 _ITEM_FIELDS = (
@@ -104,7 +86,7 @@ def import_trackers(
             continue  # API sources: auditor.ingest.api
         assert src.path is not None
         path = loaded.resolve(src.path)
-        collector = TRACKER_COLLECTORS[src.kind](
+        collector = tracker_collector(src.kind)(
             path,
             name=tracker_name(src),
             display=str(path),
@@ -189,7 +171,9 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
             added, updated, unchanged = _write_roster(conn, source_id, roster), 0, 0
         else:
             items = [r for r in records if isinstance(r, WorkItemRecord)]
-            added, updated, unchanged = _write_items(conn, source_id, IDENTITY_KINDS[kind], items)
+            added, updated, unchanged = _write_items(
+                conn, source_id, collector.identity_kind, items
+            )
         conn.execute(
             update(table(models.Source))
             .where(table(models.Source).c.id == source_id)

@@ -16,6 +16,7 @@ from collections.abc import Collection
 from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -29,7 +30,16 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from auditor.kernel.enums import (
+    COLLECTOR_ENTRY_POINTS,
+    ApiKind,
+    Sensitivity,
+    Severity,
+    Tier,
+    TrackerKind,
+)
 from auditor.kernel.errors import ConfigError
 from auditor.kernel.tracker_columns import COLUMNS_BY_KIND
 
@@ -37,11 +47,6 @@ DEFAULT_CONFIG_NAME = "auditor.toml"
 # Not work places: Antarctic research stations, uninhabited and military-only territories
 # (`[locations] exclude_countries`; see auditor/resolve/locations/zones.py).
 DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")
-SENSITIVITIES = ("critical", "high", "normal", "low")
-SEVERITIES = ("critical", "high", "medium", "low", "info")
-TRACKER_FILE_KINDS = ("jira-csv", "jira-json", "ado-csv", "github-json", "gitlab-json")
-TRACKER_API_KINDS = ("github-api", "jira-api", "ado-api")
-TRACKER_KINDS = (*TRACKER_FILE_KINDS, *TRACKER_API_KINDS)
 
 
 @cache
@@ -63,11 +68,8 @@ def _country(value: str) -> str:
 Country = Annotated[str, AfterValidator(_country)]  # ISO 3166-1 alpha-2
 
 
-Sensitivity = Literal["critical", "high", "normal", "low"]
-
-
 def _default_sensitive() -> list[Sensitivity]:
-    return ["critical", "high"]
+    return [Sensitivity.CRITICAL, Sensitivity.HIGH]
 
 
 @cache
@@ -139,17 +141,25 @@ def _api_url_problem(value: str) -> str | None:
     return None
 
 
+def tracker_kinds() -> list[str]:
+    """The built-in tracker kinds and the names of plug-ins' `auditor.collectors` entry points."""
+    plugins = {point.name for point in entry_points(group=COLLECTOR_ENTRY_POINTS)}
+    return [*TrackerKind, *ApiKind, *sorted(plugins - set(TrackerKind) - set(ApiKind))]
+
+
+def _tracker_kind(value: str) -> str:
+    kinds = tracker_kinds()
+    if value not in kinds:
+        spelled = [repr(str(kind)) for kind in kinds]
+        expected = ", ".join(spelled[:-1]) + f" or {spelled[-1]}"
+        raise PydanticCustomError(
+            "tracker_kind", "Input should be {expected}", {"expected": expected}
+        )
+    return value
+
+
 class TrackerSource(_Strict):
-    kind: Literal[
-        "jira-csv",
-        "jira-json",
-        "ado-csv",
-        "github-json",
-        "gitlab-json",
-        "github-api",
-        "jira-api",
-        "ado-api",
-    ]
+    kind: Annotated[str, AfterValidator(_tracker_kind)]
     path: str | None = None  # the export file (file kinds only)
     name: str | None = None  # defaults to the file name (API kinds: see `default_name`)
     date_format: str | None = None  # strptime format for locale-dependent dates
@@ -170,7 +180,7 @@ class TrackerSource(_Strict):
 
     @property
     def is_api(self) -> bool:
-        return self.kind in TRACKER_API_KINDS
+        return self.kind in set(ApiKind)
 
     @property
     def default_name(self) -> str:
@@ -295,17 +305,17 @@ def jurisdiction_tier(
     if country is None:
         return None
     if country in high:
-        return "high"
+        return Tier.HIGH
     if country in elevated:
-        return "elevated"
+        return Tier.ELEVATED
     if trusted is None or country in trusted:
-        return "trusted"
+        return Tier.TRUSTED
     return None
 
 
 class ComponentConfig(_Strict):
     name: str = Field(min_length=1)
-    sensitivity: Literal["critical", "high", "normal", "low"] = "normal"
+    sensitivity: Sensitivity = Sensitivity.NORMAL
     tags: list[str] = Field(default_factory=list)
     paths: list[str] = Field(default_factory=list)  # "repo:glob" (gitignore semantics)
     jira: list[str] = Field(default_factory=list)
@@ -331,7 +341,7 @@ class ComponentConfig(_Strict):
 
 class PolicyConfig(_Strict):
     window_days: int = Field(default=180, ge=1, le=3660)
-    fail_on: Literal["critical", "high", "medium", "low", "info"] = "high"
+    fail_on: Severity = Severity.HIGH
     sensitive: list[Sensitivity] = Field(default_factory=_default_sensitive)
     high_risk_share: float = Field(default=0.25, ge=0, le=1)  # PV101 (lower bound)
     ambiguous_share: float = Field(default=0.25, ge=0, le=1)  # PV103 (upper bound)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Protocol
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
+from auditor.kernel.enums import Severity
+
 CONFIDENCES = ("high", "medium", "low")
 
 
-def fingerprint(rule: str, component: str | None, subject: str | None) -> str:
+def finding_fingerprint(rule: str, component: str | None, subject: str | None) -> str:
     """sha256 hex of rule id, component and subject, separated by a unit separator."""
     body = "\x1f".join((rule, component or "", subject or ""))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -22,7 +23,7 @@ def fingerprint(rule: str, component: str | None, subject: str | None) -> str:
 
 def severity_rank(severity: str) -> int:
     """0 for critical … 4 for info."""
-    return SEVERITIES.index(severity)
+    return Severity(severity).rank
 
 
 def at_or_above(severity: str, threshold: str) -> bool:

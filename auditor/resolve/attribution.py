@@ -37,11 +37,13 @@ from sqlalchemy import Date, Engine, and_, cast, func, or_, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
+from auditor.kernel.enums import Tier
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.engine import table
 
-TIERS = ("high", "elevated", "trusted", "other", "unknown")
+# a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
+TIERS: tuple[str, ...] = tuple(tier for tier in Tier if tier is not Tier.AMBIGUOUS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,7 @@ def count_and_max(conn: Connection, model: type) -> tuple[int, int]:
     return int(count), int(top or 0)
 
 
-def fingerprint(
+def inputs_digest(
     conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date, limit: int
 ) -> str:
     """Digest of every input of a resolution as of `as_of` (`limit`: its commit cut-off)."""

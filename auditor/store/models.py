@@ -278,7 +278,9 @@ class Run(SQLModel, table=True):
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
-class Finding(SQLModel, table=True):
+class StoredFinding(SQLModel, table=True):
+    """A finding as a run stored it (`rules.interface.Finding` is the one a rule yields)."""
+
     __tablename__ = "finding"
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="run.id", index=True)

@@ -12,16 +12,14 @@ from sqlalchemy import ColumnElement, Engine, false, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
+from auditor.kernel.enums import Sensitivity, Severity, Tier
 from auditor.resolve.locations.summary import summarize_candidates
 from auditor.store import models
 from auditor.store.engine import table
 
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
-SENSITIVITY_ORDER = ("critical", "high", "normal", "low")
-# Jurisdiction tiers as the views show them; "ambiguous" = unresolved but a
-# candidate country is high-risk, "unknown" = no usable evidence.
-# "other" = a known country outside an explicit `trusted` list.
-TIERS = ("high", "elevated", "ambiguous", "trusted", "other", "unknown")
+SEVERITY_ORDER = tuple(Severity)
+SENSITIVITY_ORDER = tuple(Sensitivity)
+TIERS = tuple(Tier)  # as the views show them, "ambiguous" included
 
 _commit = table(models.Commit)
 _change = table(models.FileChange)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from auditor.kernel.config import LoadedConfig
-from auditor.kernel.findings import finding_fingerprint as fingerprint
+from auditor.kernel.findings import finding_fingerprint
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
@@ -93,7 +93,7 @@ def finding(
     rule: str, component: str | None, subject: str, message: str, **extra: Any
 ) -> dict[str, Any]:
     return {
-        "fingerprint": fingerprint(rule, component, subject),
+        "fingerprint": finding_fingerprint(rule, component, subject),
         "rule": rule,
         "severity": extra.pop("severity", "high"),
         "confidence": extra.pop("confidence", "high"),

@@ -146,7 +146,7 @@ def test_pseudonyms_are_keyed_and_stable() -> None:
     plain_hash = hashlib.sha256(b"alice@corp.example").hexdigest()
     assert alice[2:] not in plain_hash  # not a plain, dictionary-reversible hash
     assert one.key_id == same.key_id != other.key_id
-    assert one.fingerprint("f" * 64) != other.fingerprint("f" * 64)
+    assert one.rekeyed_fingerprint("f" * 64) != other.rekeyed_fingerprint("f" * 64)
 
 
 def test_pseudonym_keys(tmp_path: Path) -> None:

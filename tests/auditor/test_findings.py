@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
-from auditor.kernel.findings import at_or_above, sort_key
-from auditor.kernel.findings import finding_fingerprint as fingerprint
+from auditor.kernel.findings import at_or_above, finding_fingerprint, sort_key
 from rules.interface import Component, Finding, severity_for
 
 
@@ -14,8 +13,10 @@ def test_fingerprint_depends_on_rule_component_subject_only() -> None:
     assert (
         a.fingerprint == hashlib.sha256(b"PV101\x1fOnPrem\x1fhigh-risk jurisdictions").hexdigest()
     )
-    assert fingerprint("PV101", "OnPrem", "x") != fingerprint("PV101", "OnPre", "mx")
-    assert fingerprint("PV107", None, "Bo") == fingerprint("PV107", "", "Bo")
+    assert finding_fingerprint("PV101", "OnPrem", "x") != finding_fingerprint(
+        "PV101", "OnPre", "mx"
+    )
+    assert finding_fingerprint("PV107", None, "Bo") == finding_fingerprint("PV107", "", "Bo")
 
 
 def test_order_most_severe_first() -> None:

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from auditor.cli import common as cliapp
 from auditor.cli.entrypoint import app
 from auditor.kernel.errors import UsageError
-from auditor.report.people import people_report
 from auditor.resolve.pipeline import resolve_all
 from auditor.store.engine import make_engine
+from auditor.views.people_report import people_report
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -125,8 +125,8 @@ def test_people_report_before_relocation(tmp_path: Path) -> None:
 
 def test_people_report_documents_every_source_kind() -> None:
     # profile_location extends DESIGN.md's list of kinds: the report's contract says so
-    from auditor.report import people as people_report
     from auditor.resolve.locations.resolution import AUTHORITATIVE, SINGLE_COUNTRY
+    from auditor.views import people_report
 
     doc = people_report.__doc__ or ""
     for kind in (*AUTHORITATIVE, *SINGLE_COUNTRY, "tz_offset"):

@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from auditor.ingest.trackers import TRACKER_COLLECTORS, import_file
+from auditor.ingest.trackers import import_file
 from auditor.kernel.errors import AuditorError
 from auditor.store.engine import make_engine
 from collectors.files import FileCollector
+from collectors.registry import tracker_collector
 from collectors.roster_csv import RosterCsvCollector
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -87,7 +88,7 @@ def _import(engine: Engine, kind: str, data: bytes) -> None:
     if kind == "roster":
         collector = RosterCsvCollector(path, name=name, data=data)
     else:
-        collector = TRACKER_COLLECTORS[kind](path, name=name, data=data)
+        collector = tracker_collector(kind)(path, name=name, data=data)
     try:
         import_file(engine, collector)
     except AuditorError as exc:

@@ -60,11 +60,11 @@ def people(
 
     from auditor.evaluate.coverage import window_coverage
     from auditor.report.display_text import visible
-    from auditor.report.people import PeopleFilter, filter_report, people_report
     from auditor.resolve.pipeline import resolve_all
     from auditor.store import warnings as run_warnings
     from auditor.store.engine import make_engine
     from auditor.views.common import TIERS
+    from auditor.views.people_report import PeopleFilter, filter_report, people_report
 
     day = parse_as_of(as_of)
     if tier is not None and tier not in TIERS:
@@ -106,9 +106,9 @@ def people_lines(
 
     from auditor.kernel.wording import counted, percent
     from auditor.report.display_text import plain
-    from auditor.report.people import current_location
     from auditor.resolve.locations.summary import summarize_candidates
     from auditor.views.common import display_tier
+    from auditor.views.people_report import current_location
 
     people = report["people"]
     table = Table(

@@ -15,6 +15,7 @@ from datetime import date
 from typing import ClassVar
 
 from auditor.kernel.config import WaiverConfig
+from auditor.kernel.enums import FindingStatus
 from auditor.kernel.findings import at_or_above, confident_enough, sort_key
 from auditor.report.waivers import apply_waivers
 from rules.interface import Finding, Unavailable
@@ -49,7 +50,7 @@ class Report:
         return [
             f
             for f in self.findings
-            if f.status == "new"
+            if f.status == FindingStatus.NEW
             and at_or_above(f.finding.severity, self.fail_on)
             and confident_enough(f.finding.confidence, self.fail_on_confidence)
         ]
@@ -74,11 +75,11 @@ def build_report(
     for finding in sorted(findings, key=sort_key):
         waiver = outcome.waived.get(finding.fingerprint)
         if waiver is not None:
-            status = "waived"
+            status = FindingStatus.WAIVED
         elif finding.fingerprint in baseline:
-            status = "baselined"
+            status = FindingStatus.BASELINED
         else:
-            status = "new"
+            status = FindingStatus.NEW
         reported.append(ReportedFinding(finding, status, waiver))
     return Report(
         as_of=as_of,
