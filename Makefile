@@ -24,8 +24,11 @@ test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest -n 2 -q
 
+LINTED := auditor collectors rules tui tests sample_repos benchmarks
+
 lint: $(STAMP)
-	$(BIN)/ruff check auditor collectors rules tui tests sample_repos benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -14,7 +14,7 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, ClassVar
@@ -401,6 +401,21 @@ def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
         yield rest
 
 
+def _raw_change(
+    token: bytes, tokens: Iterator[bytes], path: Callable[[bytes], str], blobs: list[str]
+) -> FileChangeRecord:
+    """One `--raw` entry (its paths are the next tokens): a change without line counts;
+    the blobs its line counts would need are added to `blobs`."""
+    old_mode, new_mode, old_blob, new_blob, status = token[1:].split(b" ")
+    for mode, blob in ((old_mode, old_blob), (new_mode, new_blob)):
+        if mode.startswith(b"10") and blob.strip(b"0"):  # a file's blob, not a gitlink
+            blobs.append(blob.decode("ascii"))
+    first = path(next(tokens))
+    if status[:1] in (b"R", b"C"):
+        return FileChangeRecord(path(next(tokens)), first, None, None, False)
+    return FileChangeRecord(first, None, None, None, False)
+
+
 def _parse_log(
     proc: subprocess.Popen[bytes],
 ) -> Iterator[tuple[str, list[FileChangeRecord], tuple[str, ...], list[str]]]:
@@ -449,15 +464,7 @@ def _parse_log(
         if not token:
             continue
         if token.startswith(b":"):  # --raw: ":old-mode new-mode old new STATUS", then path(s)
-            old_mode, new_mode, old_blob, new_blob, status = token[1:].split(b" ")
-            for mode, blob in ((old_mode, old_blob), (new_mode, new_blob)):
-                if mode.startswith(b"10") and blob.strip(b"0"):  # a file's blob, not a gitlink
-                    blobs.append(blob.decode("ascii"))
-            first = path(next(tokens))
-            if status[:1] in (b"R", b"C"):
-                add(FileChangeRecord(path(next(tokens)), first, None, None, False))
-            else:
-                add(FileChangeRecord(first, None, None, None, False))
+            add(_raw_change(token, tokens, path, blobs))
             continue
         added, _, rest = token.partition(b"\t")
         deleted, _, new = rest.partition(b"\t")

@@ -15,8 +15,9 @@ authors of every other commit up to `as_of`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -232,6 +233,34 @@ class _Places:
         return found
 
 
+def _at(places: _Places, day_number: int, person: int) -> Location:
+    return places.at(person, day_number)
+
+
+def _other_reviewers(
+    cid: int,
+    author: int,
+    committer: int | None,
+    reviewers: Iterable[tuple[int, str]],
+    vouched: _ReviewCorroboration,
+    at: Callable[[int], Location],
+) -> tuple[tuple[Reviewer, ...], tuple[Reviewer, ...]]:
+    """A change's second pairs of eyes, the author not counted: (corroborated, claimed only).
+
+    `at(person)` places a reviewer on the change's day.
+    """
+    found: list[Reviewer] = []
+    claimed: list[Reviewer] = []
+    if committer is not None and committer != author:
+        found.append(Reviewer(committer, "committer", at(committer)))
+    for reviewer, via in reviewers:
+        if reviewer != author:
+            named = Reviewer(reviewer, via, at(reviewer))
+            counted = vouched.counts(cid, author, committer, reviewer, via)
+            (found if counted else claimed).append(named)
+    return tuple(found), tuple(claimed)
+
+
 def _changes(
     conn: Connection,
     index: LocationIndex,
@@ -313,16 +342,9 @@ def _changes(
             # people are still placed where they were on the day they wrote the change.
             day = min(max(day, policy.window_start), policy.window_end)
         committer = identities.get(committer_id)
-        found: list[Reviewer] = []
-        claimed: list[Reviewer] = []
-        if committer is not None and committer != author:
-            found.append(Reviewer(committer, "committer", places.at(committer, number)))
-        for reviewer, via in reviewers.get(cid, ()):
-            if reviewer != author:
-                named = Reviewer(reviewer, via, places.at(reviewer, number))
-                (
-                    found if vouched.counts(cid, author, committer, reviewer, via) else claimed
-                ).append(named)
+        found, claimed = _other_reviewers(
+            cid, author, committer, reviewers.get(cid, ()), vouched, partial(_at, places, number)
+        )
         changes.append(
             Change(
                 sha=sha,
@@ -331,9 +353,9 @@ def _changes(
                 component=component_names[component_id],
                 churn=int(lines or 0),
                 author_location=places.at(author, number),
-                reviewers=tuple(found),
+                reviewers=found,
                 committer=committer,
-                claimed_reviewers=tuple(claimed),
+                claimed_reviewers=claimed,
                 binary=int(binaries or 0),
             )
         )

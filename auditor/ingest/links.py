@@ -87,7 +87,7 @@ def _github_sources(
 def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
     """Rebuild every commit ↔ work-item link; returns what was linked."""
     patterns = [re.compile(p) for p in loaded.config.links.patterns]
-    src, wi, commit = table(models.Source), table(models.WorkItem), table(models.Commit)
+    src, wi = table(models.Source), table(models.WorkItem)
     with transaction(engine) as conn:
         sources: list[tuple[int, str, str, str | None]] = [
             (r.id, r.name, r.kind, r.ref)
@@ -126,21 +126,9 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
                 by_sha[head_sha.lower()].append((item_id, "head_commit"))
 
         links: dict[tuple[int, int], str] = {}
-
-        def add(commit_id: int, item_id: int, via: str) -> None:
-            known = links.get((commit_id, item_id))
-            if known is None or _VIA_RANK[via] < _VIA_RANK[known]:
-                links[(commit_id, item_id)] = via
-
         if items:
-            query = select(commit.c.id, commit.c.source_id, commit.c.sha, commit.c.message)
-            for commit_id, source_id, sha, message in conn.execute(query):
-                for item_id, via in by_sha.get(sha.lower(), ()):
-                    add(commit_id, item_id, via)
-                repo = git_name.get(source_id, "")
-                for text in _matches(patterns, message or ""):
-                    for item_id in _resolve(text, repo, jira, ado, gh_by_repo, gh_by_full):
-                        add(commit_id, item_id, "message")
+            keys = (jira, ado, gh_by_repo, gh_by_full)
+            links = _scan_commits(conn, patterns, git_name, by_sha, keys)
         _replace_links(conn, links)
     return LinkSummary(
         links=len(links),
@@ -148,6 +136,38 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
         work_items_linked=len({w for _, w in links}),
         by_via=dict(Counter(links.values())),
     )
+
+
+def _scan_commits(
+    conn: Connection,
+    patterns: list[re.Pattern[str]],
+    git_name: dict[int, str],
+    by_sha: dict[str, list[tuple[int, str]]],
+    keys: tuple[
+        dict[str, list[int]],
+        dict[str, list[int]],
+        dict[tuple[str, int], list[int]],
+        dict[tuple[str, int], list[int]],
+    ],
+) -> dict[tuple[int, int], str]:
+    """(commit, work item) -> the strongest way they are linked, over every commit."""
+    commit = table(models.Commit)
+    links: dict[tuple[int, int], str] = {}
+
+    def add(commit_id: int, item_id: int, via: str) -> None:
+        known = links.get((commit_id, item_id))
+        if known is None or _VIA_RANK[via] < _VIA_RANK[known]:
+            links[(commit_id, item_id)] = via
+
+    query = select(commit.c.id, commit.c.source_id, commit.c.sha, commit.c.message)
+    for commit_id, source_id, sha, message in conn.execute(query):
+        for item_id, via in by_sha.get(sha.lower(), ()):
+            add(commit_id, item_id, via)
+        repo = git_name.get(source_id, "")
+        for text in _matches(patterns, message or ""):
+            for item_id in _resolve(text, repo, *keys):
+                add(commit_id, item_id, "message")
+    return links
 
 
 def _replace_links(conn: Connection, links: dict[tuple[int, int], str]) -> None:

@@ -215,6 +215,18 @@ class TrackerSource(_Strict):
         extra = sorted(given - set(required) - set(optional))
         if extra:
             raise ValueError(f"kind {self.kind!r} does not take {extra}")
+        self._check_secrets_and_urls()
+        if self.kind == "github-api" and not re.match(r"^[\w.-]+/[\w.-]+$", self.repo or ""):
+            raise ValueError(f"repo must be the GitHub repository 'owner/name', got {self.repo!r}")
+        if self.kind == "ado-api":
+            problem = wiql_problem(self.wiql or "")
+            if problem:
+                raise ValueError(f"wiql {problem}")
+        if self.kind == "jira-api" and re.search(r"\border\s+by\b", self.jql or "", re.I):
+            raise ValueError("jql: leave out ORDER BY; the collector orders by 'updated' itself")
+        return self
+
+    def _check_secrets_and_urls(self) -> None:
         for key in ("token_env", "user_env"):
             value = getattr(self, key)
             if value is None:
@@ -229,15 +241,6 @@ class TrackerSource(_Strict):
             problem = _api_url_problem(value) if value is not None else None
             if problem:
                 raise ValueError(f"{key} {problem}")
-        if self.kind == "github-api" and not re.match(r"^[\w.-]+/[\w.-]+$", self.repo or ""):
-            raise ValueError(f"repo must be the GitHub repository 'owner/name', got {self.repo!r}")
-        if self.kind == "ado-api":
-            problem = wiql_problem(self.wiql or "")
-            if problem:
-                raise ValueError(f"wiql {problem}")
-        if self.kind == "jira-api" and re.search(r"\border\s+by\b", self.jql or "", re.I):
-            raise ValueError("jql: leave out ORDER BY; the collector orders by 'updated' itself")
-        return self
 
     @model_validator(mode="after")
     def _known_columns(self) -> TrackerSource:

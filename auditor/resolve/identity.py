@@ -293,20 +293,72 @@ def unify(
     uf = _UnionFind()
     bots = {row.id for row in rows if is_bot(row, config.bots)}
     shared = shared_addresses(rows, config)
+    email_of = _link_by_email(uf, rows, roster_rows, config, shared)
+    by_name = _link_by_name(uf, rows, roster_rows, config, email_of, bots)
+
+    members: dict[str, list[IdentityRow]] = defaultdict(list)
+    for row in rows:
+        members[uf.find(_ident(row.id))].append(row)
+    roster_by_root: dict[str, list[RosterPerson]] = defaultdict(list)
+    for entry in roster_rows:
+        roster_email = normal_email(entry.email)
+        if roster_email:
+            roster_by_root[uf.find(f"r:{roster_email}")].append(entry)
+
+    roster_emails = {e for e in (normal_email(p.email) for p in roster_rows) if e}
+    merge_emails = {e for group in config.merge for e in (normal_email(x) for x in group) if e}
+    # A shared address used by several identities names none of them: no person's key.
+    users: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for email in email_of[row.id]:
+            users[email] += 1
+    no_key = {e for e in shared if users.get(e, 0) > 1}
+    drafts: list[PersonDraft] = []
+    for root in sorted(set(members) | set(roster_by_root)):
+        drafts.append(
+            _draft(
+                members.get(root, []),
+                roster_by_root.get(root, []),
+                bots,
+                email_of,
+                by_name,
+                roster_emails,
+                merge_emails,
+                no_key,
+            )
+        )
+    return _unique_keys(drafts)
+
+
+def _ident(row_id: int) -> str:
+    return f"i:{row_id:012d}"
+
+
+def _emails(row: IdentityRow) -> set[str]:
+    """The e-mails an identity is known by (an ADO or roster key when it has no other)."""
+    emails = {e for e in (normal_email(row.email), normal_email(row.mapped_email)) if e}
+    if row.kind in ("ado", "roster") and not emails:
+        key_email = normal_email(row.key)
+        if key_email:
+            emails.add(key_email)
+    return emails
+
+
+def _link_by_email(
+    uf: _UnionFind,
+    rows: list[IdentityRow],
+    roster_rows: list[RosterPerson],
+    config: IdentityConfig,
+    shared: Mapping[str, str],
+) -> dict[int, set[str]]:
+    """Union identities sharing a usable e-mail, a GitHub login or an ADO Server account,
+    roster entries and configured merges; return each identity's e-mails."""
     blocked_anywhere = {e for e, why in shared.items() if _blocks_canonical(why)}
-
-    def ident(row_id: int) -> str:
-        return f"i:{row_id:012d}"
-
     email_of: dict[int, set[str]] = {}
     for row in rows:
-        node = ident(row.id)
+        node = _ident(row.id)
         uf.find(node)
-        emails = {e for e in (normal_email(row.email), normal_email(row.mapped_email)) if e}
-        if row.kind in ("ado", "roster") and not emails:
-            key_email = normal_email(row.key)
-            if key_email:
-                emails.add(key_email)
+        emails = _emails(row)
         email_of[row.id] = emails
         for email in _join_keys(row, emails, shared, blocked_anywhere):
             uf.union(node, f"e:{email}")
@@ -329,15 +381,25 @@ def unify(
         merged = [e for e in (normal_email(x) for x in merge_group) if e]
         for other in merged[1:]:
             uf.union(f"e:{merged[0]}", f"e:{other}")
+    return email_of
 
-    # Display-name matching for e-mail-less tracker accounts.
+
+def _link_by_name(
+    uf: _UnionFind,
+    rows: list[IdentityRow],
+    roster_rows: list[RosterPerson],
+    config: IdentityConfig,
+    email_of: dict[int, set[str]],
+    bots: set[int],
+) -> set[int]:
+    """Join e-mail-less tracker accounts to the one person with their display name."""
     split = {e for e in (normal_email(x) for x in config.split) if e}
     names_by_root: dict[str, set[str]] = defaultdict(set)
     split_roots: set[str] = set()
-    bot_roots = {uf.find(ident(i)) for i in bots}
+    bot_roots = {uf.find(_ident(i)) for i in bots}
     nameless: list[IdentityRow] = []
     for row in rows:
-        root = uf.find(ident(row.id))
+        root = uf.find(_ident(row.id))
         if row.kind in ("jira", "ado", "github", "gitlab") and not email_of[row.id]:
             nameless.append(row)
             continue
@@ -368,41 +430,9 @@ def unify(
         if len(targets) == 1:
             (target,) = targets
             if target not in split_roots and target not in bot_roots:
-                uf.union(ident(row.id), target)
+                uf.union(_ident(row.id), target)
                 by_name.add(row.id)
-
-    members: dict[str, list[IdentityRow]] = defaultdict(list)
-    for row in rows:
-        members[uf.find(ident(row.id))].append(row)
-    roster_by_root: dict[str, list[RosterPerson]] = defaultdict(list)
-    for entry in roster_rows:
-        roster_email = normal_email(entry.email)
-        if roster_email:
-            roster_by_root[uf.find(f"r:{roster_email}")].append(entry)
-
-    roster_emails = {e for e in (normal_email(p.email) for p in roster_rows) if e}
-    merge_emails = {e for group in config.merge for e in (normal_email(x) for x in group) if e}
-    # A shared address used by several identities names none of them: no person's key.
-    users: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for email in email_of[row.id]:
-            users[email] += 1
-    no_key = {e for e in shared if users.get(e, 0) > 1}
-    drafts: list[PersonDraft] = []
-    for root in sorted(set(members) | set(roster_by_root)):
-        drafts.append(
-            _draft(
-                members.get(root, []),
-                roster_by_root.get(root, []),
-                bots,
-                email_of,
-                by_name,
-                roster_emails,
-                merge_emails,
-                no_key,
-            )
-        )
-    return _unique_keys(drafts)
+    return by_name
 
 
 def _blocks_canonical(reason: str) -> bool:
