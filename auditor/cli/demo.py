@@ -17,7 +17,8 @@ from auditor.evaluate.run import AnalyzeResult, analyze
 from auditor.ingest.collect import CollectSummary, collect_all
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.kernel.enums import Severity
-from auditor.report.formats.interface import Report, build_report
+from auditor.report.check import judge
+from auditor.report.formats.interface import Report
 from auditor.store.engine import make_engine
 from sample_repos.build import BuildResult, build_organisation
 from sample_repos.spec import AS_OF
@@ -31,18 +32,10 @@ class DemoResult:
     collected: CollectSummary
     analysis: AnalyzeResult
 
-    def report(self, as_of: date) -> Report:
+    def report(self) -> Report:
         """Findings with their waiver status, exactly as `auditor check` judges them
-        (same `build_report` / `apply_waivers`; the demo has no baseline)."""
-        return build_report(
-            self.analysis.findings,
-            as_of=as_of,
-            baseline=(),
-            waivers=self.loaded.config.waivers,
-            fail_on=self.loaded.config.policy.fail_on,
-            unavailable=self.analysis.unavailable,
-            main_paths=self.analysis.components,
-        )
+        (the same `judge`; the demo has no baseline)."""
+        return judge(self.analysis, self.loaded)
 
     def findings_by_severity(self) -> list[tuple[str, int]]:
         counts = Counter(f.severity for f in self.analysis.findings)

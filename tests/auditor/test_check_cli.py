@@ -239,3 +239,30 @@ def test_unwritable_output_and_baseline_are_usage_errors(
         check(root, "--baseline", str(baseline), "--update-baseline")
     assert str(caught.value).startswith(f"{baseline}: cannot write: ")
     assert list(blocker.parent.glob(".x.sarif.*")) == []
+
+
+def test_run_check_is_the_cli_without_rendering(workspace: tuple[Path, GitRepo]) -> None:
+    # The core function gives the CLI's answer; the CLI only parses and renders.
+    from datetime import date
+
+    from auditor.kernel.config import load_config
+    from auditor.report.check import CheckRequest, run_check
+
+    root, _ = workspace
+    loaded = load_config(root / "auditor.toml")
+    baseline = root / "baseline.json"
+    day = date.fromisoformat(AS_OF)
+    outcome = run_check(loaded, day, CheckRequest(baseline=baseline))
+    code, output = check(root, "--baseline", str(baseline), "--format", "json")
+    assert code == 1 and outcome.report.failing and outcome.baseline_written is None
+    assert {(i.finding.rule, i.finding.subject) for i in outcome.report.findings} == {
+        (f["rule"], f["subject"]) for f in json.loads(output)["findings"]
+    }
+    accepted = run_check(loaded, day, CheckRequest(baseline=baseline, update_baseline=True))
+    assert accepted.baseline_written == len(outcome.report.findings) and baseline.exists()
+    assert not accepted.report.failing
+    assert {i.status for i in accepted.report.findings} == {"baselined"}
+    raised = run_check(loaded, day, CheckRequest(baseline=baseline, fail_on="info"))
+    assert raised.report.fail_on == "info" and not raised.report.failing
+    with pytest.raises(UsageError, match="cannot be combined"):
+        CheckRequest(baseline=baseline, update_baseline=True, commit_range="a..b")

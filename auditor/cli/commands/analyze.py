@@ -5,7 +5,6 @@ from auditor.cli.common import (
     AsOfOption,
     ConfigOption,
     app,
-    err,
     load,
     out,
     parse_as_of,
@@ -23,8 +22,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     from auditor.evaluate.coverage import nothing_to_judge, window_coverage
     from auditor.evaluate.run import analyze as run_analysis
     from auditor.kernel.errors import NothingToJudgeError
-    from auditor.report.display_text import plain
-    from auditor.report.formats.interface import build_report
+    from auditor.report.check import judge
     from auditor.report.formats.text import report_blocks, report_renderable
     from auditor.store import warnings as run_warnings
     from auditor.store.engine import make_engine
@@ -38,20 +36,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         warnings = run_warnings.read(engine)
     finally:
         engine.dispose()
-    report = build_report(
-        result.findings,
-        as_of=day,
-        baseline=(),
-        waivers=loaded.config.waivers,
-        fail_on=loaded.config.policy.fail_on,
-        unavailable=result.unavailable,
-        main_paths=result.components,
-        commits_in_window=coverage.commits_in_window,
-        warnings=warnings,
-    )
-    # CODEOWNERS owners and Backstage components not found, catalogs skipped: said once
-    for warning in dict.fromkeys(result.resolve.warnings):
-        err.print(plain(f"warning: {warning}"))
+    report = judge(result, loaded, commits_in_window=coverage.commits_in_window, warnings=warnings)
     if out.is_terminal:
         out.print(report_renderable(report))
     else:  # CI logs: one block per finding, whole lines

@@ -54,7 +54,7 @@ def demo(
 
     # The same status, waiver and expired-waiver reporting as `auditor check`.
     out.print()
-    out.print(report_blocks(result.report(day)), soft_wrap=True)
+    out.print(report_blocks(result.report()), soft_wrap=True)
     out.print()
     out.print(
         f"workspace: {result.build.workspace}\n"
