@@ -37,7 +37,9 @@ def test_demo_runs_end_to_end_without_a_terminal(tmp_path: Path) -> None:
     assert any(line.startswith("NEW  critical  PV101  Collab OnPrem") for line in lines)
     assert "expired waiver: PV101 Collab Cloud expired 2026-06-30" in lines
     assert any(
-        line.endswith(" 0 baselined, 1 waived; 9 new at or above high with medium confidence or more")
+        line.endswith(
+            " 0 baselined, 1 waived; 9 new at or above high with medium confidence or more"
+        )
         for line in lines
     )
     # paths are never broken across lines, however long the workspace path
