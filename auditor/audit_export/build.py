@@ -30,7 +30,8 @@ from auditor.kernel.config import LoadedConfig
 from auditor.kernel.enums import PeriodStatus
 from auditor.kernel.errors import ExportError, NothingToJudgeError
 from auditor.kernel.findings import severity_rank
-from auditor.resolve.attribution import TIERS, component_attribution, window_bounds
+from auditor.kernel.window import Window
+from auditor.resolve.attribution import TIERS, component_attribution
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store import warnings as run_warnings
@@ -198,7 +199,7 @@ def policy_section(loaded: LoadedConfig, end: date) -> dict[str, Any]:
 
 def _sources(engine: Engine, period: Period) -> list[dict[str, Any]]:
     source, commit = table(models.Source), table(models.Commit)
-    lo, hi = window_bounds(period.start, period.end)
+    lo, hi = Window(period.start, period.end).bounds()
     with engine.connect() as conn:
         in_period: dict[int, int] = dict(
             conn.execute(
@@ -305,7 +306,7 @@ def _maintainers(engine: Engine, period: Period) -> dict[str, list[_Maintainer]]
         table(models.Commit),
     )
     pi, person = table(models.PersonIdentity), table(models.Person)
-    lo, hi = window_bounds(period.start, period.end)
+    lo, hi = Window(period.start, period.end).bounds()
     churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
     query = (
         select(
@@ -349,7 +350,7 @@ def _people(
     """Everyone who committed in the period, is a top maintainer or a finding's subject."""
     commit, pi = table(models.Commit), table(models.PersonIdentity)
     evidence = table(models.LocationEvidence)
-    lo, hi = window_bounds(period.start, period.end)
+    lo, hi = Window(period.start, period.end).bounds()
     with engine.connect() as conn:
         activity = {
             pid: (int(n), int(lines or 0))

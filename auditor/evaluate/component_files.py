@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
-from auditor.resolve.attribution import window_bounds
+from auditor.kernel.window import Window
 from auditor.store import models
 from auditor.store.engine import table
 
@@ -27,7 +27,7 @@ def most_changed_files(conn: Connection, start: date, end: date) -> dict[str, st
         table(models.Component),
         table(models.Source),
     )
-    low, high = window_bounds(start, end)
+    low, high = Window(start, end).bounds()
     churn = func.sum(func.coalesce(change.c.added, 0) + func.coalesce(change.c.deleted, 0))
     stmt = (
         select(component.c.name, source.c.name, path.c.path, churn.label("churn"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from types import MappingProxyType
 from typing import Any
@@ -25,6 +25,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
+from auditor.kernel.window import Window, day_number, day_of_number, day_start
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.engine import table
@@ -44,14 +45,13 @@ from rules.interface import (
     WorkItem,
 )
 
-_EPOCH = date(1970, 1, 1)
 _REVIEW_TRAILERS = ("reviewed-by", "approved-by")
 
 
 def build_policy(loaded: LoadedConfig, as_of: date) -> Policy:
     cfg = loaded.config
     days = cfg.policy.window_days
-    start = as_of - timedelta(days=days - 1)
+    start = Window.ending(as_of, days).start
     jur = cfg.jurisdictions
     return Policy(
         window_start=start,
@@ -82,10 +82,6 @@ def main_path(globs: Iterable[str]) -> str | None:
             parts.append(part)
         return f"{repo}:{'/'.join(parts)}" if parts else f"{repo}:"
     return None
-
-
-def _seconds(day: date) -> int:
-    return int(datetime.combine(day, time(0), UTC).timestamp())
 
 
 def _day(value: datetime | date | None) -> date | None:
@@ -225,7 +221,7 @@ class _Places:
         key = (person, day_number)
         found = self._seen.get(key)
         if found is None:
-            where = self._index.at(person, _EPOCH + timedelta(days=day_number))
+            where = self._index.at(person, day_of_number(day_number))
             known = self._converted.get(id(where))
             if known is None:
                 known = self._converted[id(where)] = (where, _converted(where))
@@ -276,7 +272,7 @@ def _changes(
     pi, person = table(models.PersonIdentity), table(models.Person)
     churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
     binary = case((fc.c.binary, 1), else_=0)
-    lo, hi = _seconds(policy.previous_start), _seconds(as_of + timedelta(days=1))
+    lo, hi = Window(policy.previous_start, as_of).bounds()
     base = (
         fc.join(commit, commit.c.id == fc.c.commit_id)
         .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
@@ -318,7 +314,7 @@ def _changes(
     if wanted is None and scope is not None:
         # One pass over the scope's history up to as_of serves both the windows and
         # the earlier authors below.
-        first = _seconds(policy.window_start)
+        first = day_start(policy.window_start)
         rows, scoped_earlier = _scoped_history(conn, scope, (lo, first, hi), identities, bots)
     elif wanted is None:
         rows = list(conn.execute(query))
@@ -332,10 +328,10 @@ def _changes(
     days: dict[int, date] = {}
     changes: list[Change] = []
     for cid, sha, authored_at, committer_id, author, component_id, lines, binaries in rows:
-        number = int(authored_at) // 86400
+        number = day_number(authored_at)
         authored = days.get(number)
         if authored is None:
-            authored = days[number] = _EPOCH + timedelta(days=number)
+            authored = days[number] = day_of_number(number)
         day = authored
         if wanted is not None:
             # A range is judged inside the current window whatever its author dates say;
@@ -371,7 +367,7 @@ def _changes(
         if scope is not None:
             earlier_query = earlier_query.where((pc.c.component_id + 0).in_(sorted(scope)))
         if wanted is None:
-            first = _seconds(policy.window_start)
+            first = day_start(policy.window_start)
             earlier_query = earlier_query.where(commit.c.authored_at < first)
         else:
             # Everything already on the branch before the range (by date, up to as_of).

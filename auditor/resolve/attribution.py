@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, Engine, and_, cast, func, or_, select
@@ -38,6 +38,7 @@ from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.enums import Tier
+from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.engine import table
@@ -81,13 +82,6 @@ class ComponentAttribution:
         return next((j for j in self.jurisdictions if j.country == country), None)
 
 
-def window_bounds(start: date, end: date) -> tuple[int, int]:
-    """Unix seconds [start 00:00 UTC, end + 1 day 00:00 UTC)."""
-    lo = int(datetime.combine(start, time(0), UTC).timestamp())
-    hi = int(datetime.combine(end + timedelta(days=1), time(0), UTC).timestamp())
-    return lo, hi
-
-
 def component_attribution(
     engine: Engine,
     loaded: LoadedConfig,
@@ -98,7 +92,7 @@ def component_attribution(
 ) -> list[ComponentAttribution]:
     """One entry per component (those without churn included), in component-name order."""
     index = index or LocationIndex.load(engine)
-    lo, hi = window_bounds(start, end)
+    lo, hi = Window(start, end).bounds()
     comp, pc, fc, commit = (
         table(models.Component),
         table(models.PathComponent),

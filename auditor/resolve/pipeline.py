@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import BigInteger, Engine, Table, and_, case, cast, delete, func
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
+from auditor.kernel.window import day_end
 from auditor.resolve import inputs as resolve_inputs
 from auditor.resolve.components import (
     ChangedPaths,
@@ -129,7 +130,7 @@ def _record_warnings(conn: Connection, summary: ResolveSummary) -> None:
 
 def _limit(as_of: date) -> int:
     """The first second (UTC) after `as_of`: commits before it count."""
-    return int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+    return day_end(as_of)
 
 
 @dataclass(frozen=True)

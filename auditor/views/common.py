@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
 from auditor.kernel.enums import Sensitivity, Severity, Tier
+from auditor.kernel.window import SECONDS_PER_DAY, Window, day_of_number
 from auditor.resolve.locations.summary import summarize_candidates
 from auditor.store import models
 from auditor.store.engine import table
@@ -38,7 +39,7 @@ _source = table(models.Source)
 _run = table(models.Run)
 _finding = table(models.StoredFinding)
 
-_DAY = 86400
+_DAY = SECONDS_PER_DAY
 
 
 # --- context ------------------------------------------------------------------
@@ -77,17 +78,21 @@ class ViewContext:
         return self.loaded.config
 
     @property
+    def window(self) -> Window:
+        return Window.ending(self.as_of, self.window_days)
+
+    @property
     def start(self) -> date:
-        return self.as_of - timedelta(days=self.window_days - 1)
+        return self.window.start
 
     @property
     def start_ts(self) -> int:
-        return _epoch(self.start)
+        return self.window.bounds()[0]
 
     @property
     def end_ts(self) -> int:
         """Exclusive: the first second after `as_of`."""
-        return _epoch(self.as_of + timedelta(days=1))
+        return self.window.bounds()[1]
 
     def tier(self, country: str | None, candidates: Iterable[str] = ()) -> str:
         return display_tier(self.config.jurisdictions.tier, country, candidates)
@@ -143,12 +148,7 @@ def zone_patterns(conn: Connection) -> dict[tuple[int, tuple[int, ...]], str]:
     return {(pid, tuple(ids or ())): str(p) for pid, ids, p in conn.execute(query) if p}
 
 
-def _epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-
-
-def _day(day_number: int) -> date:
-    return date(1970, 1, 1) + timedelta(days=int(day_number))
+_day = day_of_number  # the views' spelling, kept for their many call sites
 
 
 def _first_line(message: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from auditor.kernel.window import day_start
 from auditor.resolve.locations.index import LocationIndex
 from auditor.views.common import (
     _DAY,
@@ -17,7 +18,6 @@ from auditor.views.common import (
     _commit,
     _conflict,
     _day,
-    _epoch,
     _evidence,
     _first_line,
     _identity,
@@ -373,9 +373,9 @@ def evidence_commits(
         else:
             local = _commit.c.authored_at + func.coalesce(_commit.c.author_offset, 0) * 60
             if row.valid_from is not None:
-                conditions.append(local >= _epoch(row.valid_from))
+                conditions.append(local >= day_start(row.valid_from))
             if row.valid_to is not None:
-                conditions.append(local < _epoch(row.valid_to) + _DAY)
+                conditions.append(local < day_start(row.valid_to) + _DAY)
             match = _OFFSET_PREFIX.match(row.value or "") if row.kind == "tz_offset" else None
             if match:
                 sign, hours, minutes = match.groups()

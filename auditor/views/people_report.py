@@ -28,11 +28,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from auditor.kernel.window import day_end
 from auditor.store import models
 from auditor.store.engine import table
 from auditor.views.common import display_tier, zone_pattern
@@ -44,7 +45,7 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
     `patterns` adds each location's zone pattern as `"pattern"` (None without one) for
     the text table; the JSON contract does not carry it.
     """
-    limit = int(datetime.combine(as_of + timedelta(days=1), time(0), UTC).timestamp())
+    limit = day_end(as_of)
     person, pi, ident = table(models.Person), table(models.PersonIdentity), table(models.Identity)
     commit, ev = table(models.Commit), table(models.LocationEvidence)
     rl, lc = table(models.ResolvedLocation), table(models.LocationConflict)
