@@ -39,6 +39,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
+from auditor.kernel.enums import ApiKind, Tracker, TrackerKind
 from auditor.resolve.codeowners import (
     CODEOWNERS_LOCATIONS,
     CodeOwnersMatcher,
@@ -50,6 +51,8 @@ from auditor.store.engine import table
 
 MAX_IMPORT_BYTES = 1_000_000
 _CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
+
+_TRACKER_OF = {k.value: k.tracker for k in (*TrackerKind, *ApiKind)}  # built-in kinds
 
 
 @dataclass
@@ -432,14 +435,15 @@ def map_work_items(
     )
     for item_id, kind, comps, item_labels, area in conn.execute(query):
         matched: set[int] = set()
-        if kind.startswith("jira"):
+        tracker = _TRACKER_OF.get(kind)
+        if tracker == Tracker.JIRA:
             for name in comps or []:
                 matched |= jira.get(str(name).strip().lower(), set())
-        elif kind.startswith("ado"):
+        elif tracker == Tracker.ADO:
             if area:
                 norm = _norm_area(area)
                 matched |= {cid for a, cid in areas if norm == a or norm.startswith(a + "\\")}
-        elif kind.startswith(("github", "gitlab")):  # labels are labels
+        elif tracker in (Tracker.GITHUB, Tracker.GITLAB):  # labels are labels
             for label in item_labels or []:
                 matched |= labels.get(str(label).strip().lower(), set())
         rows += [{"work_item_id": item_id, "component_id": cid} for cid in sorted(matched)]

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from auditor.kernel.config import IdentityConfig
+from auditor.kernel.enums import Tracker
 
 _NOREPLY = re.compile(
     r"^(?:\d+\+)?(?P<login>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\[bot\])?)@users\.noreply\.github\.com$"
@@ -85,6 +86,8 @@ KNOWN_BOT_NAMES = frozenset(
         "azure pipelines",
     }
 )
+
+_TRACKERS = frozenset(Tracker)  # identity kinds of tracker accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +340,7 @@ def _ident(row_id: int) -> str:
 def _emails(row: IdentityRow) -> set[str]:
     """The e-mails an identity is known by (an ADO or roster key when it has no other)."""
     emails = {e for e in (normal_email(row.email), normal_email(row.mapped_email)) if e}
-    if row.kind in ("ado", "roster") and not emails:
+    if row.kind in (Tracker.ADO, "roster") and not emails:
         key_email = normal_email(row.key)
         if key_email:
             emails.add(key_email)
@@ -365,7 +368,7 @@ def _link_by_email(
             login = noreply_login(email)
             if login:
                 uf.union(node, f"g:{login}")
-        if row.kind == "github":
+        if row.kind == Tracker.GITHUB:
             login = (row.login or row.key).strip().lower()
             if login:
                 uf.union(node, f"g:{login}")
@@ -400,7 +403,7 @@ def _link_by_name(
     nameless: list[IdentityRow] = []
     for row in rows:
         root = uf.find(_ident(row.id))
-        if row.kind in ("jira", "ado", "github", "gitlab") and not email_of[row.id]:
+        if row.kind in _TRACKERS and not email_of[row.id]:
             nameless.append(row)
             continue
         for name in (row.mapped_name, row.name):
