@@ -147,6 +147,12 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     floor_mean = (floor + floor_before + floor_after) / 3
     steps["again"] = again = _auditor(ws, "collect")
     stored = _stored_commits(ws)
+    # what the first run's sanitized mirror costs on its own (the collector's clone options)
+    copy = ws / "clone-alone.git"
+    clone, _ = _time_git(
+        ws, "clone", "-q", "--bare", "--no-local", "--no-hardlinks", str(repo), str(copy)
+    )
+    shutil.rmtree(copy)
     rows += [
         {
             "name": "git log --numstat -z HEAD (floor)",
@@ -157,6 +163,11 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
         },
         _ratio_row("auditor collect, first run (incl. mirror clone)", first, floor_mean,
                    floor_cpu, FIRST_RUN_RATIO, commits),
+        {
+            "name": "git clone --bare --no-local (a mirror's cost alone)",
+            "seconds": round(clone, 2),
+            "× floor (mean of 3)": round(clone / floor_mean, 2),
+        },
         _ratio_row("auditor collect, mirror cached (mining)", mined, floor_mean, floor_cpu,
                    None, commits, stored=stored),
         _ratio_row("auditor collect --jobs 2 (mining)", jobs, floor_mean, floor_cpu,
@@ -257,6 +268,7 @@ def _small_store(ws: Path, repo: Path, quick: bool) -> list[dict[str, Any]]:
         if target is not None:
             row |= {"target": f"≤ {target} s (median of {repeats})", "ok": median <= target}
         rows.append(row | {"runs": " / ".join(f"{r.seconds:.2f}" for r in runs),
+                           "imports share": _import_share(ws, *args),
                            "peak RSS MB": max(r.rss_mb for r in runs)})  # fmt: skip
     return rows
 
@@ -347,6 +359,32 @@ def _auditor(ws: Path, *args: str, ok: tuple[int, ...] = (0,)) -> Step:
         git_rss_mb=round(peaks["children_kb"] / 1024),
         status=result.returncode,
     )
+
+
+def _import_share(ws: Path, *args: str) -> str:
+    """The share of `auditor ARGS`'s wall time spent importing modules, from one more run
+    with `-X importtime` (which slows imports a little itself): the sum of the top-level
+    imports' cumulative times, whatever the modules are called."""
+    usage = ws / "rusage.json"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", _MEASURED_CLI, *args],
+        cwd=ws,
+        env={**os.environ, "BENCH_RUSAGE": str(usage)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    micros = 0
+    for line in result.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if line.startswith("import time:") and len(fields) == 3:
+            name = fields[2].removeprefix(" ")
+            if not name.startswith(" ") and fields[1].strip().isdigit():
+                micros += int(fields[1])  # a top-level import: its children are inside it
+    wall = time.perf_counter() - started
+    return f"{micros / 1e6 / wall:.0%} of {wall:.2f} s"
 
 
 def _git(repo: Path, *args: str) -> str:

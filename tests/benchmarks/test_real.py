@@ -60,6 +60,7 @@ def test_quick_run_on_a_tiny_repository(tmp_path: Path, monkeypatch: pytest.Monk
     ]
     assert all(str(bench_real.QUICK_SMALL_COMMITS) in row["name"] for row in small)
     assert all(isinstance(row.get("ok"), bool) for row in small[1:])
+    assert all(row["imports share"].endswith(" s") for row in small)  # "78% of 0.69 s"
     assert by_name["peak RSS of any auditor process"]["peak RSS MB"] > 0
     assert any(name.startswith("PyDriller modified_files, newest 14") for name in by_name)
     assert (tmp_path / "work" / "clone" / "overview.svg").read_text().startswith("<svg")
