@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import Skipped, bench_real
-from benchmarks.run import record, section
+from benchmarks.run import main, record, section
 from tests.gitrepo import GitRepo, Who, git
 
 ALICE = Who("Alice Example", "alice@example.com")
@@ -31,6 +31,17 @@ def test_skipped_with_a_message_without_a_repository(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv(bench_real.ENV, raising=False)
     with pytest.raises(Skipped, match="AUDITOR_BENCH_REPO"):
         bench_real.run(Path("unused"), quick=True)
+
+
+def test_runner_says_skipped_and_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(bench_real.ENV, raising=False)
+    doc = Path(bench_real.__file__).parent.parent / "docs" / "benchmarks.md"
+    before = doc.read_text(encoding="utf-8")
+    assert main(["--only", "real", "--workdir", str(tmp_path)]) == 0
+    assert "skipped: set AUDITOR_BENCH_REPO" in capsys.readouterr().out
+    assert doc.read_text(encoding="utf-8") == before  # nothing recorded
 
 
 @pytest.mark.slow
