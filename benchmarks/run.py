@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import benchmarks
+from benchmarks import Skipped
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -93,13 +94,15 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "n/a"
 
 
-def section(name: str, rows: list[dict[str, Any]], seconds: float, loads: str) -> str:
+def section(
+    name: str, rows: list[dict[str, Any]], seconds: float, loads: str, command: str | None = None
+) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         f"<!-- bench:{name}:start -->",
         f"### {name}",
         "",
-        f"`python -m benchmarks.run --only {name}` on {when} ({machine()}); "
+        f"{command or f'`python -m benchmarks.run --only {name}`'} on {when} ({machine()}); "
         f"the whole benchmark took {seconds:,.0f} s; load average {loads}.",
         "",
         *table(rows),
@@ -108,14 +111,19 @@ def section(name: str, rows: list[dict[str, Any]], seconds: float, loads: str) -
     return "\n".join(body)
 
 
-def record(name: str, text: str, doc: Path = DOC) -> None:
-    """Replace the benchmark's marked section in `doc`, or append it."""
+def record(name: str, text: str, doc: Path = DOC, within: str | None = None) -> None:
+    """Replace the benchmark's marked section in `doc`, or append it (at the end of the
+    section `within` when that one is marked: one subsection per input of a benchmark)."""
     current = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    outer_end = f"<!-- bench:{within}:end -->" if within else None
     if start in current and end in current:
         before, _, rest = current.partition(start)
         _, _, after = rest.partition(end)
         updated = before + text + after
+    elif outer_end and outer_end in current:
+        before, _, after = current.partition(outer_end)
+        updated = before.rstrip("\n") + "\n\n" + text + "\n" + outer_end + after
     else:
         updated = current.rstrip("\n") + "\n\n" + text + "\n"
     doc.parent.mkdir(parents=True, exist_ok=True)
@@ -140,14 +148,24 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         print(f"== {name} ==", flush=True)
         started, load_before = time.perf_counter(), load()
-        rows: list[dict[str, Any]] = module.run(workdir, args.quick)
+        try:
+            rows: list[dict[str, Any]] = module.run(workdir, args.quick)
+        except Skipped as skipped:
+            print(f"skipped: {skipped}", flush=True)
+            continue
         elapsed = time.perf_counter() - started
         loads = f"{load_before} at the start, {load()} at the end"
         for line in table(rows):
             print(line)
-        failed = failed or any(row.get("ok") is False for row in rows)
+        # a measurement-only benchmark reports a missed target without failing the run
+        if not getattr(module, "MEASUREMENT_ONLY", False):
+            failed = failed or any(row.get("ok") is False for row in rows)
         if not (args.quick or args.no_record):
-            record(name, section(name, rows, elapsed, loads))
+            # a benchmark with one subsection per input names it (`real/bench-git`)
+            key = module.section_key() if hasattr(module, "section_key") else name
+            command = module.command() if hasattr(module, "command") else None
+            text = section(key, rows, elapsed, loads, command)
+            record(key, text, within=name if key != name else None)
     return 1 if failed else 0
 
 
