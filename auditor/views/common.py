@@ -115,10 +115,15 @@ class ViewContext:
 def display_tier(
     tier_of: Callable[[str], str | None], country: str | None, candidates: Iterable[str] = ()
 ) -> str:
-    """One of TIERS for a location: the country's tier, else ambiguous/unknown by candidates."""
+    """One of TIERS for a location: the country's tier; for a candidate set the one tier all
+    its countries share ("trusted, country unresolved", as the rules count it), else
+    ambiguous when a high-risk country is among them, else unknown."""
     if country is not None:
         return tier_of(country) or "other"
-    if any(tier_of(c) == "high" for c in candidates):
+    tiers = {tier_of(c) or "other" for c in candidates}
+    if len(tiers) == 1:
+        return tiers.pop()
+    if "high" in tiers:
         return "ambiguous"
     return "unknown"
 
