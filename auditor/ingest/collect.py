@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from auditor.ingest.api import import_api_trackers
-from auditor.ingest.git import GitCollectResult, Progress, collect_repository
+from auditor.ingest.git import GitCollectResult, Progress, collect_repository, stored_boundary
 from auditor.ingest.links import LinkSummary, link_commits
 from auditor.ingest.trackers import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.ingest.worker_pool import progress_queue, worker_pool
@@ -178,7 +178,9 @@ def _unmoved(
     for repo in repos:
         row = stored.get(repo.name)
         location = loaded.git_location(repo)
-        if row is not None and row.head and row.location == location and row.ref == repo.branch:
+        if row is None or not row.head or (row.location, row.ref) != (location, repo.branch):
+            continue
+        if not stored_boundary(engine, row.id):  # a shallow clone may have been deepened
             candidates.append((repo, location, row))
     if not candidates:
         return {}

@@ -139,7 +139,13 @@ def _collect_locked(
     ref = f"refs/heads/{branch}" if branch else "HEAD"
     source_id, old_head = _ensure_source(engine, name, location, branch)
     scratch = empty_repository(cache.parent)
-    if old_head is not None and remote_head(location, ref, scratch) == old_head:
+    previous_boundary = stored_boundary(engine, source_id)
+    # A shallow history may have been deepened without its head moving: look again.
+    if (
+        old_head is not None
+        and not previous_boundary
+        and remote_head(location, ref, scratch) == old_head
+    ):
         # The ref has not moved: no fetch, no history walked.
         total = _set_head(engine, source_id, old_head)
         kept = run_warnings.of_step(engine, f"collect:{name}")  # a shallow history stays so
@@ -168,6 +174,7 @@ def _collect_locked(
             remap_identities(engine, source_id, git_dir, new_head)
         total = _set_head(engine, source_id, new_head)
         shallow = _record_shallow(engine, name, git_dir, new_head, boundary)
+        _store_boundary(engine, source_id, boundary)
         notes = mirrored.notes + mined.notes()
         with transaction(engine) as conn:  # later commands (check, export, TUI) list them too
             run_warnings.record(conn, f"collect:{name}:history", [f"{name}: {n}" for n in notes])
@@ -184,7 +191,13 @@ def _collect_locked(
             notes,
         )
 
-    if new_head == old_head:
+    # Commits that were a shallow clone's boundary have their parents now (`git fetch
+    # --deepen`/`--unshallow`): stored without changes, they are mined again, with the
+    # history that was cut off below them.
+    deepened = sorted(previous_boundary - boundary)
+    if deepened:
+        _delete_shas(engine, source_id, deepened)
+    if new_head == old_head and not deepened:
         return finish(Mined(), idle=True)
     if new_head is None:  # the branch became empty: keep nothing
         removed = _delete_unreachable(engine, source_id, set())
@@ -193,7 +206,7 @@ def _collect_locked(
     rewritten = False
     removed = 0
     revisions = Revisions((new_head,))
-    if old_head is not None:
+    if old_head is not None and not deepened:
         if _is_ancestor(git_dir, old_head, new_head):
             revisions = Revisions((new_head,), (old_head,))
         else:
@@ -493,6 +506,38 @@ def _set_head(engine: Engine, source_id: int, head: str | None) -> int:
             .values(head=head, records=total, updated_at=datetime.now(UTC))
         )
     return int(total)
+
+
+def stored_boundary(engine: Engine, source_id: int) -> frozenset[str]:
+    """The shallow boundary the source had when it was last mined."""
+    meta = table(models.StoreMeta)
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(meta.c.value).where(meta.c.key == f"shallow.boundary:{source_id}")
+        ).scalar()
+    return frozenset(value.split()) if value else frozenset()
+
+
+def _store_boundary(engine: Engine, source_id: int, boundary: frozenset[str]) -> None:
+    meta = table(models.StoreMeta)
+    key = f"shallow.boundary:{source_id}"
+    with transaction(engine) as conn:
+        if boundary:
+            value = " ".join(sorted(boundary))
+            upsert(conn, meta, [{"key": key, "value": value}], key=["key"], update=["value"])
+        else:
+            conn.execute(delete(meta).where(meta.c.key == key))
+
+
+def _delete_shas(engine: Engine, source_id: int, shas: Sequence[str]) -> None:
+    com = table(models.Commit)
+    with transaction(engine) as conn:
+        for start in range(0, len(shas), 500):
+            chunk = list(shas[start : start + 500])
+            ids = conn.execute(
+                select(com.c.id).where(com.c.source_id == source_id, com.c.sha.in_(chunk))
+            ).scalars()
+            delete_commits(conn, list(ids))
 
 
 def _delete_unreachable(engine: Engine, source_id: int, reachable: set[str]) -> int:

@@ -99,8 +99,8 @@ class GitSource(_Strict):
         )
 
 
-# Keys of the live API kinds (docs/sources.md, "Live API sources"); `repo` means the GitHub repository
-# ("owner/name") for github-api, and `git` names the [[git]] source its `#123` refer to.
+# Keys of the live API kinds (docs/sources.md, "Live API sources"); `repo` means the GitHub
+# repository ("owner/name") for github-api, and `git` names the [[git]] source its `#123` refer to.
 _API_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind -> (required, optional)
     "github-api": (("repo",), ("api_url", "token_env", "git")),
     "jira-api": (("url", "jql", "token_env"), ("user_env",)),

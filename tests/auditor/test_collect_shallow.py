@@ -50,3 +50,53 @@ def test_boundary_commit_of_a_shallow_clone_counts_no_churn(tmp_path: Path, engi
         engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
     )
     assert again.up_to_date and again.shallow == result.shallow
+
+
+def _store_content(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    commit, change = models.Commit.__table__, models.FileChange.__table__
+    with engine.connect() as conn:
+        commits = conn.execute(
+            select(commit.c.sha, commit.c.added, commit.c.deleted, commit.c.flags).order_by(
+                commit.c.sha
+            )
+        ).all()
+        changes = conn.execute(
+            select(commit.c.sha, change.c.added, change.c.deleted)
+            .join(commit, commit.c.id == change.c.commit_id)
+            .order_by(commit.c.sha, change.c.added)
+        ).all()
+    return [tuple(r) for r in commits], [tuple(r) for r in changes]
+
+
+def test_a_deepened_clone_is_mined_again_as_a_full_one(tmp_path: Path, engine: Engine) -> None:
+    """`git fetch --unshallow` does not move the head: the store must still become that of a
+    clean collect (the boundary commit gets its changes, the history below it arrives)."""
+    from auditor.store.engine import make_engine
+
+    origin = GitRepo(tmp_path / "origin")
+    for day in range(1, 4):
+        origin.commit(
+            f"ann {day}",
+            author=ANN,
+            date=f"2025-01-0{day}T10:00:00+0100",
+            files={f"src/f{day}.c": "x\n" * (10 * day)},
+        )
+    origin.commit("bo", author=BO, date="2025-02-01T10:00:00+0100", files={"src/f1.c": "y\n"})
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin.path}", str(clone))
+    collect_repository(engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m")
+    git(clone, "fetch", "-q", "--unshallow")
+    deepened = collect_repository(
+        engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
+    )
+    assert deepened.shallow is None and not deepened.up_to_date
+    assert run_warnings.read(engine) == []
+
+    clean = make_engine(f"sqlite:///{tmp_path / 'clean.db'}")
+    try:
+        collect_repository(
+            clean, name="r", location=str(origin.path), branch=None, mirrors=tmp_path / "m2"
+        )
+        assert _store_content(engine) == _store_content(clean)
+    finally:
+        clean.dispose()
