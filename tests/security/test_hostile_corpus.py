@@ -175,6 +175,82 @@ def plant_hostile_config_text(root: Path) -> None:
         )
 
 
+def plant_promisor_partial_clone(root: Path) -> None:
+    """A partial clone runs `remote.origin.uploadpack` to fetch what it lacks; a --range
+    naming a revision it does not have would make git in the clone fetch it."""
+    origin = GitRepo(root / "origin")
+    git(origin.path, "config", "uploadpack.allowFilter", "true")
+    for day in range(1, 4):
+        origin.commit(
+            f"c{day}", author=ALICE, date=f"2026-06-0{day}T10:00:00+0100",
+            files={"src/a.c": f"{day}\n" * day},
+        )  # fmt: skip
+    server = root / "repos" / "server"
+    server.parent.mkdir(parents=True)
+    git(root, "clone", "-q", "--filter=blob:none", f"file://{origin.path}", str(server))
+    (root / "markers").mkdir()
+    script = root / "uploadpack.sh"
+    script.write_text(
+        f'#!/bin/sh\ntouch {root / "markers" / "uploadpack"}\nexec git-upload-pack "$@"\n'
+    )
+    script.chmod(0o755)
+    git(server, "config", "remote.origin.uploadpack", str(script))
+    (root / "roster.csv").write_text("email,name,country\n", encoding="utf-8")
+    (root / "auditor.toml").write_text(CONFIG, encoding="utf-8")
+
+
+def plant_borrowed_objects(root: Path) -> None:
+    """The repository borrows another one's objects (`objects/info/alternates`): that
+    history, with its author, must not be mined as this repository's."""
+    other = GitRepo(root / "elsewhere")
+    other.commit(
+        "internal", author=Who("Mallory Secret", "mallory@elsewhere.example"),
+        date="2026-05-01T10:00:00+0000", files={"s.txt": "s\n"},
+    )  # fmt: skip
+    server = root / "repos" / "server"
+    server.parent.mkdir(parents=True)
+    git(root, "clone", "-q", "--shared", str(other.path), str(server))
+    GitRepo(server).commit(
+        "on top", author=ALICE, date="2026-06-01T10:00:00+0100", files={"src/a.c": "a\n"}
+    )
+    (root / "roster.csv").write_text("email,name,country\n", encoding="utf-8")
+    (root / "auditor.toml").write_text(CONFIG, encoding="utf-8")
+
+
+def plant_backtracking_codeowners_and_yaml_bomb(root: Path) -> None:
+    """A CODEOWNERS pattern that backtracks exponentially in a regex engine that does, a
+    long file name for it, and a catalog-info.yaml whose aliases expand to 9**12 nodes."""
+    repo = _workspace(root)
+    levels = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 12)]
+    bomb = "metadata:\n  name: bomb\nspec:\n" + "".join(f"  {line}\n" for line in levels)
+    repo.commit(
+        "owners", author=ALICE, date="2026-06-02T10:00:00+0100",
+        files={
+            ".github/CODEOWNERS": "*" + "a*" * 40 + "b @evil\n",
+            "src/" + "a" * 200 + ".c": "x\n",
+            "catalog-info.yaml": bomb + "kind: *l11\n",
+        },
+    )  # fmt: skip
+    with (root / "auditor.toml").open("a", encoding="utf-8") as handle:
+        handle.write('codeowners = ["@evil"]\nbackstage = ["bomb"]\n')
+
+
+def plant_unusable_encoding(root: Path) -> None:
+    """A commit whose `encoding` header names a codec Python refuses to decode with."""
+    repo = _workspace(root)
+    tree = git(repo.path, "write-tree").strip()
+    parent = git(repo.path, "rev-parse", "HEAD").strip()
+    raw = (
+        f"tree {tree}\nparent {parent}\n"
+        "author Alice Dunne <alice@corp.example> 1780000000 +0100\n"
+        "committer Alice Dunne <alice@corp.example> 1780000000 +0100\n"
+        "encoding undefined\n\nodd\n"
+    )
+    sha = git(repo.path, "hash-object", "-t", "commit", "-w", "--stdin", input=raw.encode()).strip()
+    git(repo.path, "update-ref", "HEAD", sha)
+
+
 CHECK = ("check", "--as-of", AS_OF)
 VECTORS = [
     Vector(
@@ -258,6 +334,34 @@ VECTORS = [
         ("verify", "q3.json", "--key", "key.pub.pem"),
         frozenset({2}),
         absent=("Traceback",),
+    ),
+    Vector(
+        "a partial clone whose promisor runs a program on lazy fetch",
+        plant_promisor_partial_clone,
+        (*CHECK, "--range", "1234567890123456789012345678901234567890..HEAD"),
+        frozenset({2}),
+        markers=("markers/*",),
+        present=("no configured repository knows both revisions",),
+    ),
+    Vector(
+        "a repository that borrows another one's objects",
+        plant_borrowed_objects,
+        ("collect",),
+        frozenset({2}),
+        absent=("Mallory Secret",),
+    ),
+    Vector(
+        "a backtracking CODEOWNERS pattern and a YAML alias bomb",
+        plant_backtracking_codeowners_and_yaml_bomb,
+        (*CHECK, "--format", "json"),
+        frozenset({0, 1}),
+        present=("YAML aliases expand to over 100,000 nodes",),
+    ),
+    Vector(
+        "a commit encoding Python refuses",
+        plant_unusable_encoding,
+        ("collect",),
+        frozenset({0}),
     ),
 ]
 
