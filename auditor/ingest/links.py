@@ -35,9 +35,12 @@ from auditor.store import models
 from auditor.store.engine import table, transaction, upsert
 
 GITHUB_KINDS = ("github-json", "github-api")
+# Forges whose items are numbered per repository: GitHub `#12`, GitLab issues `#12` and
+# merge requests `!5` (keys "org/repo#12", "group/repo!5").
+FORGE_KINDS = (*GITHUB_KINDS, "gitlab-json")
 _VIA_RANK = {"merge_commit": 0, "head_commit": 1, "message": 2}
 _ADO = re.compile(r"^AB#(\d+)$", re.IGNORECASE)
-_GITHUB = re.compile(r"(?:([\w.-]+/[\w.-]+))?#(\d+)$")
+_FORGE = re.compile(r"(?:([\w.-]+(?:/[\w.-]+)+))?([#!])(\d+)$")
 _JIRA = re.compile(r"([A-Za-z][A-Za-z0-9_]*-\d+)$")
 
 
@@ -52,19 +55,19 @@ class LinkSummary:
 def _github_sources(
     loaded: LoadedConfig, sources: list[tuple[int, str, str, str | None]]
 ) -> dict[int, set[str]]:
-    """github-json/github-api source id -> the [[git]] names whose `#123` refer to it."""
+    """Forge source id (GitHub, GitLab) -> the [[git]] names whose `#123` / `!5` refer to it."""
     git_names = {g.name for g in loaded.config.git}
     # github-json names its [[git]] target `repo`; github-api uses `repo` for the GitHub
     # repository ("owner/name") and `git` for the target.
     configured = {
         (t.name or t.default_name): (t.git if t.kind == "github-api" else t.repo)
         for t in loaded.config.tracker
-        if t.kind in GITHUB_KINDS
+        if t.kind in FORGE_KINDS
     }
     for index, t in enumerate(loaded.config.tracker):
         key = "git" if t.kind == "github-api" else "repo"
         target = t.git if t.kind == "github-api" else t.repo
-        if t.kind in GITHUB_KINDS and target is not None and target not in git_names:
+        if t.kind in FORGE_KINDS and target is not None and target not in git_names:
             raise ConfigError(
                 f"{key} {target!r} is not one of the [[git]] names {sorted(git_names)}",
                 location=str(loaded.path),
@@ -72,7 +75,7 @@ def _github_sources(
             )
     result: dict[int, set[str]] = {}
     for source_id, name, kind, ref in sources:
-        if kind not in GITHUB_KINDS:
+        if kind not in FORGE_KINDS:
             continue
         repo = configured.get(name)
         if repo:
@@ -97,13 +100,13 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
         git_name = {row[0]: row[1] for row in sources if row[2] == "git"}
         github = _github_sources(loaded, sources)
         repo_of_github = {
-            sid: (ref or "").lower() for sid, _n, kind, ref in sources if kind in GITHUB_KINDS
+            sid: (ref or "").lower() for sid, _n, kind, ref in sources if kind in FORGE_KINDS
         }
 
         jira: dict[str, list[int]] = defaultdict(list)
         ado: dict[str, list[int]] = defaultdict(list)
-        gh_by_repo: dict[tuple[str, int], list[int]] = defaultdict(list)  # (git name, number)
-        gh_by_full: dict[tuple[str, int], list[int]] = defaultdict(list)  # ("org/repo", number)
+        gh_by_repo: dict[tuple[str, str], list[int]] = defaultdict(list)  # (git name, "#12")
+        gh_by_full: dict[tuple[str, str], list[int]] = defaultdict(list)  # ("org/repo", "!5")
         by_sha: dict[str, list[tuple[int, str]]] = defaultdict(list)
         items = conn.execute(
             select(wi.c.id, wi.c.source_id, wi.c.key, wi.c.merge_commit_sha, wi.c.head_commit_sha)
@@ -114,8 +117,8 @@ def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
                 jira[key.upper()].append(item_id)
             elif kind in ("ado-csv", "ado-api"):
                 ado[key].append(item_id)
-            elif kind in GITHUB_KINDS:
-                number = int(key.rsplit("#", 1)[-1])
+            elif kind in FORGE_KINDS and (numbered := _FORGE.search(key)) is not None:
+                number = numbered.group(2) + str(int(numbered.group(3)))
                 for repo in github.get(source_id, ()):
                     gh_by_repo[(repo, number)].append(item_id)
                 if repo_of_github.get(source_id):
@@ -146,8 +149,8 @@ def _scan_commits(
     keys: tuple[
         dict[str, list[int]],
         dict[str, list[int]],
-        dict[tuple[str, int], list[int]],
-        dict[tuple[str, int], list[int]],
+        dict[tuple[str, str], list[int]],
+        dict[tuple[str, str], list[int]],
     ],
 ) -> dict[tuple[int, int], str]:
     """(commit, work item) -> the strongest way they are linked, over every commit."""
@@ -212,14 +215,14 @@ def _resolve(
     repo: str,
     jira: dict[str, list[int]],
     ado: dict[str, list[int]],
-    gh_by_repo: dict[tuple[str, int], list[int]],
-    gh_by_full: dict[tuple[str, int], list[int]],
+    gh_by_repo: dict[tuple[str, str], list[int]],
+    gh_by_full: dict[tuple[str, str], list[int]],
 ) -> list[int]:
     text = text.strip()
     if (m := _ADO.search(text)) is not None:
         return ado.get(str(int(m.group(1))), [])
-    if (m := _GITHUB.search(text)) is not None:
-        number = int(m.group(2))
+    if (m := _FORGE.search(text)) is not None:
+        number = m.group(2) + str(int(m.group(3)))
         if m.group(1):
             return gh_by_full.get((m.group(1).lower(), number), [])
         return gh_by_repo.get((repo, number), [])

@@ -408,7 +408,12 @@ class LocationsConfig(_Strict):
 
 class LinksConfig(_Strict):
     patterns: list[str] = Field(
-        default_factory=lambda: [r"\b[A-Z][A-Z0-9]+-\d+\b", r"\bAB#\d+\b", r"(?<![\w/])#\d+\b"]
+        default_factory=lambda: [
+            r"\b[A-Z][A-Z0-9]+-\d+\b",  # Jira
+            r"\bAB#\d+\b",  # Azure Boards
+            r"(?<![\w/])#\d+\b",  # GitHub and GitLab issues, GitHub pull requests
+            r"(?<![\w/])!\d+\b",  # GitLab merge requests
+        ]
     )
 
     @field_validator("patterns")

@@ -79,7 +79,32 @@ def test_merge_request_shas_link_to_commits(engine: Engine, tmp_path: Path) -> N
     )
     link_commits(engine, loaded)
     assert _links(engine) == {
+        # "Fix #12 in the gateway": the gateway's GitLab issue, as GitHub's `#12` would link
+        ("3", "contoso/platform/gateway#12", "message"),
         ("3", "contoso/platform/gateway!5", "merge_commit"),
         ("4", "contoso/platform/gateway!5", "head_commit"),
         ("6", "contoso/platform/gateway!6", "head_commit"),
     }
+
+
+def test_merge_requests_named_in_messages_link_to_commits(engine: Engine, tmp_path: Path) -> None:
+    """`!6` in a gateway commit's message names the gateway's merge request, as `#14` names a
+    GitHub pull request; `a!6` is no reference."""
+    from sqlalchemy import update
+
+    from auditor.ingest.links import link_commits
+    from auditor.store import models
+    from tests.collectors.test_links import _links, _setup
+
+    loaded = _setup(
+        engine, tmp_path, trackers=[{"kind": "gitlab-json", "fixture": "gitlab_json/project.json"}]
+    )
+    commit = models.Commit.__table__
+    with engine.begin() as conn:
+        conn.execute(
+            update(commit).where(commit.c.sha == "3" * 40).values(message="Follow-up to !6")
+        )
+        conn.execute(update(commit).where(commit.c.sha == "5" * 40).values(message="a!6 x/!6"))
+    link_commits(engine, loaded)
+    found = {(sha, key) for sha, key, via in _links(engine) if via == "message"}
+    assert found == {("3", "contoso/platform/gateway!6")}
