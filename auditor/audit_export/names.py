@@ -118,7 +118,9 @@ class People:
             ):
                 linked.add(iid)
                 strings[pid] |= {v for v in values if v}
-                emails[pid] |= {v.strip().lower() for v in values if v and "@" in v}
+                # the addresses only: a key reads "name <address>", a name may hold an "@"
+                _key, _name, email, _mapped_name, mapped_email, _login = values
+                emails[pid] |= {v.strip().lower() for v in (email, mapped_email) if v and "@" in v}
             for iid, *values in conn.execute(select(ident.c.id, *texts)):
                 if iid not in linked:
                     loose |= {v for v in values if v}

@@ -172,6 +172,9 @@ def test_plain_export_names_people(engine: Engine, loaded: LoadedConfig) -> None
     names = {p.get("name") for p in document["people"]["entries"]}
     assert {"Chen Wei", "Dora Fischer", "Amber Lin", "Uma Okafor"} <= names
     assert document["people"]["key_id"] is None
+    # addresses only: an identity's key reads "name <address>" and is no e-mail
+    emails = [e for p in document["people"]["entries"] for e in p.get("emails", [])]
+    assert emails and all(" " not in e and "<" not in e and e.count("@") == 1 for e in emails)
 
 
 def test_same_key_same_pseudonyms_across_quarters(engine: Engine, loaded: LoadedConfig) -> None:
