@@ -66,7 +66,12 @@ def test_check_on_a_window_after_the_last_commit_is_nothing_to_judge(workspace: 
     assert data["summary"]["commits_in_window"] == 0
     sarif = run(workspace, "check", "--as-of", "2026-06-30", "-f", "sarif")
     assert sarif.returncode == 2
-    assert json.loads(sarif.stdout)["runs"][0]["properties"]["commits_in_window"] == 0
+    run_ = json.loads(sarif.stdout)["runs"][0]
+    assert run_["properties"]["commits_in_window"] == 0
+    # no results is not "no alerts": the invocation failed, and says why
+    (invocation,) = run_["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "nothing to judge" in invocation["toolExecutionNotifications"][0]["message"]["text"]
     text = run(workspace, "check", "--as-of", "2026-06-30")
     assert "no commits in the policy window: nothing was judged" in text.stdout
     assert run(workspace, "analyze", "--as-of", "2026-06-30").returncode == 2
@@ -78,6 +83,7 @@ def test_nothing_collected_and_no_git_source(workspace: Path) -> None:
     assert analyzed.stderr.strip().splitlines()[-1] == (
         "error: nothing to judge: no commits are collected (run `auditor collect`)"
     )
+    assert "no churn to map" in analyzed.stdout and "coverage 100%" not in analyzed.stdout
     people = run(workspace, "people", "--as-of", "2025-06-30", "-f", "json")
     assert people.returncode == 0
     assert "warning: no commits are collected (run `auditor collect`)" in people.stderr

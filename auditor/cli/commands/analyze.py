@@ -41,10 +41,14 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
         out.print(report_renderable(report))
     else:  # CI logs: one block per finding, whole lines
         out.print(report_blocks(report), soft_wrap=True)
+    mapped = (
+        f"coverage {result.resolve.coverage:.0%} of churn on mapped paths"
+        if result.resolve.total_churn
+        else "no churn to map"  # never "100%" of nothing
+    )
     out.print(
         f"run {result.run_id}: {counted(result.resolve.people, 'person')}, "
-        f"{counted(result.resolve.components, 'component')}, "
-        f"coverage {result.resolve.coverage:.0%} of churn on mapped paths",
+        f"{counted(result.resolve.components, 'component')}, {mapped}",
         markup=False,
     )
     empty = nothing_to_judge(coverage)

@@ -88,6 +88,9 @@ class SarifExporter(Exporter):
                         }
                     },
                     "automationDetails": {"id": f"provenance-auditor/{report.as_of.isoformat()}"},
+                    # An empty window judged nothing: the invocation says so, so that a code
+                    # scanning view never reads the missing results as a clean bill.
+                    "invocations": [_invocation(report)],
                     "results": results[:MAX_RESULTS],
                     "properties": {
                         "as_of": report.as_of.isoformat(),
@@ -161,3 +164,17 @@ class SarifExporter(Exporter):
                 }
             ]
         return result
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    if report.commits_in_window != 0:
+        return {"executionSuccessful": True}
+    return {
+        "executionSuccessful": False,
+        "toolExecutionNotifications": [
+            {
+                "level": "error",
+                "message": {"text": "nothing to judge: no commits in the policy window"},
+            }
+        ],
+    }
