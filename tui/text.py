@@ -13,6 +13,7 @@ from rich.text import Text
 
 from auditor.kernel import wording
 from auditor.report.display_text import plain, visible
+from auditor.resolve.locations.summary import fit_summary
 
 TIER_STYLE = {
     "high": "bold red",
@@ -50,14 +51,8 @@ def clip(value: str, width: int) -> str:
 
 
 def fit_location(label: str, width: int) -> str:
-    """A location summary in `width` characters: the zone pattern goes before the verdict.
-
-    "EET with EU DST · 10 countries, none high-risk" -> "10 countries, none high-risk";
-    the person screen shows the whole line.
-    """
-    if len(label) > width and " · " in label:
-        label = label.split(" · ", 1)[1]
-    return clip(label, width)
+    """A location summary in `width` characters, the verdict kept (see `fit_summary`)."""
+    return fit_summary(label, width)
 
 
 def number(value: int) -> Text:

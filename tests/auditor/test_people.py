@@ -183,3 +183,28 @@ def test_people_bad_filter_is_a_usage_error(tmp_path: Path, args: list[str], sai
     result = CliRunner().invoke(app, ["people", "--config", str(config), *args])
     # the CLI's main() turns a UsageError into one line and exit status 2
     assert isinstance(result.exception, UsageError) and said in str(result.exception)
+
+
+def test_people_lines_keep_the_verdict_of_a_long_candidate_set_on_80_columns() -> None:
+    """A long summary loses its zone pattern first, never its "incl. RU" (flask, 80 columns)."""
+    from rich.console import Console
+
+    from auditor.cli.commands.people import people_lines
+
+    european = ["AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FR", "HU", "IT", "NL", "NO", "PL"]
+    location = {
+        "country": None, "candidates": [*european, "RU"], "confidence": 0.3, "from": None,
+        "to": None, "sources": [], "pattern": "CET with EU DST",
+    }  # fmt: skip
+    report = {
+        "as_of": "2025-12-31",
+        "people": [
+            {"name": "Armin Ronacher-Longname", "bot": False, "commits": 4000,
+             "locations": [location], "conflicts": []},
+        ],
+    }  # fmt: skip
+    console = Console(width=80, record=True)
+    console.print(people_lines(report, lambda c: "high" if c == "RU" else "trusted", 80))
+    line = next(row for row in console.export_text().splitlines() if "4000" in row)
+    assert "incl. RU" in line, line
+    assert "Armin Ronac…" in line  # the name keeps a dozen characters

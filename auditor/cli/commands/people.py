@@ -106,7 +106,7 @@ def people_lines(
 
     from auditor.kernel.wording import counted, percent
     from auditor.report.display_text import plain
-    from auditor.resolve.locations.summary import summarize_candidates
+    from auditor.resolve.locations.summary import fit_summary, summarize_candidates
     from auditor.views.common import display_tier
     from auditor.views.people_report import current_location
 
@@ -121,8 +121,8 @@ def people_lines(
     )
     # the short columns keep their width; location, then the name, get the rest (an
     # ellipsis marks a cut): one line per person on 80 columns too
-    room = max(30, width - 30 - 2 * 6)  # fixed columns, cell gaps
-    location_width = min(40, max(28, room * 3 // 5))
+    room = max(40, width - 30 - 2 * 5)  # the fixed columns and the gaps between the six
+    location_width = min(48, max(28, room * 3 // 5))
     table.add_column("person", no_wrap=True, overflow="ellipsis", max_width=room - location_width)
     table.add_column("commits", justify="right", no_wrap=True, min_width=7)
     table.add_column("location", no_wrap=True, overflow="ellipsis", max_width=location_width)
@@ -137,8 +137,9 @@ def people_lines(
         if loc is None:
             where, tier, confidence = "unknown", "unknown", ""
         else:
-            where = loc["country"] or summarize_candidates(
-                loc["candidates"], tier_of, loc.get("pattern")
+            where = loc["country"] or fit_summary(
+                summarize_candidates(loc["candidates"], tier_of, loc.get("pattern")),
+                location_width,
             )
             tier = display_tier(tier_of, loc["country"], loc["candidates"])
             confidence = percent(loc["confidence"])

@@ -56,3 +56,13 @@ def summarize_candidates(
         if pattern
         else f"{len(codes)} countries incl. {named}"
     )
+
+
+def fit_summary(label: str, width: int) -> str:
+    """A location summary in `width` characters, the verdict kept: the zone pattern goes
+    first ("EET with EU DST · 10 countries, none high-risk" -> "10 countries, none
+    high-risk"), then the end, marked with an ellipsis. The TUI and `auditor people` both
+    fit their columns with it; the person's own screen shows the whole line."""
+    if len(label) > width and " · " in label:
+        label = label.split(" · ", 1)[1]
+    return label if len(label) <= width else label[: max(width - 1, 0)] + "…"
