@@ -165,7 +165,7 @@ def _collect_locked(
     if branch and new_head is None:
         raise CollectorError(f"branch {branch!r} not found", location=location, field="branch")
     if new_head is None and old_head is None:
-        raise CollectorError(f"{location}: no commits", location=location)
+        raise CollectorError("no commits", location=location)
 
     def finish(
         mined: Mined, *, rewritten: bool = False, removed: int = 0, idle: bool = False
