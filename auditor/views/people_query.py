@@ -142,6 +142,7 @@ class LocationPeriod:
 class ConflictRow:
     description: str
     countries: tuple[str, ...]
+    countries_label: str  # the set summarised, high-risk members first
     valid_from: date | None
     valid_to: date | None
     evidence: tuple[EvidenceRow, ...]
@@ -227,6 +228,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
             ConflictRow(
                 description=r.description,
                 countries=tuple(r.countries or ()),
+                countries_label=ctx.location_label(None, r.countries or ()) if r.countries else "-",
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
                 evidence=_dated(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),

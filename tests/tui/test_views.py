@@ -151,6 +151,7 @@ def test_people_and_person_detail(ctx: ViewContext) -> None:
     assert len(detail.evidence) == 3
     assert detail.offsets == ((480, 3),)
     assert detail.conflicts[0].countries == ("SG", "CN")
+    assert detail.conflicts[0].countries_label == "CN or SG"  # high-risk first, never a/b/c
     assert [c.sha[:2] for c in detail.commits] == ["c3", "b2", "07"]
     assert views.person_id_for(ctx, "Bo Zhang") == bo.id
 

@@ -139,7 +139,7 @@ class PersonScreen(DataScreen[views.PersonDetail | None]):
                 [
                     fmt.day(c.valid_from),
                     fmt.day(c.valid_to),
-                    fmt.safe("/".join(c.countries)),
+                    fmt.safe(c.countries_label),
                     fmt.safe(c.description, "bold red"),
                     fmt.safe("; ".join(f"{e.kind}: {e.value}" for e in c.evidence)),
                 ],
