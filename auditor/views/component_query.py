@@ -285,7 +285,11 @@ def _work_items(conn: Connection, component_id: int, limit: int = 50) -> tuple[W
         .join(_source, _source.c.id == _work_item.c.source_id)
         .outerjoin(_identity, _identity.c.id == _work_item.c.assignee_id)
         .where(_work_item_component.c.component_id == component_id)
-        .order_by(_work_item.c.created_at.desc(), _work_item.c.key)
-        .limit(limit)
+        .order_by(_work_item.c.created_at.desc(), _work_item.c.key, _source.c.name)
+        .limit(4 * limit)
     )
-    return tuple(WorkItemRow(*row) for row in conn.execute(stmt))
+    # One item read from a file export and from the API is one item (the rules count keys)
+    seen: dict[str, WorkItemRow] = {}
+    for row in conn.execute(stmt):
+        seen.setdefault(row[0], WorkItemRow(*row))
+    return tuple(seen.values())[:limit]

@@ -193,3 +193,36 @@ def test_location_label_takes_the_zone_pattern_when_resolution_gives_one(
     people = {p.name: p for p in views.people(ctx)}
     assert people["Bo Zhang"].location == "CN"
     assert people[storedata.MARKUP_NAME].location == "CN, MY or SG"
+
+
+def test_an_item_from_a_file_export_and_from_the_api_is_listed_once(
+    store: Engine, ctx: ViewContext
+) -> None:
+    from datetime import UTC, datetime
+
+    from auditor.store import models
+    from auditor.store.engine import bulk_insert, table, transaction
+
+    with transaction(store) as conn:
+        bulk_insert(
+            conn,
+            table(models.Source),
+            [{"id": 90, "name": "jira:contoso", "kind": "jira-api", "location": "x", "records": 1}],
+        )
+        bulk_insert(
+            conn,
+            table(models.WorkItem),
+            [
+                {
+                    "id": 90, "source_id": 90, "key": "OnPrem-1", "kind": "Bug",
+                    "title": "the same item, read from the API", "status": "Done",
+                    "created_at": datetime(2026, 6, 1, tzinfo=UTC), "components": ["OnPrem"],
+                }
+            ],
+        )  # fmt: skip
+        bulk_insert(
+            conn, table(models.WorkItemComponent), [{"work_item_id": 90, "component_id": 1}]
+        )
+    detail = views.component_detail(ctx, "Collab OnPrem")
+    assert detail is not None
+    assert [w.key for w in detail.work_items] == ["OnPrem-2", "OnPrem-1"]
