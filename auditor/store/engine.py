@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import (
@@ -213,10 +212,15 @@ def table(model: type[SQLModel]) -> Table:
 
 
 def _insert(conn: Connection, tbl: Table) -> Any:
+    # imported here: the PostgreSQL dialect alone costs a SQLite store's command ~25 ms
     name = conn.dialect.name
     if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(tbl)
     if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(tbl)
     raise StoreError(f"unsupported database dialect {name!r}")
 

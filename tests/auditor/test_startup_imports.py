@@ -1,0 +1,102 @@
+"""Commands load only what they use (issue 20, point 3), checked by the modules a fresh
+interpreter holds after running the command, never by timing it.
+
+Each command runs in its own interpreter through `auditor.cli.entrypoint.main`, as the
+console script does; the script then lists which of the watched modules it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from auditor.store.engine import make_engine
+from tests.auditor.resolve_support import StoreBuilder, write_config
+
+ROOT = Path(__file__).resolve().parents[2]
+WATCHED = (
+    "textual",
+    "jsonschema",
+    "sqlalchemy",
+    "sqlalchemy.dialects.postgresql",
+    "holidays",
+    "auditor.kernel.config",  # the pydantic configuration models
+    "auditor.resolve.rebuild",  # identity and location inference
+    "auditor.views.component_query",  # the TUI's other queries
+    "auditor.views.findings_query",
+)
+_RUN = """
+import json, sys
+sys.argv = ["auditor", *sys.argv[1:]]
+from auditor.cli.entrypoint import main
+try:
+    main()
+finally:
+    watched = {watched!r}
+    print(json.dumps(sorted(m for m in watched if m in sys.modules)), file=sys.stderr)
+"""
+
+CONFIG = """
+[store]
+url = "sqlite:///store/audit.db"
+
+[[git]]
+name = "server"
+path = "repos/server"
+"""
+
+
+def _loaded_after(cwd: Path, *args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN.format(watched=WATCHED), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    loaded = write_config(tmp_path, CONFIG)
+    engine = make_engine(loaded.store_url)
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    mia = s.git_identity("Mia Mover", "mia@corp.example")
+    s.commit(repo, mia, "2025-03-03T10:00:00+01:00", {"a.c": (10, 2)})
+    engine.dispose()
+    return tmp_path
+
+
+def test_version_and_help_load_neither_the_store_nor_the_configuration(tmp_path: Path) -> None:
+    for args in (("version",), ("people", "--help"), ("check", "--help"), ("verify", "--help")):
+        loaded = _loaded_after(tmp_path, *args)
+        assert loaded == set(), (args, loaded)
+
+
+def test_people_on_a_resolved_store_loads_only_its_own_stages(workspace: Path) -> None:
+    args = ("people", "--as-of", date(2025, 12, 31).isoformat(), "--format", "json")
+    first = _loaded_after(workspace, *args)
+    assert "auditor.resolve.rebuild" in first  # nothing resolved yet: the store is built
+    second = _loaded_after(workspace, *args)
+    # the inputs digest is unchanged: nothing is inferred again, and the people report
+    # needs neither the TUI, the export schema, PostgreSQL nor the other views
+    assert second == {"sqlalchemy", "auditor.kernel.config"}, second
+
+
+def test_views_names_resolve_to_their_modules() -> None:
+    import auditor.views as views
+
+    assert sorted(views.__all__) == sorted(views._EXPORTS)
+    for name, module in views._EXPORTS.items():
+        value = getattr(views, name)
+        assert value is getattr(sys.modules[f"auditor.views.{module}"], name), name
+    with pytest.raises(AttributeError):
+        views.no_such_query  # noqa: B018
