@@ -211,7 +211,8 @@ def table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def _insert(conn: Connection, tbl: Table) -> Any:
+def dialect_insert(conn: Connection, tbl: Table) -> Any:
+    """An INSERT that can take ON CONFLICT clauses, in `conn`'s dialect."""
     # imported here: the PostgreSQL dialect alone costs a SQLite store's command ~25 ms
     name = conn.dialect.name
     if name == "sqlite":
@@ -241,7 +242,7 @@ def upsert(
         return
     for start in range(0, len(rows), BATCH_SIZE):
         chunk = rows[start : start + BATCH_SIZE]
-        stmt = _insert(conn, tbl)
+        stmt = dialect_insert(conn, tbl)
         if update:
             stmt = stmt.on_conflict_do_update(
                 index_elements=list(key), set_={c: stmt.excluded[c] for c in update}
