@@ -27,6 +27,7 @@ WATCHED = (
     "sqlalchemy.dialects.postgresql",
     "holidays",
     "babel.dates",  # the CLDR month names of tracker dates
+    "httpx",  # the tracker API clients
     "auditor.kernel.config",  # the pydantic configuration models
     "auditor.resolve.rebuild",  # identity and location inference
     "auditor.views.component_query",  # the TUI's other queries
@@ -101,7 +102,7 @@ def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
     args = ("check", "--as-of", "2025-03-31", "--format", "json", "-o", "check.json")
     _loaded_after(tmp_path, *args, ok=(0, 1))  # collects, resolves, analyzes
     loaded = _loaded_after(tmp_path, *args, ok=(0, 1))  # 1: a new finding
-    assert not loaded & {"textual", "jsonschema", "babel.dates", "holidays"}, loaded
+    assert not loaded & {"textual", "jsonschema", "babel.dates", "holidays", "httpx"}, loaded
     assert not loaded & {"sqlalchemy.dialects.postgresql", "auditor.resolve.rebuild"}, loaded
 
 
