@@ -18,8 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-
-from babel.dates import get_month_names
+from functools import cache
 
 from auditor.kernel.days import FIRST_DAY, LAST_DAY
 
@@ -27,12 +26,17 @@ from auditor.kernel.days import FIRST_DAY, LAST_DAY
 MONTH_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "sv", "da", "nb")
 
 
+@cache
 def _month_names() -> dict[str, int]:
     """Abbreviated and wide month names of MONTH_LOCALES (CLDR data via babel), normalised.
 
     A name two locales give to different months would be a guess: none does among
-    these, and a conflict drops the name rather than pick one.
+    these, and a conflict drops the name rather than pick one. Built on first use:
+    reading the CLDR data takes ~0.1 s, which a command with no tracker export to
+    parse (`auditor check` on a git-only configuration) should not pay.
     """
+    from babel.dates import get_month_names
+
     found: dict[str, set[int]] = {}
     for locale in MONTH_LOCALES:
         for width in ("abbreviated", "wide"):
@@ -51,7 +55,6 @@ def _month_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold().rstrip(".")
 
 
-_MONTHS = _month_names()
 _TIME = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?\s?[Mm]\.?)?)?"
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([^\W\d_]{3,10}\.?)[/ -](\d{2}|\d{4})" + _TIME + r"$")
 _NUMERIC = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + r"$")
@@ -141,7 +144,7 @@ def parse_jira(value: str, fmt: str | None = None) -> datetime:
     match = _JIRA.match(text)
     if match:
         day, month_name, year, hour, minute, second, ampm = match.groups()
-        month = _MONTHS.get(_month_key(month_name))
+        month = _month_names().get(_month_key(month_name))
         if month is None:
             raise DateFormatError(f"unknown month {month_name!r} in {value!r}")
         return _build(_year(year), month, int(day), _clock(hour, minute, second, ampm))

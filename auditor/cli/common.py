@@ -10,12 +10,15 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from auditor.kernel.config import DEFAULT_CONFIG_NAME, LoadedConfig, load_config
+from auditor.kernel.config_file import DEFAULT_CONFIG_NAME
+
+if TYPE_CHECKING:
+    from auditor.kernel.config import LoadedConfig
 
 app = typer.Typer(
     name="auditor",
@@ -54,4 +57,7 @@ def parse_as_of(value: str | None) -> date:
 
 
 def load(config: Path) -> LoadedConfig:
+    # imported here: the configuration models (pydantic) are a third of `auditor version`
+    from auditor.kernel.config import load_config
+
     return load_config(config)

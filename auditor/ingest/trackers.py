@@ -30,15 +30,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig, RosterSource, TrackerSource
-from auditor.kernel.errors import ConfigError, StoreError
+from auditor.kernel.errors import ConfigError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.engine import BATCH_SIZE, bulk_insert, table, transaction, upsert
+from auditor.store.engine import (
+    BATCH_SIZE,
+    bulk_insert,
+    dialect_insert,
+    table,
+    transaction,
+    upsert,
+)
 from collectors.files import FileCollector
 from collectors.interface import RosterRecord, TrackerUser, WorkItemRecord
 from collectors.registry import tracker_collector
@@ -212,14 +218,6 @@ def _upsert_source(
     return int(source_id)
 
 
-def _dialect_insert(conn: Connection, tbl: Table) -> Any:
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(tbl)
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(tbl)
-    raise StoreError(f"unsupported database dialect {conn.dialect.name!r}")
-
-
 def upsert_identities(
     conn: Connection, kind: str, rows: Sequence[dict[str, Any]]
 ) -> dict[str, int]:
@@ -239,7 +237,7 @@ def upsert_identities(
         for row in rows
     ]
     for start in range(0, len(full), BATCH_SIZE):
-        stmt = _dialect_insert(conn, tbl)
+        stmt = dialect_insert(conn, tbl)
         stmt = stmt.on_conflict_do_update(
             index_elements=["kind", "key"],
             set_={

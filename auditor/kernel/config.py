@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from auditor.kernel.config_file import DEFAULT_CONFIG_NAME
 from auditor.kernel.enums import (
     COLLECTOR_ENTRY_POINTS,
     ApiKind,
@@ -43,7 +44,6 @@ from auditor.kernel.enums import (
 from auditor.kernel.errors import ConfigError
 from auditor.kernel.tracker_columns import COLUMNS_BY_KIND
 
-DEFAULT_CONFIG_NAME = "auditor.toml"
 # Not work places: Antarctic research stations, uninhabited and military-only territories
 # (`[locations] exclude_countries`; see auditor/resolve/locations/zones.py).
 DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")

@@ -31,6 +31,7 @@ resolved again.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
 from dataclasses import asdict
@@ -53,6 +54,7 @@ SOURCE_FIELDS = ("id", "name", "kind", "location", "ref", "head", "sha256", "rec
 # the resolution's own modules, by name so that the list survives a move of files
 _MODULES = (
     "auditor.resolve.pipeline",
+    "auditor.resolve.rebuild",
     "auditor.resolve.inputs",
     "auditor.resolve.identity",
     "auditor.resolve.components",
@@ -65,11 +67,11 @@ _PACKAGES = ("auditor.resolve.locations",)
 @cache
 def _code_digest() -> str:
     """The resolution's own code, the tz database and the holiday calendars it reads."""
-    import holidays
     import tzdata
 
     digest = hashlib.sha256(str(getattr(tzdata, "IANA_VERSION", "")).encode())
-    digest.update(str(getattr(holidays, "__version__", "")).encode())
+    # what `holidays.__version__` is made of, without importing every calendar
+    digest.update(importlib.metadata.version("holidays").encode())
     files = [_source(name) for name in _MODULES]
     for package in _PACKAGES:
         files += sorted(_source(package).parent.glob("*.py"))

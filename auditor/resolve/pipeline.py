@@ -11,53 +11,22 @@ roster rows that take effect after it are ignored.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, Table, and_, case, cast, delete, func, select
+from sqlalchemy import Engine, Table, delete, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.window import day_end
 from auditor.resolve import inputs as resolve_inputs
-from auditor.resolve.components import (
-    ChangedPaths,
-    ComponentPlan,
-    changed_paths,
-    coverage_of,
-    map_paths,
-    map_work_items,
-    plan_components,
-    unmatched_globs,
-)
-from auditor.resolve.identity import (
-    IdentityRow,
-    PersonDraft,
-    RosterPerson,
-    merged_identity_warnings,
-    normal_email,
-    unify,
-)
-from auditor.resolve.locations.evidence import (
-    EvidenceDraft,
-    IdentityFacts,
-    RosterRow,
-    identity_evidence,
-    offset_evidence,
-    override_evidence,
-    roster_evidence,
-)
-from auditor.resolve.locations.resolution import Evidence, resolve_person
-from auditor.resolve.locations.zones import catalog_for
+from auditor.resolve.components import plan_components
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.engine import bulk_insert, reads_beside_writer, side_reader, table, transaction
+from auditor.store.engine import bulk_insert, table, transaction
 
-_DERIVED = (
+DERIVED = (
     models.PersonIdentity,
     models.LocationEvidence,
     models.ResolvedLocation,
@@ -117,7 +86,9 @@ def resolve_all(
             )
             _record_warnings(conn, summary)  # a store resolved before warnings were kept
             return summary
-        summary = _rebuild(conn, loaded, plan, as_of, limit)
+        from auditor.resolve.rebuild import rebuild
+
+        summary = rebuild(conn, loaded, plan, as_of, limit)
         resolve_inputs.remember(conn, inputs, asdict(summary))
         _record_warnings(conn, summary)
     return summary
@@ -158,7 +129,7 @@ def snapshot_if_current(
             return None
         tables = tuple(
             (table(model), [dict(row._mapping) for row in conn.execute(select(table(model)))])
-            for model in reversed(_DERIVED)
+            for model in reversed(DERIVED)
         )
     return DerivedSnapshot(tables, record)
 
@@ -166,405 +137,8 @@ def snapshot_if_current(
 def restore_snapshot(engine: Engine, snapshot: DerivedSnapshot) -> None:
     """Put a `snapshot_if_current` copy back, ids included, with its resolution record."""
     with transaction(engine) as conn:
-        for model in _DERIVED:
+        for model in DERIVED:
             conn.execute(delete(table(model)))
         for tbl, rows in snapshot.tables:
             bulk_insert(conn, tbl, rows)
         resolve_inputs.put_record(conn, snapshot.record)
-
-
-def _rebuild(
-    conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date, limit: int
-) -> ResolveSummary:
-    # The two full passes (over commits, over file changes) run at once: the second on
-    # its own connection in a thread, while sqlite3/psycopg release the GIL in the query.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        changes_pass = pool.submit(_changed_paths_beside, conn)
-        months = _commit_months(conn, limit)
-        changed = changes_pass.result()
-    drafts = _people(conn, loaded, months)
-    person_ids = _stable_ids(conn, models.Person, "key", [d.key for d in drafts])
-    component_ids = _stable_ids(conn, models.Component, "name", [c.name for c in plan.components])
-    for model in _DERIVED:
-        conn.execute(delete(table(model)))
-    _write_people(conn, drafts, person_ids)
-    identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
-    evidence = _evidence(conn, loaded, as_of, months, drafts, person_ids, identity_person)
-    periods, conflicts = _resolve(conn, evidence)
-    bulk_insert(
-        conn,
-        table(models.Component),
-        [
-            {
-                "id": component_ids[c.name],
-                "name": c.name,
-                "sensitivity": c.sensitivity,
-                "tags": c.tags,
-                "paths": c.paths,
-                "jira": c.jira,
-                "ado_area": c.ado_area,
-                "github_labels": c.github_labels,
-                "origin": c.origin,
-            }
-            for c in plan.components
-        ],
-    )
-    path_rows = map_paths(conn, plan, component_ids, changed)
-    bulk_insert(conn, table(models.PathComponent), path_rows)
-    item_rows = map_work_items(conn, plan.components, component_ids)
-    bulk_insert(conn, table(models.WorkItemComponent), item_rows)
-    cov = coverage_of(changed, path_rows)
-    dead_globs = unmatched_globs(conn, plan, component_ids, path_rows, changed)
-    return ResolveSummary(
-        people=sum(1 for d in drafts if not d.bot),
-        bots=sum(1 for d in drafts if d.bot),
-        identities=len(identity_person),
-        evidence=len(evidence),
-        periods=periods,
-        conflicts=conflicts,
-        components=len(plan.components),
-        mapped_paths=len({(r["source_id"], r["path_id"]) for r in path_rows}),
-        mapped_work_items=len({r["work_item_id"] for r in item_rows}),
-        total_churn=cov.total_churn,
-        unmapped_churn=cov.unmapped_churn,
-        warnings=(*plan.warnings, *dead_globs),
-        identity_warnings=tuple(merged_identity_warnings(drafts)),
-    )
-
-
-def _changed_paths_beside(conn: Connection) -> ChangedPaths:
-    """`changed_paths` read on a second connection (the writer's own one for in-memory SQLite)."""
-    if not reads_beside_writer(conn.engine):
-        return changed_paths(conn)
-    with side_reader(conn.engine) as reader:
-        return changed_paths(reader)
-
-
-@dataclass(frozen=True, slots=True)
-class _AuthorMonth:
-    """Commits of one author identity before the as-of limit, per offset and local hour.
-
-    `hour` (hours since 1970-01-01 00:00 in the commit's local time) is None for commits
-    without an offset or dated before 1970: they count for the author but give no
-    offset evidence. The hour is what zone inference needs (a DST switch happens at
-    an hour) and what the activity rhythm is made of.
-    """
-
-    author_id: int
-    offset: int | None
-    hour: int | None
-    commits: int
-
-
-def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
-    """One pass over the commits, aggregated in SQL per author, offset and local hour."""
-    commit = table(models.Commit)
-    usable = and_(commit.c.author_offset.is_not(None), commit.c.authored_at >= 86400)
-    local = commit.c.authored_at + commit.c.author_offset * 60
-    day = case((usable, cast(local / 3600, BigInteger)), else_=None).label("hour")
-    # `+ 0`: on SQLite, grouping by the bare column makes the planner walk the author index
-    # and fetch every row by id (3x slower than one scan of the table).
-    author = (commit.c.author_id + 0).label("author")
-    rows = conn.execute(
-        select(author, commit.c.author_offset, day, func.count())
-        .where(commit.c.authored_at < limit)
-        .group_by(author, commit.c.author_offset, day)
-    )
-    return [
-        _AuthorMonth(int(a), None if o is None else int(o), None if d is None else int(d), int(n))
-        for a, o, d, n in rows
-    ]
-
-
-def _people(
-    conn: Connection, loaded: LoadedConfig, months: list[_AuthorMonth]
-) -> list[PersonDraft]:
-    ident, roster = table(models.Identity), table(models.RosterEntry)
-    counts: dict[int, int] = defaultdict(int)
-    for m in months:
-        counts[m.author_id] += m.commits
-    rows = [
-        IdentityRow(
-            id=r.id,
-            kind=r.kind,
-            key=r.key,
-            name=r.name,
-            email=r.email,
-            mapped_name=r.mapped_name,
-            mapped_email=r.mapped_email,
-            login=r.login,
-            commits=int(counts.get(r.id, 0)),
-            bot=bool(r.bot),
-        )
-        for r in conn.execute(
-            select(
-                ident.c.id,
-                ident.c.kind,
-                ident.c.key,
-                ident.c.name,
-                ident.c.email,
-                ident.c.mapped_name,
-                ident.c.mapped_email,
-                ident.c.login,
-                ident.c.bot,
-            )
-        )
-    ]
-    roster_people = [
-        RosterPerson(email=e, name=n, line=line, account=account)
-        for e, n, line, account in conn.execute(
-            select(roster.c.email, roster.c.name, roster.c.line, roster.c.account).order_by(
-                roster.c.source_id, roster.c.line
-            )
-        )
-    ]
-    return unify(rows, roster_people, loaded.config.identity)
-
-
-def _stable_ids(conn: Connection, model: type, column: str, keys: list[str]) -> dict[str, int]:
-    """Ids of the previous run for keys seen before, fresh ids above the maximum otherwise."""
-    tbl = table(model)
-    existing = {k: int(i) for i, k in conn.execute(select(tbl.c.id, tbl.c[column]))}
-    next_id = max(existing.values(), default=0) + 1
-    out: dict[str, int] = {}
-    for key in keys:
-        if key in existing:
-            out[key] = existing[key]
-        else:
-            out[key] = next_id
-            next_id += 1
-    return out
-
-
-def _write_people(conn: Connection, drafts: list[PersonDraft], ids: dict[str, int]) -> None:
-    bulk_insert(
-        conn,
-        table(models.Person),
-        [
-            {
-                "id": ids[d.key],
-                "key": d.key,
-                "name": d.name,
-                "primary_email": d.primary_email,
-                "bot": d.bot,
-            }
-            for d in drafts
-        ],
-    )
-    bulk_insert(
-        conn,
-        table(models.PersonIdentity),
-        [
-            {"identity_id": iid, "person_id": ids[d.key], "via": via}
-            for d in drafts
-            for iid, via in d.identities
-        ],
-    )
-
-
-def _evidence(
-    conn: Connection,
-    loaded: LoadedConfig,
-    as_of: date,
-    months: list[_AuthorMonth],
-    drafts: list[PersonDraft],
-    person_ids: dict[str, int],
-    identity_person: dict[int, int],
-) -> list[tuple[int, EvidenceDraft]]:
-    by_email = {e: person_ids[d.key] for d in drafts for e in d.emails}
-    roster, src = table(models.RosterEntry), table(models.Source)
-    roster_rows = []
-    for location, line, email, country, office, start, end in conn.execute(
-        select(
-            src.c.location,
-            roster.c.line,
-            roster.c.email,
-            roster.c.country,
-            roster.c.office,
-            roster.c.valid_from,
-            roster.c.valid_to,
-        )
-        .join(src, src.c.id == roster.c.source_id)
-        .order_by(roster.c.source_id, roster.c.line)
-    ):
-        person = by_email.get(normal_email(email) or "")
-        if person is None or (start is not None and start > as_of):
-            continue
-        roster_rows.append(RosterRow(person, location, line, country, office, start, end))
-    drafts_out: list[EvidenceDraft] = roster_evidence(roster_rows)
-    drafts_out += override_evidence(
-        loaded.config.overrides, by_email, PurePath(str(loaded.path)).name
-    )
-
-    ident = table(models.Identity)
-    default_zones = set(loaded.config.identity.tracker_default_zones)
-    # a bot's profile zone is its site's default or its operator's, never a person's place
-    bot_people = {person_ids[d.key] for d in drafts if d.bot}
-    facts = []
-    for iid, email, mapped, zone, location in conn.execute(
-        select(
-            ident.c.id,
-            ident.c.email,
-            ident.c.mapped_email,
-            ident.c.time_zone,
-            ident.c.location_text,
-        )
-    ):
-        person = identity_person.get(iid)
-        if person is None or person in bot_people:
-            continue
-        emails = tuple(sorted({e for e in (normal_email(email), normal_email(mapped)) if e}))
-        if zone and zone.strip() in default_zones:
-            zone = None
-        facts.append(IdentityFacts(person, iid, emails, zone, location))
-    for d in drafts:
-        for email in d.roster_emails:
-            facts.append(
-                IdentityFacts(person_ids[d.key], 0, (email,), None, None, ref=f"roster:{email}")
-            )
-    drafts_out += identity_evidence(facts, loaded.config.identity.corporate_domains)
-
-    counts: dict[tuple[int, int, int], int] = defaultdict(int)
-    for m in months:
-        person = identity_person.get(m.author_id)
-        if person is not None and m.offset is not None and m.hour is not None:
-            counts[(person, m.offset, m.hour)] += m.commits
-    catalog = catalog_for(loaded.config.locations.exclude_countries)
-    drafts_out += _with_outlier_commits(
-        conn,
-        offset_evidence(((p, o, h, n) for (p, o, h), n in counts.items()), catalog),
-        identity_person,
-    )
-
-    drafts_out.sort(
-        key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
-    )
-    numbered = list(enumerate(drafts_out, start=1))
-    bulk_insert(
-        conn,
-        table(models.LocationEvidence),
-        [
-            {
-                "id": i,
-                "person_id": e.person_id,
-                "kind": e.kind,
-                "value": e.value,
-                "countries": list(e.countries),
-                "weight": e.weight,
-                "valid_from": e.valid_from,
-                "valid_to": e.valid_to,
-                "ref": e.ref,
-            }
-            for i, e in numbered
-        ],
-    )
-    return numbered
-
-
-def _with_outlier_commits(
-    conn: Connection, drafts: list[EvidenceDraft], identity_person: dict[int, int]
-) -> list[EvidenceDraft]:
-    """Offset rows outside their period's zones get the shas of their commits in `ref`.
-
-    Only people with such rows are queried, one indexed look-up per author identity.
-    """
-    wanted = [d for d in drafts if not d.fits and d.outlier_hours]
-    if not wanted:
-        return drafts
-    commit = table(models.Commit)
-    identities: dict[int, list[int]] = defaultdict(list)
-    for iid, person in identity_person.items():
-        identities[person].append(iid)
-    found: dict[int, list[str]] = {}
-    for draft in wanted:
-        hours = set(draft.outlier_hours)
-        low, high = min(hours) * 3600, (max(hours) + 1) * 3600
-        offset = draft.offset or 0
-        shas = [
-            sha
-            for sha, at in conn.execute(
-                select(commit.c.sha, commit.c.authored_at).where(
-                    commit.c.author_id.in_(identities.get(draft.person_id, [])),
-                    commit.c.author_offset == offset,
-                    commit.c.authored_at >= low - offset * 60,
-                    commit.c.authored_at < high - offset * 60,
-                )
-            )
-            if (int(at) + offset * 60) // 3600 in hours
-        ]
-        found[id(draft)] = sorted(set(shas))
-    return [
-        replace(d, ref="commit:" + " ".join(found[id(d)])) if id(d) in found else d for d in drafts
-    ]
-
-
-_KIND_ORDER = {
-    "roster": 0,
-    "override": 1,
-    "tracker_tz": 2,
-    "profile_location": 3,
-    "email_domain": 4,
-    "tz_offset": 5,
-    "activity_rhythm": 6,
-    "holiday_activity": 7,
-}
-
-
-def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tuple[int, int]:
-    per_person: dict[int, list[Evidence]] = defaultdict(list)
-    for eid, e in evidence:
-        per_person[e.person_id].append(
-            Evidence(
-                eid,
-                e.kind,
-                e.value,
-                e.countries,
-                e.weight,
-                e.valid_from,
-                e.valid_to,
-                e.offset,
-                e.commits,
-                zone_pattern=e.zone_pattern,
-                fits=e.fits,
-                months=e.months,
-                joint=e.joint,
-                night=e.night,
-                commit_refs=tuple(e.ref.removeprefix("commit:").split())
-                if e.ref and e.ref.startswith("commit:")
-                else (),
-            )
-        )
-    period_rows = []
-    conflict_rows = []
-    for person, rows in sorted(per_person.items()):
-        periods, conflicts = resolve_person(rows)
-        period_rows += [
-            {
-                "person_id": person,
-                "country": p.country,
-                "candidates": list(p.candidates),
-                "confidence": p.confidence,
-                "valid_from": p.valid_from,
-                "valid_to": p.valid_to,
-                "evidence_ids": list(p.evidence_ids),
-                "zone_pattern": p.zone_pattern or None,
-            }
-            for p in periods
-        ]
-        conflict_rows += [
-            {
-                "person_id": person,
-                "description": c.description,
-                "countries": list(c.countries),
-                "evidence_ids": list(c.evidence_ids),
-                "valid_from": c.valid_from,
-                "valid_to": c.valid_to,
-                "kind": c.kind,
-                "commits": list(c.commits),
-                "confidence": c.confidence,
-            }
-            for c in conflicts
-        ]
-    bulk_insert(conn, table(models.ResolvedLocation), period_rows)
-    bulk_insert(conn, table(models.LocationConflict), conflict_rows)
-    return len(period_rows), len(conflict_rows)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from auditor.cli.common import app, out
-from auditor.kernel.config import DEFAULT_CONFIG_NAME
+from auditor.kernel.config_file import DEFAULT_CONFIG_NAME
 from auditor.kernel.errors import UsageError
 
 

@@ -1,0 +1,117 @@
+"""Commands load only what they use (issue 20, point 3), checked by the modules a fresh
+interpreter holds after running the command, never by timing it.
+
+Each command runs in its own interpreter through `auditor.cli.entrypoint.main`, as the
+console script does; the script then lists which of the watched modules it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from auditor.store.engine import make_engine
+from tests.auditor.resolve_support import StoreBuilder, write_config
+from tests.gitrepo import GitRepo, Who
+
+ROOT = Path(__file__).resolve().parents[2]
+WATCHED = (
+    "textual",
+    "jsonschema",
+    "sqlalchemy",
+    "sqlalchemy.dialects.postgresql",
+    "holidays",
+    "babel.dates",  # the CLDR month names of tracker dates
+    "httpx",  # the tracker API clients
+    "auditor.kernel.config",  # the pydantic configuration models
+    "auditor.resolve.rebuild",  # identity and location inference
+    "auditor.views.component_query",  # the TUI's other queries
+    "auditor.views.findings_query",
+)
+_RUN = """
+import json, sys
+sys.argv = ["auditor", *sys.argv[1:]]
+from auditor.cli.entrypoint import main
+try:
+    main()
+finally:
+    watched = {watched!r}
+    print(json.dumps(sorted(m for m in watched if m in sys.modules)), file=sys.stderr)
+"""
+
+CONFIG = """
+[store]
+url = "sqlite:///store/audit.db"
+
+[[git]]
+name = "server"
+path = "repos/server"
+"""
+
+
+def _loaded_after(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN.format(watched=WATCHED), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode in ok, result.stderr
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    loaded = write_config(tmp_path, CONFIG)
+    engine = make_engine(loaded.store_url)
+    s = StoreBuilder(engine)
+    repo = s.source("server")
+    mia = s.git_identity("Mia Mover", "mia@corp.example")
+    s.commit(repo, mia, "2025-03-03T10:00:00+01:00", {"a.c": (10, 2)})
+    engine.dispose()
+    return tmp_path
+
+
+def test_version_and_help_load_neither_the_store_nor_the_configuration(tmp_path: Path) -> None:
+    for args in (("version",), ("people", "--help"), ("check", "--help"), ("verify", "--help")):
+        loaded = _loaded_after(tmp_path, *args)
+        assert loaded == set(), (args, loaded)
+
+
+def test_people_on_a_resolved_store_loads_only_its_own_stages(workspace: Path) -> None:
+    args = ("people", "--as-of", date(2025, 12, 31).isoformat(), "--format", "json")
+    first = _loaded_after(workspace, *args)
+    assert "auditor.resolve.rebuild" in first  # nothing resolved yet: the store is built
+    second = _loaded_after(workspace, *args)
+    # the inputs digest is unchanged: nothing is inferred again, and the people report
+    # needs neither the TUI, the export schema, PostgreSQL nor the other views
+    assert second == {"sqlalchemy", "auditor.kernel.config"}, second
+
+
+def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repos" / "server")
+    mia = Who("Mia Mover", "mia@corp.example")
+    repo.commit("first", author=mia, date="2025-03-03T10:00:00+0100", files={"a.c": "int a;\n"})
+    (tmp_path / "auditor.toml").write_text(CONFIG, encoding="utf-8")
+    args = ("check", "--as-of", "2025-03-31", "--format", "json", "-o", "check.json")
+    _loaded_after(tmp_path, *args, ok=(0, 1))  # collects, resolves, analyzes
+    loaded = _loaded_after(tmp_path, *args, ok=(0, 1))  # 1: a new finding
+    assert not loaded & {"textual", "jsonschema", "babel.dates", "holidays", "httpx"}, loaded
+    assert not loaded & {"sqlalchemy.dialects.postgresql", "auditor.resolve.rebuild"}, loaded
+
+
+def test_views_names_resolve_to_their_modules() -> None:
+    import auditor.views as views
+
+    assert sorted(views.__all__) == sorted(views._EXPORTS)
+    for name, module in views._EXPORTS.items():
+        value = getattr(views, name)
+        assert value is getattr(sys.modules[f"auditor.views.{module}"], name), name
+    with pytest.raises(AttributeError):
+        views.no_such_query  # noqa: B018
