@@ -6,9 +6,11 @@ that commit's time equals the commit's offset (tzdata transitions, DST
 included). Sets are Python ints (bit i = zone i of `ZoneCatalog.zones`), so an
 intersection over a million commits is a million `&`.
 
-Work zones are the zones of `zone.tab` minus the countries in
+Work zones are the zones of `zone.tab`, each with every country `zone.tab` or
+`zone1970.tab` gives it (Europe/Simferopol: RU and UA), less the countries in
 `[locations] exclude_countries` (default `DEFAULT_EXCLUDED`: Antarctic research
-stations and islands with no resident engineering population). A commit at
+stations and islands with no resident engineering population); a zone left
+with no country is not a work zone. A commit at
 local hour `h` of local day `d` happened during UTC hour `h - offset`; a zone
 fits when its offset at the start or at the end of that hour is the commit's,
 so that a commit in the hour of a DST switch is judged leniently on both sides.
