@@ -10,8 +10,8 @@ offset puts the activity at night, as recorded by location resolution:
   switching on EU dates: a clock kept in an EET zone). Medium confidence when
   the outliers are sparse (at most 15% of the period's commits), spread over
   at least 4 months, and switch between two offsets on one zone's DST dates,
-  and the places involved span jurisdiction tiers; low otherwise (trips, a
-  second home, two places of one tier);
+  and the places of that one conflict span jurisdiction tiers; low otherwise
+  (trips, a second home, two places of one tier);
 - *night rhythm*: at least 80% of a period's 30+ commits fall between 20:00
   and 06:59 in the local time their offset claims, while the offsets that
   would put them in working hours lie 4 or more hours away (low confidence:
@@ -86,11 +86,15 @@ class InconsistentTimezoneEvidence(Rule):
             ) + (f"; and {len(conflicts) - 3} more" if len(conflicts) > 3 else "")
             shas = sorted({sha for c in conflicts for sha in c.commits})
             ids = sorted({i for c in conflicts for i in c.evidence_ids})
-            confidence = max(c.confidence for c in conflicts)
-            if len({ctx.policy.tier(c) for c in countries}) <= 1:
-                # Both places in one tier (a Californian's East Coast trips): worth a
-                # look, not a reason to fail the build.
-                confidence = min(confidence, ONE_TIER_CONFIDENCE)
+            # Each conflict is judged on its own places: a trusted-tier trip in one period
+            # and a high-risk country among another period's candidates do not add up to
+            # a medium pattern that spans tiers.
+            confidence = max(
+                min(c.confidence, ONE_TIER_CONFIDENCE)
+                if len({ctx.policy.tier(country) for country in c.countries}) <= 1
+                else c.confidence
+                for c in conflicts
+            )
             yield self.finding(
                 ctx,
                 component=component,

@@ -69,7 +69,7 @@ def rebuild(
     _write_people(conn, drafts, person_ids)
     identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
     evidence = _evidence(conn, loaded, as_of, months, drafts, person_ids, identity_person)
-    periods, conflicts = _resolve(conn, evidence)
+    periods, conflicts = _resolve(conn, evidence, as_of)
     bulk_insert(
         conn,
         table(models.Component),
@@ -389,7 +389,9 @@ _KIND_ORDER = {
 }
 
 
-def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tuple[int, int]:
+def _resolve(
+    conn: Connection, evidence: list[tuple[int, EvidenceDraft]], as_of: date
+) -> tuple[int, int]:
     per_person: dict[int, list[Evidence]] = defaultdict(list)
     for eid, e in evidence:
         per_person[e.person_id].append(
@@ -416,7 +418,7 @@ def _resolve(conn: Connection, evidence: list[tuple[int, EvidenceDraft]]) -> tup
     period_rows = []
     conflict_rows = []
     for person, rows in sorted(per_person.items()):
-        periods, conflicts = resolve_person(rows)
+        periods, conflicts = resolve_person(rows, as_of)
         period_rows += [
             {
                 "person_id": person,

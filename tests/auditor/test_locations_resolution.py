@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from auditor.resolve.locations.evidence import offset_evidence
 from auditor.resolve.locations.resolution import Evidence, resolve_person
@@ -251,3 +251,54 @@ def test_a_roster_gap_before_the_first_commits_borrows_no_offsets() -> None:
         (None, date(2024, 10, 1), None),
     ]
     assert periods[0].evidence_ids == (1,)
+
+
+def _offset_rows(*moments: str) -> list[tuple[int, int, int, int]]:
+    """(person, offset, local hour index, commits) for commits at these aware moments."""
+    out = []
+    for moment in moments:
+        parsed = datetime.fromisoformat(moment)
+        offset = int(parsed.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+        local = int(parsed.replace(tzinfo=UTC).timestamp()) // 3600
+        out.append((1, offset, local, 1))
+    return out
+
+
+def test_nothing_resolved_ends_or_starts_after_as_of() -> None:
+    # Offset rows cover whole months (March 2024 to the 31st), a roster row runs on to
+    # the year's end, another starts in April: as of 28 March none of that is claimed.
+    main = [f"2024-{m:02d}-{d:02d}T15:00:00+08:00" for m in (1, 2, 3) for d in (4, 11, 18, 25)]
+    trips = ["2024-01-09T10:00:00+02:00", "2024-02-13T10:00:00+02:00"]
+    trips += ["2024-03-12T10:00:00+02:00", "2024-03-26T10:00:00+02:00"]
+    rows = []
+    for index, draft in enumerate(offset_evidence(_offset_rows(*main, *trips)), start=10):
+        rows.append(
+            Evidence(
+                index,
+                draft.kind,
+                draft.value,
+                draft.countries,
+                draft.weight,
+                draft.valid_from,
+                draft.valid_to,
+                draft.offset,
+                draft.commits,
+                zone_pattern=draft.zone_pattern,
+                fits=draft.fits,
+                months=draft.months,
+                joint=draft.joint,
+            )
+        )
+    rows.append(Evidence(1, "roster", "SG", ("SG",), 1.0, date(2024, 1, 1), date(2024, 12, 31)))
+    rows.append(Evidence(2, "roster", "MY", ("MY",), 1.0, date(2024, 4, 1), None))
+    as_of = date(2024, 3, 28)
+    unclipped, unclipped_conflicts = resolve_person(rows)
+    assert max(p.valid_to or date.max for p in unclipped) > as_of
+    assert any(c.valid_to and c.valid_to > as_of for c in unclipped_conflicts)
+    periods, conflicts = resolve_person(rows, as_of)
+    assert periods and conflicts
+    for item in [*periods, *conflicts]:
+        assert item.valid_from is None or item.valid_from <= as_of
+        assert item.valid_to is None or item.valid_to <= as_of
+    assert periods[-1].valid_to == as_of and periods[-1].country == "SG"
+    assert any(c.kind == "timezone" and c.valid_to == as_of for c in conflicts)

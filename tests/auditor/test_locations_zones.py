@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from auditor.resolve.locations.evidence import offset_evidence
+from auditor.resolve.locations.tz_countries import zone_table
 from auditor.resolve.locations.zone_pattern import zone_pattern
 from auditor.resolve.locations.zones import ZoneCatalog, default_catalog
 
@@ -131,3 +133,37 @@ def test_minority_offsets_are_kept_as_outliers_with_their_dates() -> None:
 )
 def test_zone_pattern_labels(zones: list[str], year: int, label: str) -> None:
     assert zone_pattern(zones, year) == label
+
+
+def test_outliers_take_the_countries_of_the_zones_they_fit_together() -> None:
+    # US Pacific all year, with CET-with-EU-DST trips in winter and summer: +0200 alone
+    # fits Kaliningrad (RU), +0100 in January with +0200 in July on EU dates does not.
+    pacific = ZoneInfo("America/Los_Angeles")
+    main = [
+        datetime(2019, m, d, 10, tzinfo=pacific).isoformat()
+        for m in range(1, 13)
+        for d in (3, 10, 17, 24)
+    ]
+    trips = ["2019-01-15T10:00:00+01:00", "2019-01-16T10:00:00+01:00"]
+    trips += ["2019-07-15T10:00:00+02:00", "2019-07-16T10:00:00+02:00"]
+    outliers = [d for d in offset_evidence(_rows(*main, *trips)) if not d.fits]
+    assert [(d.offset, d.joint) for d in outliers] == [(60, True), (120, True)]
+    for row in outliers:
+        assert {"DE", "FR"} <= set(row.countries)
+        assert "RU" not in row.countries and "ZA" not in row.countries
+
+
+def test_a_disputed_zone_gives_every_country_it_is_kept_in() -> None:
+    # Crimea: +0300 in 2013-09 (EEST), +0400 in 2014-09/10 (MSK then), +0300 in 2014-11:
+    # only Europe/Simferopol fits; zone.tab says UA, zone1970.tab RU,UA.
+    crimea = [
+        "2013-09-10T10:00:00+03:00",
+        "2013-09-17T10:00:00+03:00",
+        "2014-09-09T10:00:00+04:00",
+        "2014-10-07T10:00:00+04:00",
+        "2014-11-11T10:00:00+03:00",
+    ]
+    fitting = [d for d in offset_evidence(_rows(*crimea)) if d.fits and d.kind == "tz_offset"]
+    assert {frozenset(d.countries) for d in fitting} == {frozenset({"RU", "UA"})}
+    assert set(zone_table()["Europe/Simferopol"]) == {"RU", "UA"}
+    assert zone_table()["Europe/Berlin"][0] == "DE"

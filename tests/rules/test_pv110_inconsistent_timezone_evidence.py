@@ -112,3 +112,21 @@ def test_two_places_of_one_tier_are_low_confidence() -> None:
 def test_silent_without_timezone_conflicts() -> None:
     ctx = context([change("a1", 1, 10, at("CN"))], conflicts={1: [SOURCES]})
     assert run(InconsistentTimezoneEvidence, ctx) == ([], [])
+
+
+def test_tiers_are_judged_per_conflict() -> None:
+    # A trusted-tier trip pattern (medium on its own) and a low rhythm whose band
+    # includes RU: neither conflict spans tiers by itself, so the finding stays low.
+    trips = Conflict(
+        "offsets of two places: -0700 × 900 fit US Pacific with US DST, "
+        "+0200 × 30, +0100 × 7 (37 commits in 6 months) fit CET with EU DST",
+        ("CA", "DE", "FR", "MX", "US"),
+        (5,),
+        kind="timezone",
+        commits=("c9",),
+        confidence=0.6,
+    )
+    rhythm = Conflict("activity rhythm: night", ("RU",), (6,), kind="timezone", confidence=0.3)
+    ctx = context([change("a1", 2, 40, at("US"))], conflicts={2: [trips, rhythm]})
+    findings, _ = run(InconsistentTimezoneEvidence, ctx)
+    assert [(f.subject, f.confidence) for f in findings] == [("Alice Dunne", "low")]

@@ -187,7 +187,9 @@ def offset_evidence(
     gets one `tz_offset` row per offset that fits it (countries = the countries
     of the period's zones, weight 0.3 × the offset's share of the period's
     commits, a tenth of that for +0000) and one row per offset that does not fit
-    (`fits=False`, weight 0, countries = the zones those outliers fit together),
+    (`fits=False`, weight 0, countries = those of the zones all the period's outliers
+    fit together on their own dates, or of the zones this offset's commits fit when
+    the outliers fit no single zone),
     kept as evidence with their count, months and dates. An `activity_rhythm` row
     (`auditor.resolve.locations.rhythm`) and a `holiday_activity` row
     (`auditor.resolve.locations.holiday_activity`) follow for periods with enough commits.
@@ -244,8 +246,9 @@ def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[
     outliers: dict[int, list[OffsetCommits]] = defaultdict(list)
     for row in period.outliers:
         outliers[row.offset].append(row)
-    # What the outliers fit together (+0200 winters and +0300 summers: EET with EU DST);
-    # each offset's own fit when they fit no single zone.
+    # What the outliers fit together (+0200 winters and +0300 summers: EET with EU DST)
+    # gives their countries and label: +0200 alone fits Kaliningrad, +0100 winters with
+    # +0200 summers on EU dates do not. Each offset's own fit when they fit no single zone.
     together = period.outlier_mask(catalog)
     together_pattern = (
         zone_pattern(catalog.names(together), period.outliers[-1].day.year) if together else ""
@@ -267,7 +270,7 @@ def _period_rows(person: int, period: ZonePeriod, catalog: ZoneCatalog) -> list[
                 "tz_offset",
                 f"{format_offset(offset)} × {commits} of {total} commits in {span} outside "
                 f"the period's zones ({pattern or 'none'}); fits {fits}; on {dates}",
-                tuple(sorted(catalog.countries(mask))),
+                tuple(sorted(catalog.countries(together or mask))),
                 0.0,
                 first,
                 last,

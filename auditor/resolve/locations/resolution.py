@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from auditor.resolve.locations.tz_countries import format_offset
@@ -183,8 +183,38 @@ def _consistent_against(total: int, against: int) -> bool:
     return total >= CONSISTENT_MIN_COMMITS and against / total >= CONSISTENT_SHARE
 
 
-def resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Conflict]]:
-    """Periods (ordered, non-overlapping) and conflicts for one person's evidence."""
+def resolve_person(
+    evidence: Sequence[Evidence], as_of: date | None = None
+) -> tuple[list[Period], list[Conflict]]:
+    """Periods (ordered, non-overlapping) and conflicts for one person's evidence.
+
+    With `as_of`, nothing ends after that day: offset rows cover whole calendar
+    months and roster rows run on, but the evidence speaks only up to the day
+    the resolution is for. Periods and conflicts that would start after it are dropped.
+    """
+    periods, conflicts = _resolve_person(evidence)
+    if as_of is None:
+        return periods, conflicts
+    return _periods_until(periods, as_of), _conflicts_until(conflicts, as_of)
+
+
+def _periods_until(periods: list[Period], as_of: date) -> list[Period]:
+    return [
+        replace(p, valid_to=as_of) if p.valid_to is not None and p.valid_to > as_of else p
+        for p in periods
+        if p.valid_from is None or p.valid_from <= as_of
+    ]
+
+
+def _conflicts_until(conflicts: list[Conflict], as_of: date) -> list[Conflict]:
+    return [
+        replace(c, valid_to=as_of) if c.valid_to is not None and c.valid_to > as_of else c
+        for c in conflicts
+        if c.valid_from is None or c.valid_from <= as_of
+    ]
+
+
+def _resolve_person(evidence: Sequence[Evidence]) -> tuple[list[Period], list[Conflict]]:
     auth = [e for e in evidence if e.kind in AUTHORITATIVE]
     singles = [e for e in evidence if e.kind in SINGLE_COUNTRY and e.countries]
     offsets = sorted((e for e in evidence if e.kind == "tz_offset"), key=lambda e: e.id)

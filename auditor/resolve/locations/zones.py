@@ -6,9 +6,11 @@ that commit's time equals the commit's offset (tzdata transitions, DST
 included). Sets are Python ints (bit i = zone i of `ZoneCatalog.zones`), so an
 intersection over a million commits is a million `&`.
 
-Work zones are the zones of `zone.tab` minus the countries in
+Work zones are the zones of `zone.tab`, each with every country `zone.tab` or
+`zone1970.tab` gives it (Europe/Simferopol: RU and UA), less the countries in
 `[locations] exclude_countries` (default `DEFAULT_EXCLUDED`: Antarctic research
-stations and islands with no resident engineering population). A commit at
+stations and islands with no resident engineering population); a zone left
+with no country is not a work zone. A commit at
 local hour `h` of local day `d` happened during UTC hour `h - offset`; a zone
 fits when its offset at the start or at the end of that hour is the commit's,
 so that a commit in the hour of a DST switch is judged leniently on both sides.
@@ -76,11 +78,11 @@ class ZoneCatalog:
 
     def __init__(self, excluded_countries: Iterable[str] = DEFAULT_EXCLUDED) -> None:
         excluded = {c.upper() for c in excluded_countries}
-        self.zones: tuple[str, ...] = tuple(
-            sorted(z for z, c in zone_table().items() if c not in excluded)
-        )
-        table = zone_table()
-        self.country_of: tuple[str, ...] = tuple(table[z] for z in self.zones)
+        # A zone's countries are all those keeping its clock (a disputed zone lists both
+        # sides), less the excluded ones; a zone left with none is not a work zone.
+        kept = {z: tuple(c for c in cs if c not in excluded) for z, cs in zone_table().items()}
+        self.zones: tuple[str, ...] = tuple(sorted(z for z, cs in kept.items() if cs))
+        self.countries_of: tuple[tuple[str, ...], ...] = tuple(kept[z] for z in self.zones)
         # Zones whose tzdata files are identical (links such as Europe/Oslo -> Berlin)
         # are read once: one ZoneInfo and the mask of all of them.
         grouped: dict[bytes, list[int]] = {}
@@ -115,7 +117,7 @@ class ZoneCatalog:
         return mask
 
     def countries(self, mask: int) -> frozenset[str]:
-        return frozenset(self.country_of[i] for i in _bits(mask))
+        return frozenset(c for i in _bits(mask) for c in self.countries_of[i])
 
     def names(self, mask: int) -> list[str]:
         return [self.zones[i] for i in _bits(mask)]
