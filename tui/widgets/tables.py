@@ -106,7 +106,7 @@ class PersonTable(SafeTable):
     )
     # (name, location, e-mail) widths below and from fmt.WIDE_FROM terminal columns
     NARROW = (20, 30, 24)
-    WIDE = (40, 44, 48)  # all eight columns fit 200 terminal columns
+    WIDE = (48, 40, 44)  # all eight columns fit 200 terminal columns
 
     class Selected(Message):
         def __init__(self, person_id: int) -> None:
