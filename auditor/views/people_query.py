@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Connection
 
 from auditor.kernel.window import day_start
 from auditor.resolve.locations.index import LocationIndex
@@ -262,32 +263,12 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 by_year.items(), key=lambda item: (item[0][0], _offset_order(item[0][1]))
             )
         )
-        commits = tuple(
-            CommitRow(
-                sha=sha,
-                source=source,
-                authored=_day(ts // _DAY),
-                offset=offset,
-                author=person["name"],
-                person_id=person_id,
-                summary=_first_line(message),
-                churn=int((added or 0) + (deleted or 0)),
-            )
-            for sha, source, ts, offset, message, added, deleted in conn.execute(
-                select(
-                    _commit.c.sha,
-                    _source.c.name,
-                    _commit.c.authored_at,
-                    _commit.c.author_offset,
-                    _commit.c.message,
-                    _commit.c.added,
-                    _commit.c.deleted,
-                )
-                .join(_source, _source.c.id == _commit.c.source_id)
-                .where(_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts)
-                .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
-                .limit(recent)
-            )
+        commits = _commit_rows(
+            conn,
+            [_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts],
+            person["name"],
+            person_id,
+            recent,
         )
     return PersonDetail(
         id=person_id,
@@ -383,30 +364,38 @@ def evidence_commits(
                 sign, hours, minutes = match.groups()
                 offset = int(hours) * 60 + int(minutes)
                 conditions.append(_commit.c.author_offset == (-offset if sign == "-" else offset))
-        return tuple(
-            CommitRow(
-                sha=sha,
-                source=source,
-                authored=_day(ts // _DAY),
-                offset=offset,
-                author=name or "",
-                person_id=person_id,
-                summary=_first_line(message),
-                churn=int((added or 0) + (deleted or 0)),
-            )
-            for sha, source, ts, offset, message, added, deleted in conn.execute(
-                select(
-                    _commit.c.sha,
-                    _source.c.name,
-                    _commit.c.authored_at,
-                    _commit.c.author_offset,
-                    _commit.c.message,
-                    _commit.c.added,
-                    _commit.c.deleted,
-                )
-                .join(_source, _source.c.id == _commit.c.source_id)
-                .where(*conditions)
-                .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
-                .limit(limit)
-            )
+        return _commit_rows(conn, conditions, name or "", person_id, limit)
+
+
+def _commit_rows(
+    conn: Connection, conditions: list[Any], author: str, person_id: int, limit: int
+) -> tuple[CommitRow, ...]:
+    """One person's commits meeting `conditions`, newest first."""
+    query = (
+        select(
+            _commit.c.sha,
+            _source.c.name,
+            _commit.c.authored_at,
+            _commit.c.author_offset,
+            _commit.c.message,
+            _commit.c.added,
+            _commit.c.deleted,
         )
+        .join(_source, _source.c.id == _commit.c.source_id)
+        .where(*conditions)
+        .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
+        .limit(limit)
+    )
+    return tuple(
+        CommitRow(
+            sha=sha,
+            source=source,
+            authored=_day(ts // _DAY),
+            offset=offset,
+            author=author,
+            person_id=person_id,
+            summary=_first_line(message),
+            churn=int((added or 0) + (deleted or 0)),
+        )
+        for sha, source, ts, offset, message, added, deleted in conn.execute(query)
+    )
