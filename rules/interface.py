@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -239,6 +240,17 @@ class RuleContext:
             total = sum(c.churn for c in changes)
             if total >= max(self.policy.min_churn, 1):
                 yield component, changes, total
+
+    @cached_property
+    def sensitive_churn_by_author(self) -> dict[int, Counter[str]]:
+        """Per person: their churn in the window per sensitive component (whom a finding
+        about a person is about, and where)."""
+        sensitive = {c.name for c in self.sensitive_components()}
+        churn: dict[int, Counter[str]] = {}
+        for change in self.changes:
+            if change.component in sensitive and self.policy.in_window(change.day):
+                churn.setdefault(change.author, Counter())[change.component] += change.churn
+        return churn
 
     @cached_property
     def _by_component(self) -> dict[str, list[Change]]:

@@ -46,7 +46,6 @@ finding with it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from rules.interface import Evidence, Outcome, Rule, RuleContext, Unavailable
@@ -66,11 +65,7 @@ class InconsistentTimezoneEvidence(Rule):
         if not ctx.people:
             yield Unavailable(self.id, "no people were resolved")
             return
-        sensitive = {c.name for c in ctx.sensitive_components()}
-        churn: dict[int, Counter[str]] = {}
-        for change in ctx.changes:
-            if change.component in sensitive and ctx.policy.in_window(change.day):
-                churn.setdefault(change.author, Counter())[change.component] += change.churn
+        churn = ctx.sensitive_churn_by_author
         for person in sorted(ctx.people.values(), key=lambda p: (p.name, p.id)):
             conflicts = [c for c in person.conflicts if c.kind == "timezone"]
             if not conflicts or person.bot:
