@@ -238,7 +238,17 @@ def findings(
                 waiver=_describe_waiver(waiver) if waiver else "",
             )
         )
-    out.sort(key=lambda f: (_rank(SEVERITY_ORDER, f.severity), f.rule, f.component or "", f.id))
+    # Within a severity the surer findings first: a low-confidence PV103 must not push the
+    # medium-confidence finding that fails `check` below the fold.
+    out.sort(
+        key=lambda f: (
+            _rank(SEVERITY_ORDER, f.severity),
+            _rank(CONFIDENCE_ORDER, f.confidence),
+            f.rule,
+            f.component or "",
+            f.id,
+        )
+    )
     return out
 
 
@@ -258,6 +268,9 @@ def _describe_waiver(waiver: WaiverConfig) -> str:
         f"{waiver.reason} (approved by {waiver.approved_by}{ticket}, "
         f"expires {waiver.expires.isoformat()})"
     )
+
+
+CONFIDENCE_ORDER = ("high", "medium", "low")
 
 
 def _rank(order: Sequence[str], value: str) -> int:

@@ -226,3 +226,25 @@ def test_an_item_from_a_file_export_and_from_the_api_is_listed_once(
     detail = views.component_detail(ctx, "Collab OnPrem")
     assert detail is not None
     assert [w.key for w in detail.work_items] == ["OnPrem-2", "OnPrem-1"]
+
+
+def test_surer_findings_come_first_within_a_severity(store: Engine, ctx: ViewContext) -> None:
+    """A low-confidence PV100-something must not sit above the medium one that fails CI."""
+    from auditor.store import models
+    from auditor.store.engine import bulk_insert, table, transaction
+
+    with transaction(store) as conn:
+        bulk_insert(
+            conn,
+            table(models.StoredFinding),
+            [
+                {
+                    "id": 90, "run_id": 1, "fingerprint": "fp0090", "rule": "PV100",
+                    "severity": "high", "confidence": "low", "component": "Collab OnPrem",
+                    "subject": "someone", "message": "a hunch", "evidence": [], "data": {},
+                }
+            ],
+        )  # fmt: skip
+    ranked = [(f.rule, f.severity, f.confidence) for f in views.findings(ctx, severity="high")]
+    assert ranked[-1] == ("PV100", "high", "low")
+    assert all(confidence != "low" for _, _, confidence in ranked[:-1])
