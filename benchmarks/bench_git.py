@@ -42,7 +42,7 @@ FLOOR_RATIO, PYDRILLER_SPEEDUP, RSS_MB = 1.3, 20.0, 300.0
 FIRST_RUN_RATIO, RANGES_RATIO = 1.0, 0.8
 
 # Runs `auditor ARGS` in this process, then reports its peak RSS (and its children's).
-_MEASURED_CLI = """
+MEASURED_CLI = """
 import json, os, resource, sys
 sys.argv = ["auditor", *sys.argv[1:]]
 try:
@@ -255,7 +255,7 @@ def _collect(config: Path, *, fresh: bool, jobs: int | None = 1) -> dict[str, An
         [
             sys.executable,
             "-c",
-            _MEASURED_CLI,
+            MEASURED_CLI,
             "collect",
             "--config",
             str(config),

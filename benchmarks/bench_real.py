@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Skipped
+from benchmarks.bench_git import MEASURED_CLI  # `auditor ARGS` with its peak RSS
 
 ENV = "AUDITOR_BENCH_REPO"
 MEASUREMENT_ONLY = True  # benchmarks.run: a missed target does not fail the run
@@ -56,19 +57,6 @@ SMALL_COMMITS, QUICK_SMALL_COMMITS = 300, 10
 PYDRILLER_SAMPLE, QUICK_PYDRILLER_SAMPLE = 1_000, 20
 RANGE_MERGES = 10  # check --range HEAD~10..HEAD: a pull request's worth of commits
 REPEATS = 3
-
-# Runs `auditor ARGS` in this interpreter, then writes its own peak RSS and its children's.
-_MEASURED_CLI = """
-import json, os, resource, sys
-sys.argv = ["auditor", *sys.argv[1:]]
-try:
-    from auditor.cli.entrypoint import main
-    main()
-finally:
-    with open(os.environ["BENCH_RUSAGE"], "w") as f:
-        json.dump({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, f)
-"""
 
 # PyDriller as its users run it, newest commit first, stopping after `sample` commits.
 _PYDRILLER = """
@@ -340,7 +328,7 @@ def _auditor(ws: Path, *args: str, ok: tuple[int, ...] = (0,)) -> Step:
     usage.unlink(missing_ok=True)
     cpu, started = _children_cpu(), time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", _MEASURED_CLI, *args],
+        [sys.executable, "-c", MEASURED_CLI, *args],
         cwd=ws,
         env={**os.environ, "BENCH_RUSAGE": str(usage)},
         stdin=subprocess.DEVNULL,
@@ -368,7 +356,7 @@ def _import_share(ws: Path, *args: str) -> str:
     usage = ws / "rusage.json"
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", _MEASURED_CLI, *args],
+        [sys.executable, "-X", "importtime", "-c", MEASURED_CLI, *args],
         cwd=ws,
         env={**os.environ, "BENCH_RUSAGE": str(usage)},
         stdin=subprocess.DEVNULL,
