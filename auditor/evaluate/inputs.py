@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 import auditor
@@ -70,7 +70,7 @@ def _rows_digest(rows: Iterable[Any]) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _ordered(model: type) -> Any:
+def _ordered(model: Table) -> Any:
     tbl = table(model)
     return select(tbl).order_by(*tbl.primary_key.columns)
 

@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -93,7 +93,7 @@ def _rows_digest(conn: Connection, query: Any) -> str:
     return digest.hexdigest()
 
 
-def count_and_max(conn: Connection, model: type) -> tuple[int, int]:
+def count_and_max(conn: Connection, model: Table) -> tuple[int, int]:
     tbl = table(model)
     count, top = conn.execute(select(func.count(), func.max(tbl.c.id))).one()
     return int(count), int(top or 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 
-from sqlalchemy import BigInteger, and_, case, cast, delete, func, select
+from sqlalchemy import BigInteger, Table, and_, case, cast, delete, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -200,7 +200,7 @@ def _people(
     return unify(rows, roster_people, loaded.config.identity)
 
 
-def _stable_ids(conn: Connection, model: type, column: str, keys: list[str]) -> dict[str, int]:
+def _stable_ids(conn: Connection, model: Table, column: str, keys: list[str]) -> dict[str, int]:
     """Ids of the previous run for keys seen before, fresh ids above the maximum otherwise."""
     tbl = table(model)
     existing = {k: int(i) for i, k in conn.execute(select(tbl.c.id, tbl.c[column]))}

@@ -98,7 +98,7 @@ def test_unchanged_store_reuses_the_resolution_for_any_date_selecting_the_same_r
 
     # Every commit and roster row is before AS_OF: a later date selects the same rows.
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(models.Commit.authored_at))).scalar()
+        last = conn.execute(select(func.max(models.Commit.c.authored_at))).scalar()
     assert last is not None and last < _limit(spec.AS_OF)
     assert _reused(engine, loaded, date(2031, 1, 1))
     assert _same_as_full_run(engine, loaded, date(2031, 1, 1))[1] == dumped
