@@ -15,10 +15,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from auditor import __version__
 from auditor.audit_export.canonical import canonical_bytes, seal
@@ -35,6 +35,7 @@ from auditor.resolve.attribution import TIERS, component_attribution
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store import warnings as run_warnings
+from auditor.store.activity import component_activity, person_commit_totals
 from auditor.store.engine import table
 
 # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
@@ -299,40 +300,14 @@ def _components(
 
 def _maintainers(engine: Engine, period: Period) -> dict[str, list[_Maintainer]]:
     """Per component, each (non-bot) author's churn, commits and last change day in the period."""
-    comp, pc, fc, commit = (
-        table(models.Component),
-        table(models.PathComponent),
-        table(models.FileChange),
-        table(models.Commit),
-    )
-    pi, person = table(models.PersonIdentity), table(models.Person)
-    lo, hi = Window(period.start, period.end).bounds()
-    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    query = (
-        select(
-            comp.c.name,
-            pi.c.person_id,
-            func.sum(churn),
-            func.count(func.distinct(commit.c.id)),
-            func.max(commit.c.authored_at),
-        )
-        .select_from(
-            fc.join(commit, commit.c.id == fc.c.commit_id)
-            .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
-            .join(comp, comp.c.id == pc.c.component_id)
-            .join(pi, pi.c.identity_id == commit.c.author_id)
-            .join(person, person.c.id == pi.c.person_id)
-        )
-        .where(
-            ~commit.c.is_merge, ~person.c.bot, commit.c.authored_at >= lo, commit.c.authored_at < hi
-        )
-        .group_by(comp.c.name, pi.c.person_id)
-    )
+    comp = table(models.Component)
     out: dict[str, list[_Maintainer]] = defaultdict(list)
     with engine.connect() as conn:
-        for name, pid, lines, commits, last in conn.execute(query):
-            day = datetime.fromtimestamp(int(last), UTC).date()
-            out[name].append(_Maintainer(pid, int(lines or 0), int(commits or 0), day))
+        names = dict(conn.execute(select(comp.c.id, comp.c.name)).all())
+        for a in component_activity(conn, Window(period.start, period.end), "none"):
+            out[names[a.component_id]].append(
+                _Maintainer(a.person_id, a.churn, a.commits, a.last_day)
+            )
     return out
 
 
@@ -348,18 +323,11 @@ def _people(
     named: set[int],
 ) -> dict[str, Any]:
     """Everyone who committed in the period, is a top maintainer or a finding's subject."""
-    commit, pi = table(models.Commit), table(models.PersonIdentity)
     evidence = table(models.LocationEvidence)
-    lo, hi = Window(period.start, period.end).bounds()
     with engine.connect() as conn:
         activity = {
-            pid: (int(n), int(lines or 0))
-            for pid, n, lines in conn.execute(
-                select(pi.c.person_id, func.count(), func.sum(commit.c.added + commit.c.deleted))
-                .join(commit, commit.c.author_id == pi.c.identity_id)
-                .where(~commit.c.is_merge, commit.c.authored_at >= lo, commit.c.authored_at < hi)
-                .group_by(pi.c.person_id)
-            )
+            t.person_id: (t.commits, t.churn)
+            for t in person_commit_totals(conn, Window(period.start, period.end))
         }
         kinds = dict(conn.execute(select(evidence.c.id, evidence.c.kind)).all())
     subjects = {f["_person"] for f in findings if f.get("_person") is not None}

@@ -21,13 +21,14 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.window import Window, day_number, day_of_number, day_start
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
+from auditor.store.activity import BINARY, CHURN, authored_changes, by_people
 from auditor.store.engine import table
 from rules.interface import (
     UNKNOWN,
@@ -268,25 +269,15 @@ def _changes(
     identities: dict[int, int],
     bots: set[int],
 ) -> tuple[list[Change], dict[str, frozenset[int]]]:
-    commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
-    pi, person = table(models.PersonIdentity), table(models.Person)
-    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    binary = case((fc.c.binary, 1), else_=0)
-    lo, hi = Window(policy.previous_start, as_of).bounds()
-    base = (
-        fc.join(commit, commit.c.id == fc.c.commit_id)
-        .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
-        .join(pi, pi.c.identity_id == commit.c.author_id)
-        .join(person, person.c.id == pi.c.person_id)
-    )
+    commit, pc, pi = table(models.Commit), table(models.PathComponent), table(models.PersonIdentity)
+    window = Window(policy.previous_start, as_of)
+    lo, hi = window.bounds()
     wanted = sorted(set(commit_shas)) if commit_shas is not None else None
-    conditions: list[Any] = [~commit.c.is_merge, ~person.c.bot]
+    conditions: list[Any] = by_people(window if wanted is None else None)
     if scope is not None:
         # `+ 0`: a filter on the joined row, not an index probe per listed component
         # (SQLite otherwise probes path_component once per id for every file change).
         conditions.append((pc.c.component_id + 0).in_(sorted(scope)))
-    if wanted is None:
-        conditions += [commit.c.authored_at >= lo, commit.c.authored_at < hi]
     query = (
         select(
             commit.c.id,
@@ -295,10 +286,10 @@ def _changes(
             commit.c.committer_id,
             pi.c.person_id,
             pc.c.component_id,
-            func.sum(churn),
-            func.sum(binary),
+            func.sum(CHURN),
+            func.sum(BINARY),
         )
-        .select_from(base)
+        .select_from(authored_changes())
         .where(*conditions)
         .group_by(
             commit.c.id,
@@ -360,8 +351,8 @@ def _changes(
     if wanted is not None or scope is None:
         earlier_query = (
             select(pc.c.component_id, pi.c.person_id)
-            .select_from(base)
-            .where(~commit.c.is_merge, ~person.c.bot)
+            .select_from(authored_changes())
+            .where(*by_people(None))
             .distinct()
         )
         if scope is not None:
@@ -418,7 +409,7 @@ def _scoped_history(
             commit.c.author_id,
             commit.c.source_id,
             fc.c.path_id,
-            func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0),
+            CHURN,
             fc.c.binary,
         )
         .select_from(fc.join(commit, commit.c.id == fc.c.commit_id))

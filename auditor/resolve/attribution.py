@@ -17,13 +17,14 @@ tier, `share_max` also those whose candidates include one. For `unknown`,
 author without a resolved country. Shares are of the component's total churn
 in the window (0.0 when it is 0).
 
-SQL does the heavy lifting: one grouped query returns (component, person,
-resolved period, churn, commits, first day); Python looks the location up once
-per group. Grouping by the `resolved_location` row a commit's day falls in,
-rather than by day, gives the same sums (a person is in one place for the
-whole period) with a tenth of the rows: a quarter of a million-commit history
-is 24k groups instead of 170k. Should periods ever overlap, groups fall back to
-one per day, as `LocationIndex.at` then decides day by day.
+SQL does the heavy lifting: `auditor.store.activity.component_activity`, the
+one activity query, returns (component, person, resolved period, churn,
+commits, first day); Python looks the location up once per group. Grouping by
+the `resolved_location` row a commit's day falls in, rather than by day, gives
+the same sums (a person is in one place for the whole period) with a tenth of
+the rows: a quarter of a million-commit history is 24k groups instead of 170k.
+Should periods ever overlap, groups fall back to one per day, as
+`LocationIndex.at` then decides day by day.
 """
 
 from __future__ import annotations
@@ -31,16 +32,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Date, Engine, and_, cast, func, or_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine, select
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.enums import Tier
 from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
+from auditor.store.activity import component_activity
 from auditor.store.engine import table
 
 # a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
@@ -92,58 +92,13 @@ def component_attribution(
 ) -> list[ComponentAttribution]:
     """One entry per component (those without churn included), in component-name order."""
     index = index or LocationIndex.load(engine)
-    lo, hi = Window(start, end).bounds()
-    comp, pc, fc, commit = (
-        table(models.Component),
-        table(models.PathComponent),
-        table(models.FileChange),
-        table(models.Commit),
-    )
-    pi, person = table(models.PersonIdentity), table(models.Person)
-    rl = table(models.ResolvedLocation)
-    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    joined = (
-        fc.join(commit, commit.c.id == fc.c.commit_id)
-        .join(pc, and_(pc.c.source_id == commit.c.source_id, pc.c.path_id == fc.c.path_id))
-        .join(pi, pi.c.identity_id == commit.c.author_id)
-        .join(person, person.c.id == pi.c.person_id)
-    )
+    comp = table(models.Component)
     with engine.connect() as conn:
-        day = _utc_day(conn, commit.c.authored_at)
-        if index.disjoint():
-            joined = joined.outerjoin(
-                rl,
-                and_(
-                    rl.c.person_id == pi.c.person_id,
-                    or_(rl.c.valid_from.is_(None), rl.c.valid_from <= day),
-                    or_(rl.c.valid_to.is_(None), rl.c.valid_to >= day),
-                ),
-            )
-            bucket: Any = rl.c.id
-        else:
-            bucket = day
-        query = (
-            select(
-                pc.c.component_id,
-                pi.c.person_id,
-                func.min(day),
-                func.sum(churn),
-                func.count(func.distinct(commit.c.id)),
-            )
-            .select_from(joined)
-            .where(
-                ~commit.c.is_merge,
-                ~person.c.bot,
-                commit.c.authored_at >= lo,
-                commit.c.authored_at < hi,
-            )
-            .group_by(pc.c.component_id, pi.c.person_id, bucket)
-        )
         names = {
             cid: (name, sens)
             for cid, name, sens in conn.execute(select(comp.c.id, comp.c.name, comp.c.sensitivity))
         }
-        rows = list(conn.execute(query))
+        rows = component_activity(conn, Window(start, end), "period" if index.disjoint() else "day")
     # The same commit counted once per component even when it touches many mapped files;
     # over several days or people a commit is still one commit: per-group distinct is exact
     # because a commit has one author and one day.
@@ -152,10 +107,10 @@ def component_attribution(
     people: dict[int, set[int]] = defaultdict(set)
     by_country: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 4))
     by_tier: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for cid, pid, first_day, lines, commits in rows:
-        lines, commits = int(lines or 0), int(commits or 0)
+    for row in rows:
+        cid, pid, lines, commits = row.component_id, row.person_id, row.churn, row.commits
         # every day of the group has the location of its first day (same period, or none)
-        where: ResolvedAt = index.at(pid, _as_date(first_day))
+        where: ResolvedAt = index.at(pid, row.first_day)
         totals[cid][0] += lines
         totals[cid][1] += commits
         people[cid].add(pid)
@@ -229,17 +184,6 @@ def component_attribution(
             )
         )
     return out
-
-
-def _utc_day(conn: Connection, seconds: Any) -> Any:
-    """SQL for the UTC date of unix `seconds`, comparable with the store's DATE columns."""
-    if conn.dialect.name == "postgresql":
-        return cast(func.to_timestamp(seconds).op("AT TIME ZONE")("UTC"), Date)
-    return func.date(seconds, "unixepoch", type_=Date)
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _tier(tier: str | None) -> str:

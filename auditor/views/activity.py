@@ -4,75 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.resolve.attribution import ComponentAttribution, component_attribution
 from auditor.resolve.locations.index import LocationIndex
-from auditor.views.common import (
-    _DAY,
-    ViewContext,
-    _change,
-    _commit,
-    _day,
-    _path_component,
-    _person,
-    _person_identity,
-    people_commits_in_window,
-)
+from auditor.store.activity import Activity, component_activity
+from auditor.views.common import ViewContext
 
 # --- activity aggregation -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Activity:
-    component_id: int
-    person_id: int
-    day: date
-    churn: int
-    commits: int
-
-
-def _churn_expr() -> Any:
-    return func.coalesce(_change.c.added, 0) + func.coalesce(_change.c.deleted, 0)
-
-
 def _component_activity(
     conn: Connection, ctx: ViewContext, component_id: int | None = None
-) -> list[_Activity]:
+) -> list[Activity]:
     """Churn and commits per (component, person, day) in the window; merges and bots left out."""
-    day = (_commit.c.authored_at / _DAY).label("day")
-    stmt = (
-        select(
-            _path_component.c.component_id,
-            _person_identity.c.person_id,
-            day,
-            func.sum(_churn_expr()),
-            func.count(distinct(_commit.c.id)),
-        )
-        .select_from(_commit)
-        .join(_change, _change.c.commit_id == _commit.c.id)
-        .join(
-            _path_component,
-            and_(
-                _path_component.c.source_id == _commit.c.source_id,
-                _path_component.c.path_id == _change.c.path_id,
-            ),
-        )
-        .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
-        .join(_person, _person.c.id == _person_identity.c.person_id)
-        .where(*people_commits_in_window(ctx))
-        .group_by(_path_component.c.component_id, _person_identity.c.person_id, day)
-    )
     # Filtering on the component in SQL lets SQLite's planner (parameters unseen) start
     # from path_component and nest commits inside: 100x slower than scanning changes once.
     return [
-        _Activity(cid, pid, _day(d), int(churn or 0), int(commits or 0))
-        for cid, pid, d, churn, commits in conn.execute(stmt)
-        if component_id is None or cid == component_id
+        a
+        for a in component_activity(conn, ctx.window, "day")
+        if component_id is None or a.component_id == component_id
     ]
 
 
@@ -102,7 +54,7 @@ def _high_share(att: ComponentAttribution) -> tuple[float, float]:
 def _jurisdictions(
     ctx: ViewContext,
     att: ComponentAttribution,
-    activity: Sequence[_Activity],
+    activity: Sequence[Activity],
     index: LocationIndex,
     patterns: dict[tuple[int, tuple[int, ...]], str],
 ) -> tuple[JurisdictionShare, ...]:
@@ -130,7 +82,7 @@ def _jurisdictions(
     groups: dict[str, list[int]] = {}
     tiers: dict[str, str] = {}
     for a in activity:
-        loc = index.at(a.person_id, a.day)
+        loc = index.at(a.person_id, a.first_day)
         if loc.country is not None:
             continue
         pattern = patterns.get((a.person_id, loc.evidence_ids))

@@ -11,11 +11,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.resolve.locations.index import LocationIndex
+from auditor.store.activity import CHURN, Activity
 from auditor.views.activity import (
     JurisdictionShare,
-    _Activity,
     _attribution,
-    _churn_expr,
     _component_activity,
     _high_share,
     _jurisdictions,
@@ -129,8 +128,10 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
     series: dict[str, list[int]] = {t: [0] * len(months) for t in TIERS}
     month_at = {m: i for i, m in enumerate(months)}
     for a in activity:
-        loc = index.at(a.person_id, a.day)
-        series[ctx.tier(loc.country, loc.candidates)][month_at[a.day.strftime("%Y-%m")]] += a.churn
+        loc = index.at(a.person_id, a.first_day)
+        series[ctx.tier(loc.country, loc.candidates)][month_at[a.first_day.strftime("%Y-%m")]] += (
+            a.churn
+        )
     return ComponentDetail(
         name=comp["name"],
         sensitivity=comp["sensitivity"],
@@ -155,7 +156,7 @@ def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> Compon
 def _maintainers(
     conn: Connection,
     ctx: ViewContext,
-    activity: Sequence[_Activity],
+    activity: Sequence[Activity],
     index: LocationIndex,
     patterns: dict[tuple[int, tuple[int, ...]], str],
 ) -> tuple[Maintainer, ...]:
@@ -222,7 +223,7 @@ def _recent_commits(
     conn: Connection, ctx: ViewContext, component_id: int, limit: int
 ) -> tuple[CommitRow, ...]:
     touching = (
-        select(_change.c.commit_id, func.sum(_churn_expr()).label("churn"))
+        select(_change.c.commit_id, func.sum(CHURN).label("churn"))
         .join(_commit, _commit.c.id == _change.c.commit_id)
         .join(
             _path_component,

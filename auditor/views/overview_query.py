@@ -9,9 +9,9 @@ from sqlalchemy import case, false, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.resolve.locations.index import LocationIndex
+from auditor.store.activity import person_commit_totals
 from auditor.views.activity import _attribution, _high_share
 from auditor.views.common import (
-    _DAY,
     SENSITIVITY_ORDER,
     SEVERITY_ORDER,
     TIERS,
@@ -21,9 +21,7 @@ from auditor.views.common import (
     _day,
     _finding,
     _person,
-    _person_identity,
     _run,
-    people_commits_in_window,
 )
 from auditor.views.findings_query import (
     FindingRow,
@@ -160,17 +158,8 @@ def _churn_by_tier(
     conn: Connection, ctx: ViewContext, index: LocationIndex
 ) -> tuple[tuple[str, int], ...]:
     """Churn of every commit in the window (commit totals: no file join) by author tier."""
-    day = (_commit.c.authored_at / _DAY).label("day")
-    stmt = (
-        select(_person_identity.c.person_id, day, func.sum(_commit.c.added + _commit.c.deleted))
-        .select_from(_commit)
-        .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
-        .join(_person, _person.c.id == _person_identity.c.person_id)
-        .where(*people_commits_in_window(ctx))
-        .group_by(_person_identity.c.person_id, day)
-    )
     churn: Counter[str] = Counter()
-    for pid, d, total in conn.execute(stmt):
-        loc = index.at(pid, _day(d))
-        churn[ctx.tier(loc.country, loc.candidates)] += int(total or 0)
+    for t in person_commit_totals(conn, ctx.window, per_day=True, bots=False):
+        loc = index.at(t.person_id, _day(t.day))
+        churn[ctx.tier(loc.country, loc.candidates)] += t.churn
     return tuple((t, churn.get(t, 0)) for t in TIERS)

@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from auditor.kernel.window import day_end
 from auditor.store import models
+from auditor.store.activity import person_commit_totals
 from auditor.store.engine import table
 from auditor.views.common import display_tier, zone_pattern
 
@@ -47,7 +48,7 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
     """
     limit = day_end(as_of)
     person, pi, ident = table(models.Person), table(models.PersonIdentity), table(models.Identity)
-    commit, ev = table(models.Commit), table(models.LocationEvidence)
+    ev = table(models.LocationEvidence)
     rl, lc = table(models.ResolvedLocation), table(models.LocationConflict)
     with engine.connect() as conn:
         people = list(
@@ -65,13 +66,8 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
         ):
             emails[pid] |= {e.strip().lower() for e in (email, mapped) if e and "@" in e}
         activity = {
-            pid: (int(n), int(churn or 0))
-            for pid, n, churn in conn.execute(
-                select(pi.c.person_id, func.count(), func.sum(commit.c.added + commit.c.deleted))
-                .join(commit, commit.c.author_id == pi.c.identity_id)
-                .where(~commit.c.is_merge, commit.c.authored_at < limit)
-                .group_by(pi.c.person_id)
-            )
+            t.person_id: (t.commits, t.churn)
+            for t in person_commit_totals(conn, None, before=limit)
         }
         evidence = {
             eid: (kind, value)
