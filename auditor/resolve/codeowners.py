@@ -25,8 +25,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pathspec
-
 CODEOWNERS_LOCATIONS = (
     ".github/CODEOWNERS",
     "CODEOWNERS",
@@ -71,6 +69,8 @@ class CodeOwnersMatcher:
     """The owners of a path under a list of rules: per section the last match, all sections."""
 
     def __init__(self, rules: Iterable[CodeOwnersRule]):
+        import pathspec  # loaded when a repository has CODEOWNERS, not at every command's start
+
         by_section: dict[str, list[CodeOwnersRule]] = {}
         for rule in rules:
             by_section.setdefault(rule.section, []).append(rule)

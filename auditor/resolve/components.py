@@ -31,10 +31,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
-import yaml
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
@@ -48,6 +46,9 @@ from auditor.resolve.codeowners import (
 )
 from auditor.store import models
 from auditor.store.engine import table
+
+if TYPE_CHECKING:  # yaml and pathspec load when a catalog or a glob is read (a command's start)
+    import yaml
 
 MAX_IMPORT_BYTES = 1_000_000
 _CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
@@ -139,6 +140,8 @@ def _yaml_expanded_nodes(text: str, limit: int) -> int:
     Composing keeps an alias as a second reference to one node, so this costs one pass
     over the file's own nodes (sizes memoised per node); no Python object is built.
     """
+    import yaml
+
     sizes: dict[int, int] = {}
     total = 0
     for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
@@ -171,6 +174,8 @@ def _catalog_globs(
     found: dict[str, list[str]] = defaultdict(list)
     if not wanted:
         return found
+    import yaml
+
     src, path, fc, commit = (
         table(m) for m in (models.Source, models.Path, models.FileChange, models.Commit)
     )
@@ -346,6 +351,8 @@ def map_paths(
     changed: ChangedPaths | None = None,
 ) -> list[dict[str, int]]:
     """`path_component` rows: each distinct changed path of each git source matched once."""
+    import pathspec
+
     rows: list[dict[str, int]] = []
     for repo, source_id in sorted(_git_sources(conn).items()):
         specs: list[tuple[int, pathspec.PathSpec]] = []
@@ -388,6 +395,8 @@ def unmatched_globs(
     A path a glob matches is mapped to the glob's component, so each glob is tried
     only on the paths its component got (few), never on the whole history.
     """
+    import pathspec
+
     sources = _git_sources(conn)
     names = {sid: {pid: path for pid, path in paths} for sid, paths in changed.by_source.items()}
     mapped: dict[tuple[int, int], list[str]] = defaultdict(list)  # (component, source) -> paths
