@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
+SCHEMA_VERSION = 3  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
+# 3: finding.status, finding.waiver_id, finding.waiver (the triage stored with the run)
 
 
 def _json(default: Any = None) -> Any:
@@ -293,3 +294,7 @@ class StoredFinding(SQLModel, table=True):
     message: str
     evidence: list[dict[str, Any]] = _json()  # [{"kind": "commit", "ref": sha}, ...]
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # decided once by auditor.report.triage when the run was stored; read, never re-decided
+    status: str  # new | baselined | waived
+    waiver_id: str | None = None  # WaiverConfig.id of the waiver that applied
+    waiver: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))  # its terms
