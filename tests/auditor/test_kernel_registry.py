@@ -1,4 +1,4 @@
-"""`auditor.kernel.registry.Registry`: one decorator + entry-point pattern for collectors and rules."""
+"""kernel.registry.Registry: one decorator + entry-point pattern for collectors and rules."""
 
 from __future__ import annotations
 
