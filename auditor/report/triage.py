@@ -4,7 +4,7 @@
 waivers. `check` and `analyze` store its verdicts with the run's findings
 (`finding.status`, `finding.waiver_id`, `finding.waiver`; the waivers that
 apply to nothing in the run's stats), and everything after that (the `check`
-formats, the TUI and its views, `auditor people`) reads what the run stored:
+formats, the TUI and its views) reads what the run stored:
 a waiver edited after a run does not change what that run said.
 
 A live waiver wins over the baseline. A waiver never applies to a PV111
