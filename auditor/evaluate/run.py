@@ -172,7 +172,7 @@ def _stored_result(
     findings = tuple(finding_from_row(row) for row in rows)
     stored_waivers = stats.get("waivers") or {}
     verdicts = Verdicts(
-        {row.fingerprint: stored_verdict(row) for row in rows},
+        {row.fingerprint: _stored_verdict(row) for row in rows},
         tuple(WaiverConfig.model_validate(w) for w in stored_waivers.get("expired", ())),
         tuple(WaiverConfig.model_validate(w) for w in stored_waivers.get("unmatched", ())),
     )
@@ -195,7 +195,7 @@ def _stored_result(
     )
 
 
-def stored_verdict(row: Any) -> Verdict:
+def _stored_verdict(row: Any) -> Verdict:
     """The verdict a run stored with a `finding` row."""
     waiver = WaiverConfig.model_validate(row.waiver) if row.waiver else None
     return Verdict(FindingStatus(row.status), waiver)
