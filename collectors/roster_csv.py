@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from auditor.kernel.config import RosterColumns
-from collectors.countries import country_code
+from auditor.kernel.countries import country_code
 from collectors.csv_util import CsvRow, CsvTable, read_csv
 from collectors.dates import DateFormatError, parse_plain_date
 from collectors.files import FileBytes, FileCollector

@@ -407,6 +407,13 @@ outliers or a night rhythm alone).
 or above `[policy] fail_on` (default `high`) **and** whose confidence is at or
 above `[policy] fail_on_confidence` (default `medium`); less sure findings are
 reported in every format but never fail the build.
+
+Whether a finding is **new**, **baselined** or **waived** is decided once, by
+`auditor/report/triage.py`, when `analyze` or `check` stores the run: each
+stored finding keeps its status and the waiver that applied (its id and
+terms). The `check` formats and the TUI (its views) read that status; a
+waiver added, edited or removed afterwards changes the next run, never what an
+earlier run said.
 """
 
 

@@ -67,6 +67,7 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     quarter-end one an export needs.
     """
     from auditor.evaluate.run import analyze
+    from auditor.report.triage import configured
     from auditor.resolve.pipeline import resolve_all, restore_snapshot, snapshot_if_current
 
     coverage = coverage_of(engine, loaded, options.period.start, options.period.end)
@@ -82,7 +83,14 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
     if latest == options.period.end:
         latest = None  # the quarter-end resolution is the one the views want
     saved = snapshot_if_current(engine, loaded, latest) if latest is not None else None
-    result = analyze(engine, loaded, options.period.end, kind=EXPORT_RUN_KIND, reuse=True)
+    result = analyze(
+        engine,
+        loaded,
+        options.period.end,
+        kind=EXPORT_RUN_KIND,
+        reuse=True,
+        triage=configured(loaded, options.period.end),
+    )
     document = assemble(engine, loaded, options, result.run_id, coverage)
     if saved is not None:
         restore_snapshot(engine, saved)

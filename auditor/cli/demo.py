@@ -19,6 +19,7 @@ from auditor.kernel.config import LoadedConfig, load_config
 from auditor.kernel.enums import Severity
 from auditor.report.check import judge
 from auditor.report.formats.interface import Report
+from auditor.report.triage import configured
 from auditor.store.engine import make_engine
 from sample_repos.build import BuildResult, build_organisation
 from sample_repos.spec import AS_OF
@@ -33,8 +34,8 @@ class DemoResult:
     analysis: AnalyzeResult
 
     def report(self) -> Report:
-        """Findings with their waiver status, exactly as `auditor check` judges them
-        (the same `judge`; the demo has no baseline)."""
+        """Findings with the waiver status the run stored, formatted as `auditor check`
+        formats them (the same `judge`; the demo has no baseline)."""
         return judge(self.analysis, self.loaded)
 
     def findings_by_severity(self) -> list[tuple[str, int]]:
@@ -53,5 +54,5 @@ def run_demo(workspace: Path, *, as_of: date = AS_OF) -> DemoResult:
     loaded = load_config(build.config)
     engine = make_engine(loaded.store_url)
     collected = collect_all(loaded, engine)
-    analysis = analyze(engine, loaded, as_of)
+    analysis = analyze(engine, loaded, as_of, triage=configured(loaded, as_of))
     return DemoResult(build, loaded, engine, collected, analysis)

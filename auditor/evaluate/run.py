@@ -3,13 +3,16 @@
 The run row (kind `analyze` or `check`) records `as_of`, whether a commit range
 was evaluated, the rules run and the rules that could not judge (`Unavailable`),
 so "not available" stays visible and is never mistaken for "clean". Findings
-are written in the same transaction as the finished run: a failed analysis
-leaves only a run marked `failed`.
+are written in the same transaction as the finished run, each with the verdict
+the caller's `triage` gives it (`auditor.report.triage`: new, baselined or
+waived, and the waiver), and the waivers that applied to nothing go into the
+run's stats: what a run said stays what it said. A failed analysis leaves only
+a run marked `failed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,9 +23,10 @@ from sqlalchemy.engine import Connection
 from auditor.evaluate.component_files import component_locations
 from auditor.evaluate.context import build_context, main_path
 from auditor.evaluate.inputs import analysis_inputs, reusable_run
-from auditor.kernel.config import LoadedConfig
+from auditor.kernel.config import LoadedConfig, WaiverConfig
+from auditor.kernel.enums import FindingStatus
 from auditor.kernel.errors import AuditorError
-from auditor.kernel.findings import sort_key
+from auditor.kernel.findings import Verdict, Verdicts, sort_key
 from auditor.resolve.pipeline import ResolveSummary, resolve_all
 from auditor.store import models
 from auditor.store.engine import bulk_insert, table, transaction
@@ -38,8 +42,12 @@ class AnalyzeResult:
     unavailable: tuple[Unavailable, ...]
     resolve: ResolveSummary
     rules: tuple[str, ...]
+    verdicts: Verdicts = field(default_factory=Verdicts)  # as stored with the findings
     range_commits: int | None = None  # commits evaluated in range mode
     components: dict[str, str | None] = field(default_factory=dict)  # name -> main path
+
+
+Triage = Callable[[Sequence[Finding]], Verdicts]  # auditor.report.triage decides
 
 
 def evaluate(ctx: RuleContext) -> tuple[list[Finding], list[Unavailable]]:
@@ -61,6 +69,7 @@ def analyze(
     loaded: LoadedConfig,
     as_of: date,
     *,
+    triage: Triage,
     commit_shas: Collection[str] | None = None,
     kind: str = "analyze",
     reuse: bool = False,
@@ -68,9 +77,11 @@ def analyze(
 ) -> AnalyzeResult:
     """Resolve, evaluate and store a run of `kind` with its findings.
 
-    With `reuse`, a stored run whose inputs digest (`auditor.evaluate.inputs`)
+    `triage` gives each finding its status before the run is stored. With
+    `reuse`, a stored run whose inputs digest (`auditor.evaluate.inputs`)
     equals this analysis's is returned instead, and no run is written: its
-    findings are exactly what evaluating again would give.
+    findings are exactly what evaluating again would give, with the verdicts
+    stored then (the digest covers the waivers; a baseline is not an input).
     """
     started = datetime.now(UTC)
     summary = resolve_all(engine, loaded, as_of)
@@ -93,6 +104,7 @@ def analyze(
             policy_files=policy_files,
         )
         findings, notes = evaluate(ctx)
+        verdicts = triage(findings)
     except Exception as exc:
         _failed_run(engine, kind, as_of, started, exc)
         raise
@@ -110,10 +122,15 @@ def analyze(
         "work_items": len(ctx.work_items),
         "people": summary.people,
         "coverage": round(summary.coverage, 4),
+        "waivers": {
+            "expired": [_waiver_terms(w) for w in verdicts.expired],
+            "unmatched": [_waiver_terms(w) for w in verdicts.unmatched],
+        },
     }
     with transaction(engine) as conn:
         run_id = _insert_run(conn, kind, as_of, started, "ok", stats)
-        bulk_insert(conn, table(models.StoredFinding), (_row(run_id, f) for f in findings))
+        rows = (_row(run_id, f, verdicts.by_fingerprint[f.fingerprint]) for f in findings)
+        bulk_insert(conn, table(models.StoredFinding), rows)
         main_paths = {name: c.main_path for name, c in ctx.components.items()}
         locations = component_locations(conn, as_of, loaded.config.policy.window_days, main_paths)
     return AnalyzeResult(
@@ -123,6 +140,7 @@ def analyze(
         unavailable=tuple(notes),
         resolve=summary,
         rules=rules,
+        verdicts=verdicts,
         range_commits=stats["range_commits"],
         components=locations,
     )
@@ -148,8 +166,16 @@ def _stored_result(
     """A stored run and its findings, as `analyze` returned them when it ran."""
     run, finding = table(models.Run), table(models.StoredFinding)
     stats = conn.execute(select(run.c.stats).where(run.c.id == run_id)).scalar_one()
-    rows = conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
+    rows = list(
+        conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
+    )
     findings = tuple(finding_from_row(row) for row in rows)
+    stored_waivers = stats.get("waivers") or {}
+    verdicts = Verdicts(
+        {row.fingerprint: _stored_verdict(row) for row in rows},
+        tuple(WaiverConfig.model_validate(w) for w in stored_waivers.get("expired", ())),
+        tuple(WaiverConfig.model_validate(w) for w in stored_waivers.get("unmatched", ())),
+    )
     notes = tuple(
         Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
     )
@@ -163,12 +189,23 @@ def _stored_result(
         unavailable=notes,
         resolve=summary,
         rules=tuple(stats["rules"]),
+        verdicts=verdicts,
         range_commits=None,
         components=component_locations(conn, as_of, window_days, main_paths),
     )
 
 
-def _row(run_id: int, finding: Finding) -> dict[str, Any]:
+def _stored_verdict(row: Any) -> Verdict:
+    """The verdict a run stored with a `finding` row."""
+    waiver = WaiverConfig.model_validate(row.waiver) if row.waiver else None
+    return Verdict(FindingStatus(row.status), waiver)
+
+
+def _waiver_terms(waiver: WaiverConfig) -> dict[str, Any]:
+    return waiver.model_dump(mode="json")
+
+
+def _row(run_id: int, finding: Finding, verdict: Verdict) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "fingerprint": finding.fingerprint,
@@ -180,6 +217,9 @@ def _row(run_id: int, finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "evidence": [{"kind": e.kind, "ref": e.ref} for e in finding.evidence],
         "data": dict(finding.data),
+        "status": verdict.status,
+        "waiver_id": verdict.waiver.id if verdict.waiver else None,
+        "waiver": _waiver_terms(verdict.waiver) if verdict.waiver else None,
     }
 
 

@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
 
-from auditor.ingest.git import GitCollectResult, Progress, collect_repository, stored_boundary
+from auditor.ingest.git import (
+    GitCollectResult,
+    Progress,
+    collect_repository,
+    head_unmoved,
+    stored_boundary,
+)
 from auditor.ingest.links import LinkSummary, link_commits
 from auditor.ingest.trackers import ImportResult, import_rosters, import_trackers, tracker_name
 from auditor.ingest.worker_pool import progress_queue, worker_pool
@@ -160,7 +166,8 @@ def collect_git(
 def _unmoved(
     loaded: LoadedConfig, engine: Engine, repos: list[GitSource]
 ) -> dict[str, GitCollectResult]:
-    """Repositories whose ref still points at the head their last collect stored.
+    """Repositories whose ref still points at the head their last collect stored
+    (`head_unmoved`, the predicate `collect_repository` asks for one repository).
 
     Their refs are asked all at once (one `ls-remote` each, from threads, so the
     processes overlap) and the check is recorded in one transaction: an
@@ -185,23 +192,26 @@ def _unmoved(
         location = loaded.git_location(repo)
         if row is None or not row.head or (row.location, row.ref) != (location, repo.branch):
             continue
-        if not stored_boundary(engine, row.id):  # a shallow clone may have been deepened
-            candidates.append((repo, location, row))
+        candidates.append((repo, location, row, stored_boundary(engine, row.id)))
     if not candidates:
         return {}
     started = time.perf_counter()
     scratch = empty_repository(mirrors_dir(loaded))
 
-    def head_of(item: tuple[GitSource, str, Any]) -> str | None:
-        repo, location, _row = item
+    def unmoved(item: tuple[GitSource, str, Any, frozenset[str]]) -> bool:
+        repo, location, row, boundary = item
         ref = f"refs/heads/{repo.branch}" if repo.branch else "HEAD"
-        try:
-            return remote_head(location, ref, scratch)
-        except CollectorError:
-            return None
+
+        def current() -> str | None:
+            try:
+                return remote_head(location, ref, scratch)
+            except CollectorError:
+                return None  # collect_repository reports it
+
+        return head_unmoved(row.head, boundary, current)
 
     with ThreadPoolExecutor(max_workers=min(8, len(candidates))) as pool:
-        heads = list(pool.map(head_of, candidates))
+        quiet = list(pool.map(unmoved, candidates))
     seconds = time.perf_counter() - started
     settled = {
         repo.name: GitCollectResult(
@@ -213,11 +223,11 @@ def _unmoved(
             seconds=seconds,
             shallow=next(iter(run_warnings.of_step(engine, f"collect:{repo.name}")), None),
         )
-        for (repo, _location, row), head in zip(candidates, heads, strict=True)
-        if head == row.head
+        for (repo, _location, row, _boundary), settles in zip(candidates, quiet, strict=True)
+        if settles
     }
     if settled:
-        ids = [row.id for repo, _location, row in candidates if repo.name in settled]
+        ids = [row.id for repo, _location, row, _boundary in candidates if repo.name in settled]
         with transaction(engine) as conn:
             conn.execute(update(src).where(src.c.id.in_(ids)).values(updated_at=datetime.now(UTC)))
     return settled

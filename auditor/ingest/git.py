@@ -140,13 +140,8 @@ def _collect_locked(
     source_id, old_head = _ensure_source(engine, name, location, branch)
     scratch = empty_repository(cache.parent)
     previous_boundary = stored_boundary(engine, source_id)
-    # A shallow history may have been deepened without its head moving: look again.
-    if (
-        old_head is not None
-        and not previous_boundary
-        and remote_head(location, ref, scratch) == old_head
-    ):
-        # The ref has not moved: no fetch, no history walked.
+    if head_unmoved(old_head, previous_boundary, lambda: remote_head(location, ref, scratch)):
+        # No fetch, no history walked.
         total = _set_head(engine, source_id, old_head)
         kept = run_warnings.of_step(engine, f"collect:{name}")  # a shallow history stays so
         return GitCollectResult(
@@ -506,6 +501,22 @@ def _set_head(engine: Engine, source_id: int, head: str | None) -> int:
             .values(head=head, records=total, updated_at=datetime.now(UTC))
         )
     return int(total)
+
+
+def head_unmoved(
+    stored_head: str | None, boundary: frozenset[str], current_head: Callable[[], str | None]
+) -> bool:
+    """Whether a source has nothing to mine: its ref still points at the head the last
+    collect stored. One repository (`collect_repository`) and many quiet ones at once
+    (`auditor.ingest.collect`) ask this alike.
+
+    Never for a history stored with a shallow boundary: `git fetch --deepen` or
+    `--unshallow` brings the history below it without moving the head. `current_head`
+    (which runs git or reads the source) is asked only when the answer depends on it.
+    """
+    if stored_head is None or boundary:
+        return False
+    return current_head() == stored_head
 
 
 def stored_boundary(engine: Engine, source_id: int) -> frozenset[str]:

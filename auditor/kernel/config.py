@@ -9,13 +9,14 @@ configuration file.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 import tomllib
 import zoneinfo
 from collections.abc import Collection
 from datetime import date
 from functools import cache
-from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from auditor.kernel.config_file import DEFAULT_CONFIG_NAME
+from auditor.kernel.countries import NOT_WORK_JURISDICTIONS, iso_codes, work_jurisdictions
 from auditor.kernel.enums import (
     COLLECTOR_ENTRY_POINTS,
     ApiKind,
@@ -44,28 +46,26 @@ from auditor.kernel.enums import (
 from auditor.kernel.errors import ConfigError
 from auditor.kernel.tracker_columns import COLUMNS_BY_KIND
 
-# Not work places: Antarctic research stations, uninhabited and military-only territories
-# (`[locations] exclude_countries`; see auditor/resolve/locations/zones.py).
-DEFAULT_EXCLUDED = ("AQ", "BV", "HM", "TF", "GS", "UM", "PN", "IO")
+# The default `[locations] exclude_countries` (see auditor/resolve/locations/zones.py).
+DEFAULT_EXCLUDED = NOT_WORK_JURISDICTIONS
 
 
-@cache
-def iso_countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes as shipped in the tz database (tzdata's iso3166.tab)."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
-    return frozenset(
-        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
-    )
-
-
-def _country(value: str) -> str:
+def _any_country(value: str) -> str:
     code = value.strip().upper()
-    if code not in iso_countries():
+    if code not in iso_codes():
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
     return code
 
 
-Country = Annotated[str, AfterValidator(_country)]  # ISO 3166-1 alpha-2
+def _country(value: str) -> str:
+    code = _any_country(value)
+    if code not in work_jurisdictions():
+        raise ValueError(f"{value!r} is no work jurisdiction (nobody is employed there)")
+    return code
+
+
+Country = Annotated[str, AfterValidator(_country)]  # ISO 3166-1 alpha-2, a work jurisdiction
+AnyCountry = Annotated[str, AfterValidator(_any_country)]  # any ISO 3166-1 alpha-2 code
 
 
 def _default_sensitive() -> list[Sensitivity]:
@@ -371,6 +371,15 @@ class WaiverConfig(_Strict):
             raise ValueError("a waiver needs 'fingerprint', or 'rule' and 'component'")
         return self
 
+    @property
+    def id(self) -> str:
+        """A short stable id: the hash of the waiver's canonical JSON, as the audit export
+        and the stored findings name it (any edit of its terms gives another id)."""
+        body = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return "W-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+
 
 class OverrideConfig(_Strict):
     """An explicit location for a person, e.g. confirmed by HR outside the roster."""
@@ -403,7 +412,7 @@ class IdentityConfig(_Strict):
 class LocationsConfig(_Strict):
     # Countries whose zones are never candidates for commit offsets: no resident
     # engineering population (Antarctic stations, uninhabited or military islands).
-    exclude_countries: list[Country] = Field(default_factory=lambda: list(DEFAULT_EXCLUDED))
+    exclude_countries: list[AnyCountry] = Field(default_factory=lambda: list(DEFAULT_EXCLUDED))
 
 
 class LinksConfig(_Strict):

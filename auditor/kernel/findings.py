@@ -1,16 +1,23 @@
-"""Finding identity and order.
+"""Finding identity, order, and the status a run stores with each finding.
 
 The fingerprint hashes the rule id, the component and the subject only, never
 figures that move between runs (shares, counts, dates), so a finding keeps its
 fingerprint across runs and machines and baselines/waivers keep matching.
+
+`Verdicts` is what `auditor.report.triage` decides (new, baselined or waived, and
+which waiver) and what a run stores with its findings; it lives here so that the
+analysis can store it without knowing how it was decided.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from auditor.kernel.enums import Severity
+from auditor.kernel.config import WaiverConfig
+from auditor.kernel.enums import FindingStatus, Severity
 
 CONFIDENCES = ("high", "medium", "low")
 
@@ -54,3 +61,21 @@ def sort_key(finding: _Sortable) -> tuple[Any, ...]:
         finding.component or "",
         finding.subject,
     )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One finding's status, and the live waiver that gave it (when waived)."""
+
+    status: FindingStatus
+    waiver: WaiverConfig | None = None
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """A run's triage: each finding's verdict by fingerprint, and the waivers that
+    apply to none (expired ones, and live ones matching no finding)."""
+
+    by_fingerprint: Mapping[str, Verdict] = field(default_factory=dict)
+    expired: tuple[WaiverConfig, ...] = ()
+    unmatched: tuple[WaiverConfig, ...] = ()

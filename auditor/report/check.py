@@ -2,13 +2,14 @@
 
 The CLI parses options into a `CheckRequest` (invalid combinations are refused there,
 before the configuration is read) and renders the `CheckOutcome`; everything between
-is here, so the same answer comes from any caller. `judge` is the one comparison of
-an analysis with the baseline and the waivers that `check`, `analyze` and the demo share.
+is here, so the same answer comes from any caller. Each finding's status is decided
+by `auditor.report.triage` before the run is stored; `judge` only turns an analysis
+and the verdicts stored with it into the report `check`, `analyze` and the demo format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,9 +18,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from auditor.evaluate.run import AnalyzeResult
-from auditor.kernel.config import LoadedConfig, WaiverConfig
+from auditor.kernel.config import LoadedConfig
+from auditor.kernel.enums import FindingStatus
 from auditor.kernel.errors import UsageError
+from auditor.kernel.findings import Verdicts
 from auditor.report.formats.interface import Report, build_report
+from auditor.report.triage import triage
 
 if TYPE_CHECKING:
     from rules.interface import Finding, PolicyFile
@@ -56,19 +60,16 @@ def judge(
     result: AnalyzeResult,
     loaded: LoadedConfig,
     *,
-    baseline: Collection[str] = (),
     fail_on: str | None = None,
-    waivers: Sequence[WaiverConfig] | None = None,
     commits_in_window: int | None = None,
     warnings: Sequence[str] = (),
 ) -> Report:
-    """The analysis' findings against `baseline` and the waivers (default: the configured)."""
+    """The analysis' findings with the verdicts its run stored, and what fails."""
     policy = loaded.config.policy
     return build_report(
         result.findings,
+        result.verdicts,
         as_of=result.as_of,
-        baseline=baseline,
-        waivers=loaded.config.waivers if waivers is None else waivers,
         fail_on=fail_on if fail_on is not None else policy.fail_on,
         unavailable=result.unavailable,
         main_paths=result.components,
@@ -115,8 +116,25 @@ def run_check(
             loaded, accepted, policy_files = _policy_as_of_base(
                 loaded, span, request.baseline, accepted
             )
+        waivers = loaded.config.waivers  # a range's: as of BASE
+
+        def decide(findings: Sequence[Finding]) -> Verdicts:
+            verdicts = triage(findings, baseline=accepted, waivers=waivers, as_of=as_of)
+            if not request.update_baseline:
+                return verdicts
+            # --update-baseline accepts every unwaived finding: the run stores them so
+            return triage(
+                findings, baseline=_unwaived(findings, verdicts), waivers=waivers, as_of=as_of
+            )
+
         result = analyze(
-            engine, loaded, as_of, commit_shas=shas, kind="check", policy_files=policy_files
+            engine,
+            loaded,
+            as_of,
+            triage=decide,
+            commit_shas=shas,
+            kind="check",
+            policy_files=policy_files,
         )
         # A range judges its own commits; otherwise the window must hold some.
         coverage = window_coverage(engine, loaded, as_of) if shas is None else None
@@ -124,26 +142,25 @@ def run_check(
     finally:
         engine.dispose()
     empty = nothing_to_judge(coverage) if coverage is not None else None
-
-    def judged(baseline: Collection[str]) -> Report:
-        return judge(
-            result,
-            loaded,
-            baseline=baseline,
-            fail_on=request.fail_on,
-            waivers=_waivers_that_may_apply(loaded, result.findings),
-            commits_in_window=coverage.commits_in_window if coverage is not None else None,
-            warnings=warnings,
-        )
-
-    report = judged(accepted)
+    report = judge(
+        result,
+        loaded,
+        fail_on=request.fail_on,
+        commits_in_window=coverage.commits_in_window if coverage is not None else None,
+        warnings=warnings,
+    )
     if not (request.update_baseline and request.baseline is not None):
         return CheckOutcome(report, nothing_to_judge=empty)
-    kept = [item.finding for item in report.findings if item.status != "waived"]
+    kept = [item.finding for item in report.findings if item.status != FindingStatus.WAIVED]
     written = write_baseline(request.baseline, kept)
-    return CheckOutcome(
-        judged({f.fingerprint for f in kept}), baseline_written=written, nothing_to_judge=empty
-    )
+    return CheckOutcome(report, baseline_written=written, nothing_to_judge=empty)
+
+
+def _unwaived(findings: Sequence[Finding], verdicts: Verdicts) -> set[str]:
+    waived = FindingStatus.WAIVED
+    return {
+        f.fingerprint for f in findings if verdicts.by_fingerprint[f.fingerprint].status != waived
+    }
 
 
 def _policy_as_of_base(
@@ -162,19 +179,6 @@ def _policy_as_of_base(
         at_base.baseline if at_base.baseline is not None else accepted,
         at_base.files,
     )
-
-
-def _waivers_that_may_apply(
-    loaded: LoadedConfig, findings: Sequence[Finding]
-) -> list[WaiverConfig]:
-    """Every configured waiver but those for PV111 (by rule or by fingerprint): a standing
-    waiver for "the policy changed" would let every later policy change through unseen."""
-    policy_changes = {f.fingerprint for f in findings if f.rule == "PV111"}
-    return [
-        w
-        for w in loaded.config.waivers
-        if w.rule != "PV111" and (w.fingerprint is None or w.fingerprint not in policy_changes)
-    ]
 
 
 def _parse_range(value: str) -> tuple[str, str]:

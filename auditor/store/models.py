@@ -34,7 +34,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
+SCHEMA_VERSION = 3  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
+# 3: finding.status, finding.waiver_id, finding.waiver (the triage stored with the run)
 
 metadata = MetaData()
 
@@ -355,4 +356,8 @@ StoredFinding = Table(
     _text("message"),
     _json("evidence"),  # [{"kind": "commit", "ref": sha}, ...]
     _json("data"),
+    # decided once by auditor.report.triage when the run was stored; read, never re-decided
+    _text("status"),  # new | baselined | waived
+    _opt_text("waiver_id"),  # WaiverConfig.id of the waiver that applied
+    _json("waiver"),  # its terms
 )

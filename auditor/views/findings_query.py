@@ -1,4 +1,9 @@
-"""Findings of the latest analysis with their numbers, evidence and waivers."""
+"""Findings of the latest analysis with their numbers, evidence and waivers.
+
+A finding's status and waiver are the ones its run stored (decided by
+`auditor.report.triage` when the run was written): a waiver edited, added or
+removed since then changes the next run, not what this one said.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,11 @@ import importlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from auditor.kernel.config import WaiverConfig
-from auditor.report import waivers
 from auditor.views.common import (
     _DAY,
     SEVERITY_ORDER,
@@ -83,10 +86,10 @@ class FindingRow:
     component: str | None
     subject: str | None
     message: str
-    status: str
+    status: str  # new | baselined | waived, as the run stored it
     evidence: tuple[Evidence, ...]
     numbers: tuple[tuple[str, str], ...]  # (name, value) from the finding's data
-    waiver: str = ""  # the live waiver that applies: reason, approver, ticket, expiry
+    waiver: str = ""  # the waiver that applied in the run: reason, approver, ticket, expiry
 
 
 def _numbers(
@@ -95,8 +98,6 @@ def _numbers(
     """The finding's figures; `person` (a store id, meaningless to a reader) by name."""
     out = []
     for key, value in sorted(data.items()):
-        if key in ("status", "waiver"):
-            continue
         if key == "person" and isinstance(value, int) and not isinstance(value, bool):
             out.append((key, (names or {}).get(value, f"#{value}")))
         elif isinstance(value, float):
@@ -208,18 +209,14 @@ def findings(
             stmt = stmt.where(_finding.c.rule == rule)
         if component:
             stmt = stmt.where(_finding.c.component == component)
+        if status:
+            stmt = stmt.where(_finding.c.status == status)
         rows = conn.execute(stmt).mappings().all()
         described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
         names = _person_names(conn, [(row["data"] or {}).get("person") for row in rows])
-    live = [w for w in ctx.config.waivers if w.expires >= ctx.as_of]
     out = []
     for row in rows:
         data = dict(row["data"] or {})
-        # duck-typed: waivers match on fingerprint, rule, component and subject
-        waiver = next((w for w in live if waivers.matches(w, cast(Any, _Subject(row)))), None)
-        row_status = "waived" if waiver else str(data.get("status") or "new")
-        if status and row_status != status:
-            continue
         out.append(
             FindingRow(
                 id=row["id"],
@@ -230,12 +227,12 @@ def findings(
                 component=row["component"],
                 subject=row["subject"],
                 message=row["message"],
-                status=row_status,
+                status=row["status"],
                 evidence=tuple(
                     described.get((e.kind, e.ref), e) for e in _evidence_refs(row["evidence"])
                 ),
                 numbers=_numbers(data, names),
-                waiver=_describe_waiver(waiver) if waiver else "",
+                waiver=_describe_waiver(row["waiver"]) if row["waiver"] else "",
             )
         )
     # Within a severity the surer findings first: a low-confidence PV103 must not push the
@@ -252,21 +249,12 @@ def findings(
     return out
 
 
-class _Subject:
-    """The fields of a stored finding that waivers match on."""
-
-    def __init__(self, row: Any):
-        self.fingerprint = row["fingerprint"]
-        self.rule = row["rule"]
-        self.component = row["component"]
-        self.subject = row["subject"]
-
-
-def _describe_waiver(waiver: WaiverConfig) -> str:
-    ticket = f", ticket {waiver.ticket}" if waiver.ticket else ""
+def _describe_waiver(waiver: dict[str, Any]) -> str:
+    """A stored waiver's terms (`WaiverConfig` as JSON) in one line."""
+    ticket = f", ticket {waiver['ticket']}" if waiver.get("ticket") else ""
     return (
-        f"{waiver.reason} (approved by {waiver.approved_by}{ticket}, "
-        f"expires {waiver.expires.isoformat()})"
+        f"{waiver.get('reason', '')} (approved by {waiver.get('approved_by', '')}{ticket}, "
+        f"expires {waiver.get('expires', '?')})"
     )
 
 

@@ -102,6 +102,7 @@ def finding(
         "message": message,
         "evidence": extra.pop("evidence", []),
         "data": extra.pop("data", {}),
+        "status": "new",
     }
 
 

@@ -38,10 +38,11 @@ def workspace(sample_workspace: Path) -> Path:
         encoding="utf-8",
     )
     runner = CliRunner()
+    exported = str(config.with_suffix(".json"))
     for args in (
         ["collect", "-c", str(config)],
         ["analyze", "-c", str(config), "--as-of", QUARTER_END.isoformat()],
-        ["export", "-c", str(config), "--period", "2026-Q3", "-o", str(config.with_suffix(".json"))],
+        ["export", "-c", str(config), "--period", "2026-Q3", "-o", exported],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code in (0, 1), result.output

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select, update
 
 from auditor.evaluate.context import build_context, main_path
 from auditor.evaluate.run import analyze
+from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
@@ -144,7 +145,7 @@ def test_context_rows(engine: Engine, store) -> None:  # type: ignore[no-untyped
 
 def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
     loaded, shas = store
-    result = analyze(engine, loaded, AS_OF)
+    result = analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF))
     got = {(f.rule, f.component, f.subject) for f in result.findings}
     assert ("PV101", "OnPrem", "high-risk jurisdictions") in got
     assert ("PV102", "OnPrem", "Li Wei") in got
@@ -169,13 +170,27 @@ def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type
 
 def test_range_mode_judges_only_the_range(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
     loaded, shas = store
-    result = analyze(engine, loaded, AS_OF, commit_shas={shas["approved"]}, kind="check")
+    result = analyze(
+        engine,
+        loaded,
+        AS_OF,
+        triage=configured(loaded, AS_OF),
+        commit_shas={shas["approved"]},
+        kind="check",
+    )
     assert result.range_commits == 1
     rules = {f.rule for f in result.findings}
     assert "PV106" not in rules  # the one commit in range was approved
     assert "PV101" in rules  # 20 of 20 lines in range
     assert {n.rule for n in result.unavailable} >= {"PV105", "PV108"}
-    result = analyze(engine, loaded, AS_OF, commit_shas={shas["plain"]}, kind="check")
+    result = analyze(
+        engine,
+        loaded,
+        AS_OF,
+        triage=configured(loaded, AS_OF),
+        commit_shas={shas["plain"]},
+        kind="check",
+    )
     pv106 = next(f for f in result.findings if f.rule == "PV106")
     assert "1 of 1 changes" in pv106.message
     # Li changed OnPrem outside the range: no first change in it
@@ -184,7 +199,9 @@ def test_range_mode_judges_only_the_range(engine: Engine, store) -> None:  # typ
 
 def test_window_moves_with_as_of(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
     loaded, _ = store
-    result = analyze(engine, loaded, date(2025, 6, 30))
+    result = analyze(
+        engine, loaded, date(2025, 6, 30), triage=configured(loaded, date(2025, 6, 30))
+    )
     assert {f.rule for f in result.findings} & {"PV101", "PV102", "PV106"} == set()
 
 

@@ -266,3 +266,29 @@ def test_run_check_is_the_cli_without_rendering(workspace: tuple[Path, GitRepo])
     assert raised.report.fail_on == "info" and not raised.report.failing
     with pytest.raises(UsageError, match="cannot be combined"):
         CheckRequest(baseline=baseline, update_baseline=True, commit_range="a..b")
+
+
+def test_the_tui_shows_the_status_check_stored(workspace: tuple[Path, GitRepo]) -> None:
+    """`check` decides each status once and stores it with its run: the views read that,
+    with the baseline they cannot see (the TUI is never given one)."""
+    from datetime import date
+
+    from auditor import views
+    from auditor.kernel.config import load_config
+    from auditor.report.check import CheckRequest, run_check
+    from auditor.store.engine import make_engine
+
+    root, _ = workspace
+    loaded = load_config(root / "auditor.toml")
+    baseline = root / "baseline.json"
+    day = date.fromisoformat(AS_OF)
+    accepted = run_check(loaded, day, CheckRequest(baseline=baseline, update_baseline=True))
+    engine = make_engine(loaded.store_url)
+    try:
+        shown = views.findings(views.ViewContext.build(engine, loaded, as_of=day))
+    finally:
+        engine.dispose()
+    assert sorted((f.fingerprint, f.status) for f in shown) == sorted(
+        (i.finding.fingerprint, i.status) for i in accepted.report.findings
+    )
+    assert {f.status for f in shown} == {"baselined"}

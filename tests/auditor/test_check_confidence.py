@@ -10,6 +10,7 @@ import pytest
 from auditor.kernel.config import load_config as load
 from auditor.kernel.errors import ConfigError
 from auditor.report.formats.interface import build_report
+from auditor.report.triage import triage
 from rules.interface import Finding
 
 
@@ -35,9 +36,8 @@ FINDINGS = [
 def test_only_confident_enough_findings_fail(threshold: str, failing: list[str]) -> None:
     report = build_report(
         FINDINGS,
+        triage(FINDINGS, baseline=set(), waivers=[], as_of=date(2026, 10, 1)),
         as_of=date(2026, 10, 1),
-        baseline=set(),
-        waivers=[],
         fail_on="high",
         fail_on_confidence=threshold,
     )

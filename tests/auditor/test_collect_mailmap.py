@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from auditor.evaluate.run import analyze
 from auditor.ingest.git import collect_repository
+from auditor.report.triage import configured
 from auditor.store import models
 from auditor.store.engine import make_engine
 from tests.auditor.resolve_support import write_config
@@ -43,7 +44,7 @@ def identities(engine: Engine) -> set[tuple[str, str | None, str | None]]:
 
 def findings(engine: Engine, directory: Path) -> list[tuple[str, str, str]]:
     loaded = config_for(directory, str(engine.url))
-    result = analyze(engine, loaded, AS_OF)
+    result = analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF))
     return sorted((f.rule, f.component, f.subject) for f in result.findings)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from auditor.ingest.git import collect_repository
+from auditor.ingest.git import collect_repository, head_unmoved
 from auditor.store import models
 from auditor.store import warnings as run_warnings
 from tests.gitrepo import GitRepo, Who, git
@@ -100,3 +100,53 @@ def test_a_deepened_clone_is_mined_again_as_a_full_one(tmp_path: Path, engine: E
         assert _store_content(engine) == _store_content(clean)
     finally:
         clean.dispose()
+
+
+def test_head_unmoved_never_settles_a_shallow_history() -> None:
+    asked: list[str] = []
+
+    def current() -> str:
+        asked.append("git")
+        return "a" * 40
+
+    assert head_unmoved("a" * 40, frozenset(), current)
+    assert not head_unmoved("b" * 40, frozenset(), current)
+    assert len(asked) == 2
+    # a stored boundary or no stored head: mined again, without asking git
+    assert not head_unmoved("a" * 40, frozenset({"c" * 40}), current)
+    assert not head_unmoved(None, frozenset(), current)
+    assert len(asked) == 2
+
+
+def test_a_deepened_clone_is_mined_again_by_collect_all_too(tmp_path: Path, engine: Engine) -> None:
+    """Several repositories go through `collect_all`'s settle-together path: a deepened
+    shallow clone among quiet ones must not be settled as up to date."""
+    from auditor.ingest.collect import collect_all
+    from auditor.kernel.config import load_config
+
+    origin = GitRepo(tmp_path / "origin")
+    for day in range(1, 4):
+        origin.commit(
+            f"ann {day}",
+            author=ANN,
+            date=f"2025-01-0{day}T10:00:00+0100",
+            files={"a.c": f"{day}\n"},
+        )
+    shallow, full = tmp_path / "shallow", tmp_path / "full"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin.path}", str(shallow))
+    git(tmp_path, "clone", "-q", f"file://{origin.path}", str(full))
+    config = tmp_path / "auditor.toml"
+    config.write_text(
+        f'[store]\nurl = "{engine.url.render_as_string(hide_password=False)}"\n'
+        f'[[git]]\nname = "shallow"\npath = "{shallow}"\n'
+        f'[[git]]\nname = "full"\npath = "{full}"\n',
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    first = {r.name: r for r in collect_all(loaded, engine).git}
+    assert first["shallow"].shallow is not None and first["full"].shallow is None
+    git(shallow, "fetch", "-q", "--unshallow")
+    again = {r.name: r for r in collect_all(loaded, engine).git}
+    assert again["full"].up_to_date
+    assert not again["shallow"].up_to_date and again["shallow"].shallow is None
+    assert again["shallow"].total_commits == 3

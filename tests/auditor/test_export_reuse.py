@@ -21,6 +21,7 @@ from auditor.audit_export.period import quarter
 from auditor.evaluate.run import analyze
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
+from auditor.report.triage import configured
 from auditor.store import models
 from auditor.store.engine import make_engine, table
 from tests.gitrepo import GitRepo, Who
@@ -50,7 +51,7 @@ def _export(engine: Engine, loaded: LoadedConfig, period: str = "2026-Q3") -> by
 
 def _without_reuse(engine: Engine, loaded: LoadedConfig) -> bytes:
     """The export from a fresh evaluation (what export did before runs were reused)."""
-    result = analyze(engine, loaded, Q3_END, kind="export")
+    result = analyze(engine, loaded, Q3_END, triage=configured(loaded, Q3_END), kind="export")
     return render(assemble(engine, loaded, ExportOptions(period=quarter("2026-Q3")), result.run_id))
 
 
@@ -66,7 +67,7 @@ def test_export_after_check_reuses_its_run_and_gives_the_same_bytes(workspace: P
         collect_all(loaded, engine)
         fresh = _export(engine, loaded)  # nothing stored yet: evaluated, stored as 'export'
         assert _runs(engine) == [("export", Q3_END)]
-        analyze(engine, loaded, Q3_END, kind="check")
+        analyze(engine, loaded, Q3_END, triage=configured(loaded, Q3_END), kind="check")
         reused = _export(engine, loaded)
         assert _runs(engine) == [("export", Q3_END), ("check", Q3_END)]  # no new run
         assert reused == fresh

@@ -8,6 +8,7 @@ from auditor.report.formats import exporter_for
 from auditor.report.formats.github import escape_data, escape_property
 from auditor.report.formats.interface import Report, build_report
 from auditor.report.formats.sarif import SarifExporter
+from auditor.report.triage import triage
 from rules.interface import Evidence, Finding, Unavailable
 
 AS_OF = date(2026, 10, 1)
@@ -48,9 +49,10 @@ def sample_report() -> Report:
     )
     return build_report(
         findings,
+        triage(
+            findings, baseline={findings[1].fingerprint}, waivers=[waiver, expired], as_of=AS_OF
+        ),
         as_of=AS_OF,
-        baseline={findings[1].fingerprint},
-        waivers=[waiver, expired],
         fail_on="high",
         unavailable=[Unavailable("PV105", "no work items were collected")],
         main_paths={"Gateway OnPrem": "gateway:src/onprem"},
@@ -153,11 +155,13 @@ def test_text_table_shows_markup_literally() -> None:
 
 def test_text_without_terminal_is_one_block_per_finding_with_whole_lines() -> None:
     long_message = " ".join(["churn from high-risk jurisdictions"] * 8)  # 279 characters
+    findings = [
+        Finding("PV101", "critical", "high", "Gateway OnPrem", "jurisdictions", long_message)
+    ]
     report = build_report(
-        [Finding("PV101", "critical", "high", "Gateway OnPrem", "jurisdictions", long_message)],
+        findings,
+        triage(findings, baseline=(), waivers=[], as_of=AS_OF),
         as_of=AS_OF,
-        baseline=(),
-        waivers=[],
         fail_on="high",
     )
     lines = exporter_for("text").render(report).splitlines()
@@ -204,9 +208,8 @@ def _injected_report() -> Report:
     )
     return build_report(
         findings,
+        triage(findings, baseline=(), waivers=[waiver], as_of=AS_OF),
         as_of=AS_OF,
-        baseline=(),
-        waivers=[waiver],
         fail_on="high",
         unavailable=[Unavailable("PV105", "::error::no items ##[x]")],
     )

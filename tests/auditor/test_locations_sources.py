@@ -67,17 +67,17 @@ def test_corporate_domain_beats_provider_and_tld() -> None:
 
 
 def test_cctld_list_uses_iso_codes() -> None:
-    from auditor.kernel.config import iso_countries
+    from auditor.kernel.countries import work_jurisdictions
     from auditor.resolve.locations.email_domains import COUNTRY_CCTLDS
 
-    assert {"GB" if t == "uk" else t.upper() for t in COUNTRY_CCTLDS} <= iso_countries()
+    assert {"GB" if t == "uk" else t.upper() for t in COUNTRY_CCTLDS} <= work_jurisdictions()
     assert not {"io", "ai", "me", "co", "tv", "ky", "ly"} & COUNTRY_CCTLDS
 
 
 def test_provider_list_uses_iso_codes() -> None:
-    from auditor.kernel.config import iso_countries
+    from auditor.kernel.countries import work_jurisdictions
 
-    assert set(NATIONAL_PROVIDERS.values()) <= iso_countries()
+    assert set(NATIONAL_PROVIDERS.values()) <= work_jurisdictions()
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,7 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
                 message="m",
                 evidence=[{"kind": "commit", "ref": "a" * 40}],
                 data={"share": 0.5},
+                status="new",
             )
         )
     with engine.connect() as conn:

@@ -4,6 +4,7 @@ from datetime import date
 
 from auditor.kernel.config import WaiverConfig
 from auditor.report.formats.interface import build_report
+from auditor.report.triage import triage
 from auditor.report.waivers import apply_waivers, describe
 from rules.interface import Finding
 
@@ -34,7 +35,10 @@ def test_live_expired_and_unmatched() -> None:
     assert outcome.expired == (expired,)
     assert outcome.unmatched == (stale,)
     report = build_report(
-        findings, as_of=AS_OF, baseline=(), waivers=[live, expired, stale], fail_on="high"
+        findings,
+        triage(findings, baseline=(), waivers=[live, expired, stale], as_of=AS_OF),
+        as_of=AS_OF,
+        fail_on="high",
     )
     assert {(f.finding.rule, f.status) for f in report.findings} == {
         ("PV101", "waived"),
@@ -67,9 +71,13 @@ def test_waiver_beats_baseline_and_baseline_keeps_ci_green() -> None:
     bo, ivan = finding(subject="Bo"), finding(subject="Ivan")
     report = build_report(
         [bo, ivan],
+        triage(
+            [bo, ivan],
+            baseline={bo.fingerprint, ivan.fingerprint},
+            waivers=[waiver(rule="PV101", component="OnPrem", subject="Bo")],
+            as_of=AS_OF,
+        ),
         as_of=AS_OF,
-        baseline={bo.fingerprint, ivan.fingerprint},
-        waivers=[waiver(rule="PV101", component="OnPrem", subject="Bo")],
         fail_on="high",
     )
     assert [f.status for f in report.findings] == ["waived", "baselined"]
@@ -78,7 +86,11 @@ def test_waiver_beats_baseline_and_baseline_keeps_ci_green() -> None:
 
 def test_fail_on_threshold() -> None:
     low = Finding("PV103", "medium", "low", "OnPrem", "high-risk jurisdictions", "m")
-    report = build_report([low], as_of=AS_OF, baseline=(), waivers=[], fail_on="high")
+    report = build_report(
+        [low], triage([low], baseline=(), waivers=[], as_of=AS_OF), as_of=AS_OF, fail_on="high"
+    )
     assert report.count("new") == 1 and report.failing == []
-    report = build_report([low], as_of=AS_OF, baseline=(), waivers=[], fail_on="medium")
+    report = build_report(
+        [low], triage([low], baseline=(), waivers=[], as_of=AS_OF), as_of=AS_OF, fail_on="medium"
+    )
     assert len(report.failing) == 1

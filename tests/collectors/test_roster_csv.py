@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from auditor.ingest.trackers import import_rosters
+from auditor.kernel.countries import country_code
 from auditor.kernel.errors import ConfigError, InputFormatError
-from collectors.countries import country_code
 from collectors.roster_csv import RosterCsvCollector
 from tests.fixtures.workspace import count, fixture, rows, workspace
 

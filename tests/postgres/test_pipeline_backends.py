@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from auditor.evaluate.run import analyze
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import load_config
+from auditor.report.triage import configured
 from auditor.store.engine import make_engine
 from tests.postgres.support import commit_shas, counts, latest_fingerprints
 
@@ -23,7 +24,7 @@ def _run(workspace: Path, engine: Engine) -> tuple[dict[str, int], dict[str, lis
     assert first.git and all(r.new_commits > 0 for r in first.git)
     second = collect_all(loaded, engine)
     assert all(r.new_commits == 0 for r in second.git)
-    result = analyze(engine, loaded, AS_OF)
+    result = analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF))
     assert result.findings
     return counts(engine), commit_shas(engine), latest_fingerprints(engine)
 

@@ -16,6 +16,7 @@ import pytest
 
 from auditor.evaluate.run import analyze
 from auditor.kernel.config import load_config
+from auditor.report.triage import configured
 from auditor.store.engine import make_engine
 from tests.postgres.support import commit_shas, counts, duplicate_shas, latest_fingerprints
 from tests.stress.support import collect, finish, repos, workspace
@@ -124,7 +125,7 @@ def test_killed_sample_collect_gives_same_findings(sample_workspace: Path, tmp_p
         loaded = load_config(root / "auditor.toml")
         engine = make_engine(loaded.store_url)
         try:
-            analyze(engine, loaded, as_of)
+            analyze(engine, loaded, as_of, triage=configured(loaded, as_of))
             results.append((counts(engine), commit_shas(engine), latest_fingerprints(engine)))
         finally:
             engine.dispose()

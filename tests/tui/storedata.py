@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from auditor.kernel.config import AuditorConfig, LoadedConfig, parse_config
+from auditor.kernel.config import AuditorConfig, LoadedConfig, WaiverConfig, parse_config
 from auditor.store import models
 from auditor.store.engine import bulk_insert, table, transaction
 
@@ -384,6 +384,7 @@ def populate(engine: Engine) -> None:
                         {"kind": "location_evidence", "ref": "3"},
                     ],
                     {},
+                    waiver=CONFIG_TOML["waivers"][0],  # as the run's triage stored it
                 ),
                 _finding(
                     4,
@@ -461,7 +462,9 @@ def _finding(
     message: str,
     evidence: list[dict[str, str]],
     data: dict[str, object],
+    waiver: dict[str, str] | None = None,
 ) -> dict[str, object]:
+    terms = WaiverConfig.model_validate(waiver) if waiver else None
     return {
         "id": i,
         "run_id": 1,
@@ -474,4 +477,7 @@ def _finding(
         "message": message,
         "evidence": evidence,
         "data": data,
+        "status": "waived" if terms else "new",
+        "waiver_id": terms.id if terms else None,
+        "waiver": terms.model_dump(mode="json") if terms else None,
     }

@@ -14,6 +14,7 @@ from auditor.evaluate.run import analyze
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import load_config
 from auditor.report.display_text import visible
+from auditor.report.triage import configured
 from auditor.store.engine import make_engine
 from tests.gitrepo import GitRepo, Who
 from tests.tui.test_app import SIZE, cells, settle, static_text
@@ -77,7 +78,7 @@ def test_hostile_text_from_git_and_jira(tmp_path: Path) -> None:
     loaded = load_config(tmp_path / "auditor.toml")
     engine = make_engine(loaded.store_url)
     collect_all(loaded, engine)
-    analyze(engine, loaded, AS_OF)
+    analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF))
 
     async def main() -> None:
         app = make_app(engine, as_of=AS_OF, config=loaded)

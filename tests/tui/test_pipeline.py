@@ -16,6 +16,7 @@ from textual.widgets import DataTable, OptionList
 
 from auditor import views
 from auditor.evaluate.run import analyze
+from auditor.report.triage import configured
 from tests.auditor.resolve_support import StoreBuilder, write_config
 from tests.tui.test_app import SIZE, cells, settle, static_text
 from tui.app import make_app
@@ -45,6 +46,11 @@ paths = ["app:src/core/**"]
 
 def _analysed(engine: Engine, tmp_path: Path) -> Any:
     loaded = write_config(tmp_path, CONFIG)
+    _analysed_with(engine, loaded)
+    return loaded
+
+
+def _analysed_with(engine: Engine, loaded: Any) -> None:
     b = StoreBuilder(engine)
     repo = b.source("app")
     roster = b.source("roster.csv", kind="roster")
@@ -58,8 +64,7 @@ def _analysed(engine: Engine, tmp_path: Path) -> Any:
     for day in range(1, 6):
         b.commit(repo, ann, f"2026-08-{day:02d}T10:00:00+01:00", {"src/core/b.c": (10, 0)})
     b.commit(repo, eve, "2026-09-01T10:00:00+08:00", {"src/core/c.c": (30, 0)})
-    analyze(engine, loaded, AS_OF)
-    return loaded
+    analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF))
 
 
 def test_views_on_analysed_store(engine: Engine, tmp_path: Path) -> None:
@@ -116,3 +121,60 @@ def test_tui_explains_a_real_finding(engine: Engine, tmp_path: Path) -> None:
             assert app.is_running
 
     asyncio.run(main())
+
+
+WAIVED_PV102 = """
+[[waivers]]
+rule = "PV102"
+component = "Core"
+reason = "Wei moves to Dublin in October"
+approved_by = "ciso@corp.example"
+expires = "2027-03-31"
+"""
+EDITED_WAIVERS = """
+[[waivers]]
+rule = "PV101"
+component = "Core"
+reason = "added after the run"
+approved_by = "ciso@corp.example"
+expires = "2027-03-31"
+"""
+
+
+def test_a_waiver_edited_after_the_run_does_not_change_what_the_run_showed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The TUI shows each finding's status as its run stored it: the configuration's
+    waivers are read when a run is triaged, never re-matched when it is shown."""
+    loaded = write_config(tmp_path, CONFIG + WAIVED_PV102)
+    _analysed_with(engine, loaded)
+    edited_dir = tmp_path / "edited"
+    edited_dir.mkdir()
+    edited = write_config(edited_dir, CONFIG + EDITED_WAIVERS)  # PV102's waiver removed
+    ctx = views.ViewContext.build(engine, edited, as_of=AS_OF)
+    status = {f.rule: (f.status, f.waiver) for f in views.findings(ctx)}
+    assert status["PV101"] == ("new", "")
+    assert status["PV102"] == (
+        "waived",
+        "Wei moves to Dublin in October (approved by ciso@corp.example, expires 2027-03-31)",
+    )
+    assert [f.rule for f in views.findings(ctx, status="waived")] == ["PV102"]
+
+    async def main() -> None:
+        app = make_app(engine, as_of=AS_OF, config=edited)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f")
+            await settle(app, pilot)
+            table = app.screen.query_one("#findings", DataTable)
+            shown = {r[1]: r for r in cells(table)}
+            assert "waived" in shown["PV102"] and "new" in shown["PV101"]
+            table.move_cursor(row=list(shown).index("PV102"))
+            await pilot.pause()
+            assert "Wei moves to Dublin" in static_text(app, "#why")
+
+    asyncio.run(main())
+    # the next run reads the edited waivers
+    analyze(engine, edited, AS_OF, triage=configured(edited, AS_OF))
+    status = {f.rule: f.status for f in views.findings(ctx)}
+    assert (status["PV101"], status["PV102"]) == ("waived", "new")

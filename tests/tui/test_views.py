@@ -242,6 +242,7 @@ def test_surer_findings_come_first_within_a_severity(store: Engine, ctx: ViewCon
                     "id": 90, "run_id": 1, "fingerprint": "fp0090", "rule": "PV100",
                     "severity": "high", "confidence": "low", "component": "Collab OnPrem",
                     "subject": "someone", "message": "a hunch", "evidence": [], "data": {},
+                    "status": "new",
                 }
             ],
         )  # fmt: skip

@@ -24,6 +24,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     from auditor.kernel.errors import NothingToJudgeError
     from auditor.report.check import judge
     from auditor.report.formats.text import report_blocks, report_renderable
+    from auditor.report.triage import configured
     from auditor.store import warnings as run_warnings
     from auditor.store.engine import make_engine
 
@@ -31,7 +32,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     loaded = load(config)
     engine = make_engine(loaded.store_url)
     try:
-        result = run_analysis(engine, loaded, day)
+        result = run_analysis(engine, loaded, day, triage=configured(loaded, day))
         coverage = window_coverage(engine, loaded, day)
         warnings = run_warnings.read(engine)
     finally:

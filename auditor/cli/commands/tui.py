@@ -45,10 +45,11 @@ def tui(
     day = parse_as_of(as_of) if as_of else (latest or parse_as_of(None))
     if as_of and latest != day:
         from auditor.evaluate.run import analyze
+        from auditor.report.triage import configured
 
         stored = f"the stored analysis is as of {latest}" if latest else "no stored analysis"
         out.print(f"analyzing as of {day} first ({stored})", markup=False)
-        analyze(engine, loaded, day)
+        analyze(engine, loaded, day, triage=configured(loaded, day))
     app = make_app(engine, as_of=day, config=loaded)
     if screenshot is not None:
         save_screenshot(app, screenshot)

@@ -1,30 +1,30 @@
 """The report every exporter formats, and the `Exporter` interface.
 
-`build_report` compares findings with the baseline and the waivers: each
-finding is `new`, `baselined` or `waived` (a live waiver wins over the
-baseline); `failing` are the new findings at or above the fail-on severity,
-which decide the exit status of `auditor check`.
+`build_report` pairs each finding with the verdict the run stored for it
+(`new`, `baselined` or `waived`, decided by `auditor.report.triage`); nothing
+here compares findings with the baseline or the waivers. `failing` are the new
+findings at or above the fail-on severity, which decide the exit status of
+`auditor check`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
 from auditor.kernel.config import WaiverConfig
 from auditor.kernel.enums import FindingStatus
-from auditor.kernel.findings import at_or_above, confident_enough, sort_key
-from auditor.report.waivers import apply_waivers
+from auditor.kernel.findings import Verdicts, at_or_above, confident_enough, sort_key
 from rules.interface import Finding, Unavailable
 
 
 @dataclass(frozen=True)
 class ReportedFinding:
     finding: Finding
-    status: str  # new | baselined | waived
+    status: FindingStatus
     waiver: WaiverConfig | None = None
 
 
@@ -58,10 +58,9 @@ class Report:
 
 def build_report(
     findings: Sequence[Finding],
+    verdicts: Verdicts,
     *,
     as_of: date,
-    baseline: Collection[str],
-    waivers: Sequence[WaiverConfig],
     fail_on: str,
     unavailable: Sequence[Unavailable] = (),
     main_paths: Mapping[str, str | None] | None = None,
@@ -70,23 +69,17 @@ def build_report(
     warnings: Sequence[str] = (),
     fail_on_confidence: str = "low",
 ) -> Report:
-    outcome = apply_waivers(waivers, findings, as_of)
+    """The findings, most severe first, each with its verdict from `verdicts`."""
     reported = []
     for finding in sorted(findings, key=sort_key):
-        waiver = outcome.waived.get(finding.fingerprint)
-        if waiver is not None:
-            status = FindingStatus.WAIVED
-        elif finding.fingerprint in baseline:
-            status = FindingStatus.BASELINED
-        else:
-            status = FindingStatus.NEW
-        reported.append(ReportedFinding(finding, status, waiver))
+        verdict = verdicts.by_fingerprint[finding.fingerprint]
+        reported.append(ReportedFinding(finding, verdict.status, verdict.waiver))
     return Report(
         as_of=as_of,
         findings=tuple(reported),
         fail_on=fail_on,
-        expired_waivers=outcome.expired,
-        unmatched_waivers=outcome.unmatched,
+        expired_waivers=verdicts.expired,
+        unmatched_waivers=verdicts.unmatched,
         unavailable=tuple(unavailable),
         main_paths=dict(main_paths or {}),
         range_commits=range_commits,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from auditor.kernel.config import iso_countries
+from auditor.kernel.countries import work_jurisdictions
 
 WEIGHT_CORPORATE = 0.6
 WEIGHT_NATIONAL_PROVIDER = 0.5
@@ -271,6 +271,6 @@ def country_for_email(email: str, corporate_domains: Mapping[str, str]) -> Domai
     if tld not in COUNTRY_CCTLDS:
         return None
     code = _CCTLD_ALIASES.get(tld, tld.upper())
-    if code not in iso_countries():
+    if code not in work_jurisdictions():
         return None
     return DomainCountry(code, WEIGHT_CCTLD, "cctld", tld)

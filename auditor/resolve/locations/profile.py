@@ -1,10 +1,13 @@
 """GitHub profile `location` free text → country.
 
-Matched against country names from the tz database's `iso3166.tab`, common
-aliases, and a curated list of major cities (capitals and large engineering
-hubs). The last comma-separated part is tried first ("Minsk, Belarus" → BY),
-then the other parts, then the whole text. Nothing is ever inferred from a
-person's name; text that matches nothing gives no evidence.
+The text is cut into parts at commas and slashes; each part is looked up as a
+country name in the one countries table (`auditor.kernel.countries`, names
+only: "CA" in "Palo Alto, CA" is a state, not Canada), then in a curated list
+of major cities (capitals and large engineering hubs). The last part is tried
+first ("Minsk, Belarus" → BY), then the other parts, then the whole text. A
+city of one country beside the name of another ("Atlanta, Georgia") says
+nothing. Nothing is ever inferred from a person's name; text that matches
+nothing gives no evidence.
 """
 
 from __future__ import annotations
@@ -12,71 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from importlib import resources
+
+from auditor.kernel.countries import country_code
 
 WEIGHT_PROFILE = 0.5
-
-ALIASES: dict[str, str] = {
-    "usa": "US",
-    "us": "US",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "united states of america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u.k.": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "great britain": "GB",
-    "united kingdom": "GB",
-    "northern ireland": "GB",
-    "prc": "CN",
-    "china": "CN",
-    "mainland china": "CN",
-    "russia": "RU",
-    "russian federation": "RU",
-    "south korea": "KR",
-    "korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "dprk": "KP",
-    "iran": "IR",
-    "taiwan": "TW",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "czechia": "CZ",
-    "czech republic": "CZ",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "deutschland": "DE",
-    "españa": "ES",
-    "brasil": "BR",
-    "türkiye": "TR",
-    "turkey": "TR",
-    "uae": "AE",
-    "syria": "SY",
-    "laos": "LA",
-    "moldova": "MD",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "tanzania": "TZ",
-    "macau": "MO",
-    "hong kong sar": "HK",
-    "ivory coast": "CI",
-    "côte d'ivoire": "CI",
-    "belarus": "BY",
-    "беларусь": "BY",
-    "россия": "RU",
-    "中国": "CN",
-    "中國": "CN",
-    "日本": "JP",
-    "한국": "KR",
-    "україна": "UA",
-    "ukraine": "UA",
-    "palestine": "PS",
-    "kosovo": "XK",
-}
 
 CITIES: dict[str, str] = {
     # China
@@ -290,24 +232,6 @@ def _normal(text: str) -> str:
 
 
 @cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    text = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, _, name = line.partition("\t")
-        full = _normal(name)
-        names[full] = code
-        # "Korea (South)", "Britain (UK)", "Iran": keep the part before parentheses too.
-        short = _normal(full.split("(")[0])
-        if short and short not in ("korea", "congo"):
-            names.setdefault(short, code)
-    names.update({_normal(k): v for k, v in ALIASES.items()})
-    return names
-
-
-@cache
 def _cities() -> dict[str, str]:
     return {_normal(k): v for k, v in CITIES.items()}
 
@@ -320,12 +244,10 @@ def country_for_profile_location(text: str | None) -> str | None:
     if not whole:
         return None
     parts = [p for p in (_normal(x) for x in re.split(r"[,/|·•]", whole)) if p]
-    names = _country_names()
     cities = _cities()
+    city = next((cities[part] for part in [whole, *parts] if part in cities), None)
     for part in [*reversed(parts), whole]:
-        if part in names:
-            return names[part]
-    for part in [whole, *parts]:
-        if part in cities:
-            return cities[part]
-    return None
+        country = country_code(part, codes=False)
+        if country is not None:
+            return country if city in (None, country) else None
+    return city
