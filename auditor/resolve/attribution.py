@@ -42,6 +42,7 @@ from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 
 # a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
 TIERS: tuple[str, ...] = tuple(tier for tier in Tier if tier is not Tier.AMBIGUOUS)
@@ -88,10 +89,12 @@ def component_attribution(
     start: date,
     end: date,
     *,
+    resolution_id: int | None,
     index: LocationIndex | None = None,
 ) -> list[ComponentAttribution]:
-    """One entry per component (those without churn included), in component-name order."""
-    index = index or LocationIndex.load(engine)
+    """One entry per component of resolution `resolution_id` (those without churn
+    included), in component-name order."""
+    index = index or LocationIndex.load(engine, resolution_id)
     lo, hi = Window(start, end).bounds()
     comp, pc, fc, commit = (
         table(models.Component),
@@ -115,6 +118,7 @@ def component_attribution(
                 rl,
                 and_(
                     rl.c.person_id == pi.c.person_id,
+                    of(rl, resolution_id),
                     or_(rl.c.valid_from.is_(None), rl.c.valid_from <= day),
                     or_(rl.c.valid_to.is_(None), rl.c.valid_to >= day),
                 ),
@@ -134,6 +138,9 @@ def component_attribution(
             .where(
                 ~commit.c.is_merge,
                 ~person.c.bot,
+                of(pc, resolution_id),
+                of(pi, resolution_id),
+                of(person, resolution_id),
                 commit.c.authored_at >= lo,
                 commit.c.authored_at < hi,
             )
@@ -141,7 +148,9 @@ def component_attribution(
         )
         names = {
             cid: (name, sens)
-            for cid, name, sens in conn.execute(select(comp.c.id, comp.c.name, comp.c.sensitivity))
+            for cid, name, sens in conn.execute(
+                select(comp.c.id, comp.c.name, comp.c.sensitivity).where(of(comp, resolution_id))
+            )
         }
         rows = list(conn.execute(query))
     # The same commit counted once per component even when it touches many mapped files;

@@ -6,8 +6,10 @@ Conventions:
   refuses naive ones) or plain dates.
 - Lists (components, labels, candidate countries) are JSON columns.
 - Paths are stored once in `path`; file changes refer to them.
-- Tables filled by `analyze` (people, locations, findings, ...) are derived and
-  rebuilt from the collected tables; the collected tables are the evidence.
+- Tables filled by a resolution (people, locations, components, ...) are derived
+  from the collected tables, which are the evidence. Each derived row carries
+  the id of the `resolution` it belongs to and is never rewritten; a run points
+  at the resolution it evaluated (see `auditor.store.resolutions`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
+# 2: identity.bot, roster_entry.account, zone patterns, conflict kinds;
+# 3: resolutions (derived rows and runs carry resolution_id)
+SCHEMA_VERSION = 3
 
 
 def _json(default: Any = None) -> Any:
@@ -178,13 +182,30 @@ class RosterEntry(SQLModel, table=True):
     account: str | None = None  # Windows account (DOMAIN\user) that on-premises trackers show
 
 
-# --- derived by analyze ----------------------------------------------------
+# --- derived: one set of rows per resolution ---------------------------------
+
+
+class Resolution(SQLModel, table=True):
+    """One `resolve_all` result: its inputs' digest (the key), `as_of` and its summary."""
+
+    __tablename__ = "resolution"
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(unique=True)
+    as_of: date
+    created_at: datetime
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+def _resolution() -> Any:
+    return Field(foreign_key="resolution.id", index=True)
 
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("resolution_id", "key"),)
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True)  # stable: lower-cased primary e-mail or tracker key
+    resolution_id: int = _resolution()
+    key: str  # stable: lower-cased primary e-mail or tracker key
     name: str
     primary_email: str | None = None
     bot: bool = False
@@ -192,6 +213,7 @@ class Person(SQLModel, table=True):
 
 class PersonIdentity(SQLModel, table=True):
     __tablename__ = "person_identity"
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True)
     identity_id: int = Field(foreign_key="identity.id", primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     via: str = "email"  # email | mailmap | roster | noreply | config | name
@@ -200,6 +222,7 @@ class PersonIdentity(SQLModel, table=True):
 class LocationEvidence(SQLModel, table=True):
     __tablename__ = "location_evidence"
     id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = _resolution()
     person_id: int = Field(foreign_key="person.id", index=True)
     # roster | override | tracker_tz | profile_location | email_domain | tz_offset |
     # activity_rhythm | holiday_activity
@@ -215,6 +238,7 @@ class LocationEvidence(SQLModel, table=True):
 class ResolvedLocation(SQLModel, table=True):
     __tablename__ = "resolved_location"
     id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = _resolution()
     person_id: int = Field(foreign_key="person.id", index=True)
     country: str | None = None  # None: unknown or ambiguous
     candidates: list[str] = _json()
@@ -228,6 +252,7 @@ class ResolvedLocation(SQLModel, table=True):
 class LocationConflict(SQLModel, table=True):
     __tablename__ = "location_conflict"
     id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = _resolution()
     person_id: int = Field(foreign_key="person.id", index=True)
     description: str
     countries: list[str] = _json()
@@ -241,8 +266,10 @@ class LocationConflict(SQLModel, table=True):
 
 class Component(SQLModel, table=True):
     __tablename__ = "component"
+    __table_args__ = (UniqueConstraint("resolution_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
+    resolution_id: int = _resolution()
+    name: str
     sensitivity: str = "normal"
     tags: list[str] = _json()
     paths: list[str] = _json()  # "repo:glob"
@@ -256,6 +283,7 @@ class PathComponent(SQLModel, table=True):
     """Which component a (repository, path) belongs to; matched once per distinct path."""
 
     __tablename__ = "path_component"
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True)
     source_id: int = Field(foreign_key="source.id", primary_key=True)
     path_id: int = Field(foreign_key="path.id", primary_key=True)
     component_id: int = Field(foreign_key="component.id", primary_key=True)
@@ -263,6 +291,7 @@ class PathComponent(SQLModel, table=True):
 
 class WorkItemComponent(SQLModel, table=True):
     __tablename__ = "work_item_component"
+    resolution_id: int = Field(foreign_key="resolution.id", primary_key=True)
     work_item_id: int = Field(foreign_key="work_item.id", primary_key=True)
     component_id: int = Field(foreign_key="component.id", primary_key=True)
 
@@ -270,11 +299,13 @@ class WorkItemComponent(SQLModel, table=True):
 class Run(SQLModel, table=True):
     __tablename__ = "run"
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # collect | analyze | check
+    kind: str  # collect | analyze | check | export
     started_at: datetime
     finished_at: datetime | None = None
     as_of: date | None = None
     status: str = "running"  # running | ok | failed
+    # the resolution an analyze/check/export run evaluated; None for collect runs
+    resolution_id: int | None = Field(default=None, foreign_key="resolution.id", index=True)
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 

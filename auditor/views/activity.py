@@ -64,7 +64,7 @@ def _component_activity(
         )
         .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
         .join(_person, _person.c.id == _person_identity.c.person_id)
-        .where(*people_commits_in_window(ctx))
+        .where(*people_commits_in_window(ctx), ctx.of(_path_component))
         .group_by(_path_component.c.component_id, _person_identity.c.person_id, day)
     )
     # Filtering on the component in SQL lets SQLite's planner (parameters unseen) start
@@ -158,5 +158,12 @@ def _jurisdictions(
 def _attribution(ctx: ViewContext, index: LocationIndex) -> dict[str, ComponentAttribution]:
     return {
         a.component: a
-        for a in component_attribution(ctx.engine, ctx.loaded, ctx.start, ctx.as_of, index=index)
+        for a in component_attribution(
+            ctx.engine,
+            ctx.loaded,
+            ctx.start,
+            ctx.as_of,
+            resolution_id=ctx.resolution_id,
+            index=index,
+        )
     }

@@ -80,7 +80,7 @@ def _scenario(engine: Engine) -> StoreBuilder:
 def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert summary.bots == 1
     assert summary.people == 6
     people = _people(engine)
@@ -119,7 +119,7 @@ def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engi
 def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    first = resolve_all(engine, loaded, date(2025, 12, 31))
+    first = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     ids = _people(engine)
 
     def counts() -> list[int]:
@@ -137,7 +137,7 @@ def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine)
             ]
 
     before = counts()
-    second = resolve_all(engine, loaded, date(2025, 12, 31))
+    second = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert second == first
     assert counts() == before
     assert _people(engine) == ids
@@ -146,7 +146,7 @@ def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine)
 def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert summary.components == 1
     assert summary.mapped_paths == 4  # src/onprem/{a,b,c,d}.c, not docs/readme.md
     assert summary.unmapped_churn == 8  # the UTC engineer's four 1+1 line README commits
@@ -155,7 +155,7 @@ def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: E
 
 def test_empty_store_resolves_to_nothing(tmp_path: Path, engine: Engine) -> None:
     loaded = write_config(tmp_path, "")
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert (summary.people, summary.evidence, summary.total_churn, summary.coverage) == (
         0,
         0,

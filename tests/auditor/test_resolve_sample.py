@@ -39,7 +39,7 @@ def resolved(
     db = tmp_path_factory.mktemp("resolve-sample") / "audit.db"
     engine = make_engine(f"sqlite:///{db}")
     collect_all(loaded, engine)
-    summary = resolve_all(engine, loaded, spec.AS_OF)
+    summary = resolve_all(engine, loaded, spec.AS_OF).summary
     person = table(models.Person)
     with engine.connect() as conn:
         people = {k: i for i, k in conn.execute(select(person.c.id, person.c.key))}
