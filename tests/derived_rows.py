@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,3 +42,17 @@ def insert_derived(
     """`bulk_insert` of derived rows, each given `resolution_id` (its row made if missing)."""
     ensure_resolution(conn, resolution_id)
     return bulk_insert(conn, table(model), ({**r, "resolution_id": resolution_id} for r in rows))
+
+
+def set_resolution_warnings(
+    conn: Connection, resolution_id: int, warnings: list[str], personal: Sequence[str] = ()
+) -> None:
+    """Give a stored resolution these warnings (the resolution's own and those naming people)."""
+    from sqlalchemy import update
+
+    res = table(models.Resolution)
+    summary = dict(
+        conn.execute(select(res.c.summary).where(res.c.id == resolution_id)).scalar_one()
+    )
+    summary.update(warnings=list(warnings), identity_warnings=list(personal))
+    conn.execute(update(res).where(res.c.id == resolution_id).values(summary=summary))
