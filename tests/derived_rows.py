@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
@@ -35,7 +35,7 @@ def ensure_resolution(
 
 def insert_derived(
     conn: Connection,
-    model: type,
+    model: Table,
     rows: Iterable[Mapping[str, Any]],
     resolution_id: int = HAND_RESOLUTION,
 ) -> int:

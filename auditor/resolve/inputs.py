@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -81,7 +81,7 @@ def sources_digest(conn: Connection) -> str:
     return digest.hexdigest()
 
 
-def count_and_max(conn: Connection, model: type) -> tuple[int, int]:
+def count_and_max(conn: Connection, model: Table) -> tuple[int, int]:
     tbl = table(model)
     count, top = conn.execute(select(func.count(), func.max(tbl.c.id))).one()
     return int(count), int(top or 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 
-from sqlalchemy import BigInteger, and_, case, cast, func, select
+from sqlalchemy import BigInteger, Table, and_, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -214,7 +214,7 @@ def _people(
     return unify(rows, roster_people, loaded.config.identity)
 
 
-def _fresh_ids(conn: Connection, model: type, keys: list[str]) -> dict[str, int]:
+def _fresh_ids(conn: Connection, model: Table, keys: list[str]) -> dict[str, int]:
     """New ids, above every stored one, for the rows of one resolution (in `keys` order).
 
     Ids are unique across resolutions, so a row's id alone says which resolution it

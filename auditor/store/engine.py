@@ -23,7 +23,6 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
-from sqlmodel import Session, SQLModel
 
 from auditor.kernel.errors import StoreError
 from auditor.store import models
@@ -134,7 +133,7 @@ def _ensure_schema(engine: Engine) -> None:
                 "database has auditor-like tables but no schema version: not an auditor store",
                 location=_describe(engine),
             )
-        SQLModel.metadata.create_all(engine)
+        models.metadata.create_all(engine)
         with transaction(engine) as conn:
             upsert(
                 conn,
@@ -195,20 +194,8 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         raise StoreError(f"store write failed: {exc}", location=_describe(engine)) from exc
 
 
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """An ORM session for reads and small writes; commits on success."""
-    with Session(engine) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-
-
-def table(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined]
+def table(model: Table) -> Table:
+    return model
 
 
 def dialect_insert(conn: Connection, tbl: Table) -> Any:

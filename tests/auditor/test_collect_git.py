@@ -80,7 +80,7 @@ def test_incremental_idempotent_and_force_push(
         orphans = conn.execute(
             select(func.count())
             .select_from(models.FileChange)
-            .where(models.FileChange.commit_id.not_in(select(models.Commit.id)))  # type: ignore[attr-defined]
+            .where(models.FileChange.c.commit_id.not_in(select(models.Commit.c.id)))  # type: ignore[attr-defined]
         ).scalar_one()
     assert orphans == 0
 
@@ -268,24 +268,26 @@ def test_history_split_into_ranges_gives_the_same_store(
                 "changes": sorted(
                     conn.execute(
                         select(
-                            models.Commit.sha,
-                            models.Path.path,
-                            models.FileChange.added,
-                            models.FileChange.deleted,
+                            models.Commit.c.sha,
+                            models.Path.c.path,
+                            models.FileChange.c.added,
+                            models.FileChange.c.deleted,
                         )
-                        .join(models.Commit, models.Commit.id == models.FileChange.commit_id)
-                        .join(models.Path, models.Path.id == models.FileChange.path_id)
+                        .join(models.Commit, models.Commit.c.id == models.FileChange.c.commit_id)
+                        .join(models.Path, models.Path.c.id == models.FileChange.c.path_id)
                     ).all()
                 ),
                 "trailers": sorted(
                     conn.execute(
-                        select(models.Commit.sha, models.Trailer.key, models.Trailer.value).join(
-                            models.Commit, models.Commit.id == models.Trailer.commit_id
-                        )
+                        select(
+                            models.Commit.c.sha, models.Trailer.c.key, models.Trailer.c.value
+                        ).join(models.Commit, models.Commit.c.id == models.Trailer.c.commit_id)
                     ).all()
                 ),
                 "identities": sorted(
-                    conn.execute(select(models.Identity.key, models.Identity.mapped_email)).all()
+                    conn.execute(
+                        select(models.Identity.c.key, models.Identity.c.mapped_email)
+                    ).all()
                 ),
             }
         # a re-run with ranges adds nothing

@@ -35,7 +35,7 @@ def collect(engine: Engine, repo: GitRepo, mirrors: Path) -> None:
 
 
 def identities(engine: Engine) -> set[tuple[str, str | None, str | None]]:
-    ident = models.Identity.__table__
+    ident = models.Identity
     with engine.connect() as conn:
         rows = conn.execute(select(ident.c.key, ident.c.mapped_name, ident.c.mapped_email))
         return {tuple(row) for row in rows}  # type: ignore[misc]

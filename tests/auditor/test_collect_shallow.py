@@ -32,12 +32,12 @@ def test_boundary_commit_of_a_shallow_clone_counts_no_churn(tmp_path: Path, engi
     result = collect_repository(
         engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
     )
-    commit = models.Commit.__table__
+    commit = models.Commit
     with engine.connect() as conn:
         ((sha, files, added, deleted, flags),) = conn.execute(
             select(commit.c.sha, commit.c.files, commit.c.added, commit.c.deleted, commit.c.flags)
         ).all()
-        changes = conn.execute(select(models.FileChange.__table__)).all()
+        changes = conn.execute(select(models.FileChange)).all()
     # Before: Bo's one-line commit was credited with the 500 lines of the five files it inherits.
     assert (sha, files, added, deleted) == (origin.head(), 0, 0, 0)
     assert "shallow-boundary" in flags and changes == []
@@ -53,7 +53,7 @@ def test_boundary_commit_of_a_shallow_clone_counts_no_churn(tmp_path: Path, engi
 
 
 def _store_content(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    commit, change = models.Commit.__table__, models.FileChange.__table__
+    commit, change = models.Commit, models.FileChange
     with engine.connect() as conn:
         commits = conn.execute(
             select(commit.c.sha, commit.c.added, commit.c.deleted, commit.c.flags).order_by(

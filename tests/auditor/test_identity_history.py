@@ -24,9 +24,9 @@ Jean-Noël Avila <jn.avila@free.fr> Jean-Noël Avila via GitGitGadget <{RELAY}>
 def people(engine: Engine) -> dict[str, set[str]]:
     """{person name: identity keys}."""
     person, link, ident = (
-        models.Person.__table__,
-        models.PersonIdentity.__table__,
-        models.Identity.__table__,
+        models.Person,
+        models.PersonIdentity,
+        models.Identity,
     )
     found: dict[str, set[str]] = {}
     with engine.connect() as conn:

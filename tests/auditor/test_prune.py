@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 from typer.testing import CliRunner
 
 from auditor.cli.entrypoint import app
@@ -31,7 +31,7 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def _ids(engine: Engine, model: type) -> list[int]:
+def _ids(engine: Engine, model: Table) -> list[int]:
     tbl = table(model)
     with engine.connect() as conn:
         return [int(i) for (i,) in conn.execute(select(tbl.c.id).order_by(tbl.c.id))]

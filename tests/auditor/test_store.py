@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
 
 from auditor.kernel.errors import StoreError
 from auditor.store import models
@@ -17,7 +16,6 @@ from auditor.store.engine import (
     bulk_insert,
     id_map,
     make_engine,
-    session_scope,
     side_reader,
     table,
     transaction,
@@ -64,7 +62,7 @@ def _source(conn, name: str = "repo") -> int:  # type: ignore[no-untyped-def]
     upsert(
         conn, table(models.Source), [{"name": name, "kind": "git", "location": "/x"}], key=["name"]
     )
-    return conn.execute(select(models.Source.id).where(models.Source.name == name)).scalar_one()
+    return conn.execute(select(models.Source.c.id).where(models.Source.c.name == name)).scalar_one()
 
 
 def test_round_trip_commit_with_changes_and_json(engine) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +107,8 @@ def test_round_trip_commit_with_changes_and_json(engine) -> None:  # type: ignor
             ],
         )
         upsert(conn, table(models.Path), [{"path": "src/onprem/a.py"}], key=["path"])
-    with session_scope(engine) as session:
-        commit = session.exec(select(models.Commit)).one()[0]  # type: ignore[call-overload]
+    with engine.connect() as conn:
+        commit = conn.execute(select(models.Commit)).one()
         assert commit.authored_at == -86400  # before 1970
         assert commit.committed_at == 4102444800  # year 2100
         assert (commit.author_offset, commit.committer_offset) == (480, 345)
@@ -135,7 +133,7 @@ def test_upsert_is_idempotent_and_updates(engine) -> None:  # type: ignore[no-un
         assert (
             conn.execute(select(func.count()).select_from(table(models.Identity))).scalar() == 5000
         )
-        name = conn.execute(select(models.Identity.name).where(models.Identity.key == "acct-1"))
+        name = conn.execute(select(models.Identity.c.name).where(models.Identity.c.key == "acct-1"))
         assert name.scalar() == "Renamed"
         assert len(id_map(conn, table(models.Identity), "key", [r["key"] for r in rows])) == 5000
 
@@ -163,13 +161,13 @@ def test_failed_transaction_writes_nothing(engine) -> None:  # type: ignore[no-u
 
 
 def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(engine) as session:
-        person = models.Person(key="wei@example.cn", name="Wei Zhang")
-        session.add(person)
-        session.flush()
-        session.add(
-            models.ResolvedLocation(
-                person_id=person.id,
+    with transaction(engine) as conn:
+        person_id = conn.execute(
+            models.Person.insert().values(key="wei@example.cn", name="Wei Zhang")
+        ).inserted_primary_key[0]
+        conn.execute(
+            models.ResolvedLocation.insert().values(
+                person_id=person_id,
                 country=None,
                 candidates=["CN", "SG"],
                 confidence=0.4,
@@ -178,14 +176,16 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
                 evidence_ids=[1, 2],
             )
         )
-        run = models.Run(
-            kind="analyze", started_at=datetime(2026, 10, 1, tzinfo=UTC), as_of=date(2026, 10, 1)
-        )
-        session.add(run)
-        session.flush()
-        session.add(
-            models.StoredFinding(
-                run_id=run.id,
+        run_id = conn.execute(
+            models.Run.insert().values(
+                kind="analyze",
+                started_at=datetime(2026, 10, 1, tzinfo=UTC),
+                as_of=date(2026, 10, 1),
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            models.StoredFinding.insert().values(
+                run_id=run_id,
                 fingerprint="f" * 64,
                 rule="PV102",
                 severity="high",
@@ -197,14 +197,16 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
                 data={"share": 0.5},
             )
         )
-    with session_scope(engine) as session:
-        loc = session.exec(select(models.ResolvedLocation)).one()[0]  # type: ignore[call-overload]
+    with engine.connect() as conn:
+        loc = conn.execute(select(models.ResolvedLocation)).one()
         assert loc.candidates == ["CN", "SG"] and loc.country is None
-        finding = session.exec(select(models.StoredFinding)).one()[0]  # type: ignore[call-overload]
+        finding = conn.execute(select(models.StoredFinding)).one()
         assert finding.evidence == [{"kind": "commit", "ref": "a" * 40}]
         assert finding.data == {"share": 0.5}
-    with pytest.raises(IntegrityError), session_scope(engine) as session:
-        session.add(models.Person(key="wei@example.cn", name="Duplicate"))
+        run = conn.execute(select(models.Run)).one()
+        assert run.status == "running"  # the column default
+    with pytest.raises(StoreError), transaction(engine) as conn:
+        conn.execute(models.Person.insert().values(key="wei@example.cn", name="Duplicate"))
 
 
 def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:

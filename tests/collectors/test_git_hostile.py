@@ -301,7 +301,7 @@ def test_source_alternates_are_not_followed_into_another_repository(
     assert caught.value.object_id == secret
     assert str(borrowing) in str(caught.value)
     with engine.connect() as conn:
-        shas = set(conn.execute(select(models.Commit.sha)).scalars())  # type: ignore[call-overload]
+        shas = set(conn.execute(select(models.Commit.c.sha)).scalars())  # type: ignore[call-overload]
     assert secret not in shas
 
 
@@ -363,8 +363,8 @@ def test_tree_entries_outside_the_repository_are_rejected(
     assert result.new_commits == 1
     assert any("outside the repository" in note for note in result.notes)
     with engine.connect() as conn:
-        paths = set(conn.execute(select(models.Path.path)).scalars())  # type: ignore[call-overload]
-        flags = conn.execute(select(models.Commit.flags)).scalar_one()  # type: ignore[call-overload]
+        paths = set(conn.execute(select(models.Path.c.path)).scalars())  # type: ignore[call-overload]
+        flags = conn.execute(select(models.Commit.c.flags)).scalar_one()  # type: ignore[call-overload]
     assert paths == {"catalog-info.yaml"}
     assert "rejected-path" in flags
 

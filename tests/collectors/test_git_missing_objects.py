@@ -28,8 +28,8 @@ from tests.gitrepo import GitRepo, git
 def _commits(engine: Engine) -> dict[str, tuple[list[str], int, int]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(models.Commit.message, models.Commit.flags, models.Commit.added,  # type: ignore[call-overload]
-                   models.Commit.files)
+            select(models.Commit.c.message, models.Commit.c.flags, models.Commit.c.added,  # type: ignore[call-overload]
+                   models.Commit.c.files)
         ).all()  # fmt: skip
     return {
         row.message.strip(): (
@@ -59,7 +59,9 @@ def test_partial_clone_records_every_commit_and_path_with_unknown_line_counts(
     assert commits["c0"][1] == 1
     with engine.connect() as conn:
         changes = conn.execute(
-            select(models.FileChange.added, models.FileChange.deleted, models.FileChange.binary)  # type: ignore[call-overload]
+            select(
+                models.FileChange.c.added, models.FileChange.c.deleted, models.FileChange.c.binary
+            )  # type: ignore[call-overload]
         ).all()
     assert len(changes) == 7
     assert sorted(c.added for c in changes if c.added is not None) == [1]

@@ -99,7 +99,7 @@ def test_merge_requests_named_in_messages_link_to_commits(engine: Engine, tmp_pa
     loaded = _setup(
         engine, tmp_path, trackers=[{"kind": "gitlab-json", "fixture": "gitlab_json/project.json"}]
     )
-    commit = models.Commit.__table__
+    commit = models.Commit
     with engine.begin() as conn:
         conn.execute(
             update(commit).where(commit.c.sha == "3" * 40).values(message="Follow-up to !6")
