@@ -54,11 +54,12 @@ _BUILT_IN = "rules."
 def plugin_versions(rule_modules: tuple[str, ...]) -> dict[str, str]:
     """Per plug-in rule module (not `rules.*`): its distribution's name and version, or
     the digest of its source when no installed distribution holds it."""
-    distributions = importlib.metadata.packages_distributions()
+    plugins = [name for name in rule_modules if not name.startswith(_BUILT_IN)]
+    if not plugins:
+        return {}
+    distributions = importlib.metadata.packages_distributions()  # reads every installed one
     out: dict[str, str] = {}
-    for name in rule_modules:
-        if name.startswith(_BUILT_IN):
-            continue
+    for name in plugins:
         dists = distributions.get(name.partition(".")[0], [])
         if dists:
             out[name] = ", ".join(

@@ -252,7 +252,13 @@ Resolution = Table(
 
 
 def _resolution(**kw: Any) -> Column[Any]:
-    """The resolution a derived row belongs to (every query on it filters on this)."""
+    """The resolution a derived row belongs to (every query on it filters on this).
+
+    In the link tables' keys it follows the columns joins probe by (a file change's
+    source and path, a commit's author), and queries filter on it only once a row is
+    found (`auditor.store.resolutions.of`): leading, it would make SQLite's planner
+    (no statistics) scan a whole resolution's links first.
+    """
     if not kw.get("primary_key"):
         kw.setdefault("index", True)
     return _ref("resolution_id", "resolution.id", **kw)
@@ -273,8 +279,8 @@ Person = Table(
 PersonIdentity = Table(
     "person_identity",
     metadata,
-    _resolution(primary_key=True),
     _ref("identity_id", "identity.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("person_id", "person.id", index=True),
     _text("via", default="email"),  # email | mailmap | roster | noreply | config | name
 )
@@ -347,17 +353,17 @@ Component = Table(
 PathComponent = Table(
     "path_component",
     metadata,
-    _resolution(primary_key=True),
     _ref("source_id", "source.id", primary_key=True),
     _ref("path_id", "path.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("component_id", "component.id", primary_key=True),
 )
 
 WorkItemComponent = Table(
     "work_item_component",
     metadata,
-    _resolution(primary_key=True),
     _ref("work_item_id", "work_item.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("component_id", "component.id", primary_key=True),
 )
 

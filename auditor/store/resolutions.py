@@ -54,8 +54,18 @@ class Selection:
     resolution_id: int | None
 
 
+# The tables that link collected rows to derived ones: queries reach them from the collected
+# side (a file change's path, a commit's author) and probe their key.
+_LINKS = frozenset(("path_component", "person_identity", "work_item_component"))
+
+
 def of(tbl: Table, resolution_id: int | None) -> ColumnElement[bool]:
     """`tbl`'s rows of one resolution (no row at all when `resolution_id` is None)."""
+    if tbl.name in _LINKS:
+        # `+ 0`: a filter on the probed row, never where the plan starts. As an index
+        # constraint it makes SQLite (no statistics) scan a whole resolution's links and
+        # probe the file changes per path: 3 s instead of 0.03 s at 20k commits.
+        return tbl.c.resolution_id + 0 == resolution_id
     return tbl.c.resolution_id == resolution_id
 
 
