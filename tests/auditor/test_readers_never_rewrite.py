@@ -144,3 +144,69 @@ def test_the_default_selection_is_the_newest_full_analysis(
         assert kinds[-1] == "export"
     finally:
         engine.dispose()
+
+
+_DERIVED_NAMES = tuple(t.name for t in DERIVED_TABLES)
+
+
+def test_every_query_a_reader_runs_on_a_derived_table_names_its_resolution(
+    sample_workspace: Path, tmp_path: Path
+) -> None:
+    """Each statement the readers send that reads a derived table filters that table on
+    `resolution_id`: with two resolutions in the store, nothing mixes them."""
+    import re
+
+    from sqlalchemy import event
+
+    from auditor.audit_export.build import ExportOptions, assemble
+    from auditor.audit_export.period import quarter
+    from auditor.evaluate.context import build_context
+    from auditor.resolve.attribution import component_attribution
+    from auditor.store import warnings as run_warnings
+
+    ws = tmp_path / "org"
+    shutil.copytree(sample_workspace, ws, ignore=shutil.ignore_patterns(".auditor"))
+    config = ws / "auditor.toml"
+    loaded = load_config(config)
+    _cli(config, "collect")
+    _cli(config, "analyze", "--as-of", D1.isoformat())
+    _cli(config, "people", "--as-of", "2026-05-01", "--format", "json")  # a second resolution
+    engine = make_engine(loaded.store_url)
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    try:
+        ctx = views.ViewContext.build(engine, loaded, as_of=D1)
+        assert ctx.resolution_id is not None and ctx.run_id is not None
+        views.overview(ctx)
+        people = views.people(ctx)
+        found = views.findings(ctx)
+        views.component_detail(ctx, "Collab OnPrem")
+        views.search(ctx, "a")
+        views.names(ctx)
+        for row in people[:5]:
+            detail = views.person_detail(ctx, row.id)
+            assert detail is not None
+            for evidence in detail.evidence[:3]:
+                views.evidence_commits(ctx, row.id, evidence.id)
+        person = views.person_id_for(ctx, next(f.subject for f in found if f.subject))
+        people_report(engine, D1, ctx.resolution_id)
+        build_context(engine, loaded, D1, resolution_id=ctx.resolution_id, all_components=True)
+        component_attribution(engine, loaded, date(2026, 4, 1), D1, resolution_id=ctx.resolution_id)
+        assemble(engine, loaded, ExportOptions(period=quarter("2026-Q3")), ctx.run_id)
+        run_warnings.read(engine, ctx.resolution_id)
+    finally:
+        engine.dispose()
+    assert person is None or isinstance(person, int)
+    checked = 0
+    for statement in statements:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            continue
+        for name in _DERIVED_NAMES:
+            if re.search(rf'(FROM|JOIN)\s+"?{name}"?\b', statement):
+                checked += 1
+                assert f"{name}.resolution_id" in statement, statement
+    assert checked > 30
