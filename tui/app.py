@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from auditor.kernel.config import AuditorConfig, LoadedConfig
 from auditor.store import warnings as run_warnings
+from auditor.store.resolutions import Selection
 from auditor.views import SearchHit, ViewContext
 from tui.palette import JumpProvider
 from tui.screens.commit import CommitScreen
@@ -56,7 +57,7 @@ class AuditorApp(App[None]):
         self.ctx = ctx
         self.sub_title = f"as of {ctx.as_of.isoformat()}, {ctx.window_days}-day window"
         # The steps' warnings (auditor/store/warnings.py): counted here, listed by the CLI.
-        count = len(run_warnings.read(ctx.engine))
+        count = len(run_warnings.read(ctx.engine, ctx.resolution_id))
         if count:
             self.sub_title += f", {count} warning{'s' if count > 1 else ''} (auditor check)"
 
@@ -125,6 +126,11 @@ def make_app(
     as_of: date | None = None,
     window_days: int | None = None,
     config: AuditorConfig | LoadedConfig | None = None,
+    selection: Selection | None = None,
 ) -> AuditorApp:
-    """The app on `engine`; `as_of` and `window_days` default to today and the policy window."""
-    return AuditorApp(ViewContext.build(engine, config, as_of=as_of, window_days=window_days))
+    """The app on `engine`; `as_of` and `window_days` default to today and the policy window,
+    `selection` (the run and resolution shown) to the newest analysis as of `as_of`."""
+    ctx = ViewContext.build(
+        engine, config, as_of=as_of, window_days=window_days, selection=selection
+    )
+    return AuditorApp(ctx)

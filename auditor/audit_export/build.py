@@ -37,6 +37,7 @@ from auditor.store import models
 from auditor.store import warnings as run_warnings
 from auditor.store.activity import component_activity, person_commit_totals
 from auditor.store.engine import table
+from auditor.store.resolutions import of, of_run
 
 # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
 SCHEMA_VERSION = 3
@@ -64,25 +65,17 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
 
     The run is stored with kind `export`: views and the TUI show the newest
     `analyze`/`check` run, which must stay the user's own analysis, not the
-    quarter-end one an export needs.
+    quarter-end one an export needs. Its resolution is one of its own (or the
+    stored one with the same inputs): the user's analysis keeps its rows.
     """
     from auditor.evaluate.run import analyze
     from auditor.report.triage import configured
-    from auditor.resolve.pipeline import resolve_all, restore_snapshot, snapshot_if_current
 
     coverage = coverage_of(engine, loaded, options.period.start, options.period.end)
     empty = nothing_to_judge(coverage, "the period")
     if empty is not None and not options.allow_empty:
         raise NothingToJudgeError(f"{empty}; --allow-empty writes the export anyway")
 
-    # People, locations and components are derived tables rebuilt by every resolution;
-    # the views show them next to the latest `analyze`/`check` run's findings, so after
-    # the quarter-end resolution they must be as of that run's day again: put back a
-    # copy when they are that resolution now, else resolve again.
-    latest = _latest_as_of(engine)
-    if latest == options.period.end:
-        latest = None  # the quarter-end resolution is the one the views want
-    saved = snapshot_if_current(engine, loaded, latest) if latest is not None else None
     result = analyze(
         engine,
         loaded,
@@ -91,22 +84,7 @@ def export_period(engine: Engine, loaded: LoadedConfig, options: ExportOptions) 
         reuse=True,
         triage=configured(loaded, options.period.end),
     )
-    document = assemble(engine, loaded, options, result.run_id, coverage)
-    if saved is not None:
-        restore_snapshot(engine, saved)
-    elif latest is not None:
-        resolve_all(engine, loaded, latest)
-    return document
-
-
-def _latest_as_of(engine: Engine) -> date | None:
-    """The day of the user's latest `analyze`/`check` run, if any."""
-    from auditor.views import latest_run_id
-
-    runs = table(models.Run)
-    with engine.connect() as conn:
-        run_id = latest_run_id(conn)
-        return conn.execute(select(runs.c.as_of).where(runs.c.id == run_id)).scalar()
+    return assemble(engine, loaded, options, result.run_id, coverage)
 
 
 def assemble(
@@ -116,17 +94,23 @@ def assemble(
     run_id: int,
     coverage: Coverage | None = None,
 ) -> dict[str, Any]:
-    """The sealed export document from the store (resolution and analysis already done)."""
+    """The sealed export document of run `run_id` and the resolution it evaluated."""
     period = options.period
     if options.issued < period.end:
         raise ExportError(f"--as-of {options.issued} is before the end of the period {period.end}")
-    people = People.load(engine, options.pseudonymizer)
-    index = LocationIndex.load(engine)
+    with engine.connect() as conn:
+        resolution_id = of_run(conn, run_id)
+    if resolution_id is None:
+        raise ExportError(f"run {run_id} evaluated no resolution: nothing to export")
+    people = People.load(engine, options.pseudonymizer, resolution_id)
+    index = LocationIndex.load(engine, resolution_id)
     findings = _findings(engine, run_id, people, options)
     previous = _previous(options, findings)
-    components, maintainers = _components(engine, loaded, period, index, people, options)
+    components, maintainers = _components(
+        engine, loaded, period, index, people, options, resolution_id
+    )
     waivers = _waivers(loaded, people, period, findings)
-    people_section = _people(engine, period, index, people, findings, maintainers)
+    people_section = _people(engine, period, index, people, findings, maintainers, resolution_id)
     for item in findings:
         item.pop("_finding", None)
         item.pop("_person", None)
@@ -143,18 +127,18 @@ def assemble(
         "findings": findings,
         "waivers": waivers,
         "coverage": (coverage or coverage_of(engine, loaded, period.start, period.end)).as_json(),
-        "warnings": _warnings(engine, options),
+        "warnings": _warnings(engine, options, resolution_id),
     }
     return seal(body)
 
 
-def _warnings(engine: Engine, options: ExportOptions) -> list[str]:
-    """The stored warnings; those naming people are counted, not quoted, when pseudonymized."""
+def _warnings(engine: Engine, options: ExportOptions, resolution_id: int) -> list[str]:
+    """The collection's and the resolution's warnings; those naming people are counted, not
+    quoted, when pseudonymized."""
     if options.pseudonymizer is None:
-        return run_warnings.read(engine)
-    lines = run_warnings.read(engine, without={run_warnings.IDENTITIES})
-    with engine.connect() as conn:
-        personal = len(run_warnings.stored(conn)) - len(lines)
+        return run_warnings.read(engine, resolution_id)
+    lines = run_warnings.read(engine, resolution_id, personal=False)
+    personal = len(run_warnings.read(engine, resolution_id)) - len(lines)
     if personal:
         lines.append(f"{personal} identity warnings naming people left out (--pseudonymize)")
     return lines
@@ -258,9 +242,12 @@ def _components(
     index: LocationIndex,
     people: People,
     options: ExportOptions,
+    resolution_id: int,
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    attributed = component_attribution(engine, loaded, period.start, period.end, index=index)
-    top = _maintainers(engine, period)
+    attributed = component_attribution(
+        engine, loaded, period.start, period.end, resolution_id=resolution_id, index=index
+    )
+    top = _maintainers(engine, period, resolution_id)
     tags = {c.name: sorted(c.tags) for c in loaded.config.components}
     named: set[int] = set()
     out = []
@@ -306,13 +293,17 @@ def _components(
     return out, named
 
 
-def _maintainers(engine: Engine, period: Period) -> dict[str, list[_Maintainer]]:
+def _maintainers(
+    engine: Engine, period: Period, resolution_id: int
+) -> dict[str, list[_Maintainer]]:
     """Per component, each (non-bot) author's churn, commits and last change day in the period."""
     comp = table(models.Component)
     out: dict[str, list[_Maintainer]] = defaultdict(list)
     with engine.connect() as conn:
-        names = dict(conn.execute(select(comp.c.id, comp.c.name)).all())
-        for a in component_activity(conn, Window(period.start, period.end), "none"):
+        names = dict(
+            conn.execute(select(comp.c.id, comp.c.name).where(of(comp, resolution_id))).all()
+        )
+        for a in component_activity(conn, Window(period.start, period.end), "none", resolution_id):
             out[names[a.component_id]].append(
                 _Maintainer(a.person_id, a.churn, a.commits, a.last_day)
             )
@@ -329,15 +320,20 @@ def _people(
     people: People,
     findings: list[dict[str, Any]],
     named: set[int],
+    resolution_id: int,
 ) -> dict[str, Any]:
     """Everyone who committed in the period, is a top maintainer or a finding's subject."""
     evidence = table(models.LocationEvidence)
     with engine.connect() as conn:
         activity = {
             t.person_id: (t.commits, t.churn)
-            for t in person_commit_totals(conn, Window(period.start, period.end))
+            for t in person_commit_totals(conn, Window(period.start, period.end), resolution_id)
         }
-        kinds = dict(conn.execute(select(evidence.c.id, evidence.c.kind)).all())
+        kinds = dict(
+            conn.execute(
+                select(evidence.c.id, evidence.c.kind).where(of(evidence, resolution_id))
+            ).all()
+        )
     subjects = {f["_person"] for f in findings if f.get("_person") is not None}
     entries = []
     for pid in set(activity) | named | subjects:

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, select
 from auditor.audit_export.pseudonym import Pseudonymizer
 from auditor.store import models
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 
 REDACTED = "[redacted]"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -80,7 +81,10 @@ class People:
         )
 
     @classmethod
-    def load(cls, engine: Engine, pseudonymizer: Pseudonymizer | None) -> People:
+    def load(
+        cls, engine: Engine, pseudonymizer: Pseudonymizer | None, resolution_id: int
+    ) -> People:
+        """The people of resolution `resolution_id`, and every identity's strings."""
         person, pi, ident = (
             table(models.Person),
             table(models.PersonIdentity),
@@ -95,7 +99,7 @@ class People:
             for pid, key, name, primary, bot in conn.execute(
                 select(
                     person.c.id, person.c.key, person.c.name, person.c.primary_email, person.c.bot
-                )
+                ).where(of(person, resolution_id))
             ):
                 rows[pid] = PersonRow(pid, key, name, primary, bool(bot))
                 strings[pid] |= {v for v in (key, name, primary) if v}
@@ -112,9 +116,9 @@ class People:
                 ident.c.login,
             )
             for pid, iid, *values in conn.execute(
-                select(pi.c.person_id, ident.c.id, *texts).join(
-                    ident, ident.c.id == pi.c.identity_id
-                )
+                select(pi.c.person_id, ident.c.id, *texts)
+                .join(ident, ident.c.id == pi.c.identity_id)
+                .where(of(pi, resolution_id))
             ):
                 linked.add(iid)
                 strings[pid] |= {v for v in values if v}

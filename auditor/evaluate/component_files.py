@@ -17,10 +17,14 @@ from sqlalchemy.engine import Connection
 from auditor.kernel.window import Window
 from auditor.store import models
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 
 
-def most_changed_files(conn: Connection, start: date, end: date) -> dict[str, str]:
-    """'repo:path' of the file with most churn per component in [start, end]."""
+def most_changed_files(
+    conn: Connection, start: date, end: date, resolution_id: int
+) -> dict[str, str]:
+    """'repo:path' of the file with most churn per component of resolution `resolution_id`
+    in [start, end]."""
     commit, change, path = table(models.Commit), table(models.FileChange), table(models.Path)
     pc, component, source = (
         table(models.PathComponent),
@@ -37,7 +41,13 @@ def most_changed_files(conn: Connection, start: date, end: date) -> dict[str, st
         .join(component, component.c.id == pc.c.component_id)
         .join(source, source.c.id == commit.c.source_id)
         .join(path, path.c.id == change.c.path_id)
-        .where(commit.c.authored_at >= low, commit.c.authored_at < high, ~commit.c.is_merge)
+        .where(
+            commit.c.authored_at >= low,
+            commit.c.authored_at < high,
+            ~commit.c.is_merge,
+            of(pc, resolution_id),
+            of(component, resolution_id),
+        )
         .group_by(component.c.name, source.c.name, path.c.path)
     )
     best: dict[str, tuple[int, str]] = {}
@@ -49,8 +59,13 @@ def most_changed_files(conn: Connection, start: date, end: date) -> dict[str, st
 
 
 def component_locations(
-    conn: Connection, as_of: date, window_days: int, main_paths: Mapping[str, str | None]
+    conn: Connection,
+    as_of: date,
+    window_days: int,
+    main_paths: Mapping[str, str | None],
+    resolution_id: int,
 ) -> dict[str, str | None]:
     """Each component's most-changed file in the window, else its main directory."""
-    files = most_changed_files(conn, as_of - timedelta(days=window_days - 1), as_of)
+    start = as_of - timedelta(days=window_days - 1)
+    files = most_changed_files(conn, start, as_of, resolution_id)
     return {name: files.get(name, main) for name, main in main_paths.items()}

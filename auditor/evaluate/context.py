@@ -30,6 +30,7 @@ from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.activity import BINARY, CHURN, authored_changes, by_people
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 from rules.interface import (
     UNKNOWN,
     Change,
@@ -110,12 +111,13 @@ def build_context(
     loaded: LoadedConfig,
     as_of: date,
     *,
+    resolution_id: int,
     commit_shas: Collection[str] | None = None,
     index: LocationIndex | None = None,
     all_components: bool = False,
     policy_files: Sequence[PolicyFile] = (),
 ) -> RuleContext:
-    """The rules' context as of `as_of`.
+    """The rules' context as of `as_of`, from the derived rows of resolution `resolution_id`.
 
     Changes and earlier authors cover the sensitive components only (all the
     built-in rules judge) unless `all_components`: at a million commits the
@@ -123,8 +125,8 @@ def build_context(
     """
     policy = build_policy(loaded, as_of)
     with engine.connect() as conn:
-        index = index or LocationIndex.load(conn)
-        components, component_names = _components(conn)
+        index = index or LocationIndex.load(conn, resolution_id)
+        components, component_names = _components(conn, resolution_id)
         scope = None
         if not all_components:
             scope = {
@@ -132,13 +134,24 @@ def build_context(
                 for cid, name in component_names.items()
                 if components[name].sensitivity in policy.sensitive
             }
-        identities = _identity_people(conn)
-        people = _people(conn, index)
+        identities = _identity_people(conn, resolution_id)
+        people = _people(conn, index, resolution_id)
         bots = {pid for pid, p in people.items() if p.bot}
         changes, earlier = _changes(
-            conn, index, policy, as_of, component_names, commit_shas, scope, identities, bots
+            conn,
+            resolution_id,
+            index,
+            policy,
+            as_of,
+            component_names,
+            commit_shas,
+            scope,
+            identities,
+            bots,
         )
-        work_items, any_items = _work_items(conn, index, component_names, identities)
+        work_items, any_items = _work_items(
+            conn, resolution_id, index, component_names, identities, as_of
+        )
     return RuleContext(
         as_of=as_of,
         policy=policy,
@@ -154,10 +167,14 @@ def build_context(
     )
 
 
-def _components(conn: Connection) -> tuple[dict[str, Component], dict[int, str]]:
+def _components(
+    conn: Connection, resolution_id: int
+) -> tuple[dict[str, Component], dict[int, str]]:
     comp = table(models.Component)
     rows = conn.execute(
-        select(comp.c.id, comp.c.name, comp.c.sensitivity, comp.c.tags, comp.c.paths)
+        select(comp.c.id, comp.c.name, comp.c.sensitivity, comp.c.tags, comp.c.paths).where(
+            of(comp, resolution_id)
+        )
     )
     components: dict[str, Component] = {}
     names: dict[int, str] = {}
@@ -167,7 +184,7 @@ def _components(conn: Connection) -> tuple[dict[str, Component], dict[int, str]]
     return components, names
 
 
-def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
+def _people(conn: Connection, index: LocationIndex, resolution_id: int) -> dict[int, Person]:
     person, conflict = table(models.Person), table(models.LocationConflict)
     conflicts: dict[int, list[Conflict]] = defaultdict(list)
     for row in conn.execute(
@@ -181,7 +198,9 @@ def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
             conflict.c.kind,
             conflict.c.commits,
             conflict.c.confidence,
-        ).order_by(conflict.c.id)
+        )
+        .where(of(conflict, resolution_id))
+        .order_by(conflict.c.id)
     ):
         conflicts[row.person_id].append(
             Conflict(
@@ -197,7 +216,9 @@ def _people(conn: Connection, index: LocationIndex) -> dict[int, Person]:
         )
     people: dict[int, Person] = {}
     for pid, key, name, bot in conn.execute(
-        select(person.c.id, person.c.key, person.c.name, person.c.bot)
+        select(person.c.id, person.c.key, person.c.name, person.c.bot).where(
+            of(person, resolution_id)
+        )
     ):
         periods = tuple(
             LocationPeriod(
@@ -260,6 +281,7 @@ def _other_reviewers(
 
 def _changes(
     conn: Connection,
+    resolution_id: int,
     index: LocationIndex,
     policy: Policy,
     as_of: date,
@@ -273,7 +295,7 @@ def _changes(
     window = Window(policy.previous_start, as_of)
     lo, hi = window.bounds()
     wanted = sorted(set(commit_shas)) if commit_shas is not None else None
-    conditions: list[Any] = by_people(window if wanted is None else None)
+    conditions: list[Any] = by_people(window if wanted is None else None, resolution_id)
     if scope is not None:
         # `+ 0`: a filter on the joined row, not an index probe per listed component
         # (SQLite otherwise probes path_component once per id for every file change).
@@ -306,14 +328,17 @@ def _changes(
         # One pass over the scope's history up to as_of serves both the windows and
         # the earlier authors below.
         first = day_start(policy.window_start)
-        rows, scoped_earlier = _scoped_history(conn, scope, (lo, first, hi), identities, bots)
+        rows, scoped_earlier = _scoped_history(
+            conn, resolution_id, scope, (lo, first, hi), identities, bots
+        )
     elif wanted is None:
         rows = list(conn.execute(query))
     else:
         for start in range(0, len(wanted), 500):
             rows += list(conn.execute(query.where(commit.c.sha.in_(wanted[start : start + 500]))))
     commit_ids = {r[0] for r in rows}
-    reviewers = _reviewers(conn, commit_ids, None if wanted is not None else (lo, hi))
+    reviewed_in = None if wanted is not None else (lo, hi)
+    reviewers = _reviewers(conn, resolution_id, commit_ids, reviewed_in)
     vouched = _ReviewCorroboration(conn, rows, reviewers, identities)
     places = _Places(index)
     days: dict[int, date] = {}
@@ -352,7 +377,7 @@ def _changes(
         earlier_query = (
             select(pc.c.component_id, pi.c.person_id)
             .select_from(authored_changes())
-            .where(*by_people(None))
+            .where(*by_people(None, resolution_id))
             .distinct()
         )
         if scope is not None:
@@ -375,6 +400,7 @@ def _changes(
 
 def _scoped_history(
     conn: Connection,
+    resolution_id: int,
     scope: set[int],
     bounds: tuple[int, int, int],
     identities: dict[int, int],
@@ -396,7 +422,9 @@ def _scoped_history(
     wanted = sorted(scope)
     components: dict[tuple[int, int], list[int]] = defaultdict(list)
     for source_id, path_id, component_id in conn.execute(
-        select(pc.c.source_id, pc.c.path_id, pc.c.component_id).where(pc.c.component_id.in_(wanted))
+        select(pc.c.source_id, pc.c.path_id, pc.c.component_id).where(
+            of(pc, resolution_id), pc.c.component_id.in_(wanted)
+        )
     ):
         components[(source_id, path_id)].append(component_id)
     lo, first, hi = bounds
@@ -414,7 +442,9 @@ def _scoped_history(
         )
         .select_from(fc.join(commit, commit.c.id == fc.c.commit_id))
         .where(
-            fc.c.path_id.in_(select(pc.c.path_id).where(pc.c.component_id.in_(wanted))),
+            fc.c.path_id.in_(
+                select(pc.c.path_id).where(of(pc, resolution_id), pc.c.component_id.in_(wanted))
+            ),
             ~commit.c.is_merge,
             commit.c.authored_at < hi,
         )
@@ -446,10 +476,11 @@ def _scoped_history(
     return [tuple(row) for row in grouped.values()], earlier
 
 
-def _identity_people(conn: Connection) -> dict[int, int]:
+def _identity_people(conn: Connection, resolution_id: int) -> dict[int, int]:
     """identity id -> person id, for every resolved identity (one small table)."""
     pi = table(models.PersonIdentity)
-    return {ident: pid for ident, pid in conn.execute(select(pi.c.identity_id, pi.c.person_id))}
+    query = select(pi.c.identity_id, pi.c.person_id).where(of(pi, resolution_id))
+    return {ident: pid for ident, pid in conn.execute(query)}
 
 
 class _ReviewCorroboration:
@@ -500,7 +531,7 @@ class _ReviewCorroboration:
 
 
 def _reviewers(
-    conn: Connection, commit_ids: set[int], window: tuple[int, int] | None
+    conn: Connection, resolution_id: int, commit_ids: set[int], window: tuple[int, int] | None
 ) -> dict[int, list[tuple[int, str]]]:
     """commit id -> [(person, via)] from review trailers and approved pull requests.
 
@@ -513,7 +544,7 @@ def _reviewers(
     trailers = (
         select(trailer.c.commit_id, pi.c.person_id, trailer.c.key)
         .select_from(trailer.join(pi, pi.c.identity_id == trailer.c.identity_id))
-        .where(trailer.c.key.in_(_REVIEW_TRAILERS))
+        .where(of(pi, resolution_id), trailer.c.key.in_(_REVIEW_TRAILERS))
         .order_by(trailer.c.id)
     )
     approvals = (
@@ -523,7 +554,7 @@ def _reviewers(
                 pi, pi.c.identity_id == review.c.reviewer_id
             )
         )
-        .where(func.upper(review.c.state) == "APPROVED")
+        .where(of(pi, resolution_id), func.upper(review.c.state) == "APPROVED")
         .order_by(review.c.id, cwi.c.commit_id)
     )
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -558,10 +589,13 @@ def _reviewers(
 
 def _work_items(
     conn: Connection,
+    resolution_id: int,
     index: LocationIndex,
     component_names: dict[int, str],
     people: dict[int, int],
+    as_of: date,
 ) -> tuple[list[WorkItem], bool]:
+    """The work items mapped to components; an undated one is placed as of `as_of`."""
     wi, wic = table(models.WorkItem), table(models.WorkItemComponent)
     wia, pi = table(models.WorkItemAssignee), table(models.PersonIdentity)
     any_items = conn.execute(select(func.count()).select_from(wi)).scalar_one() > 0
@@ -577,20 +611,21 @@ def _work_items(
                 wic.c.component_id,
             )
             .select_from(wi.join(wic, wic.c.work_item_id == wi.c.id))
+            .where(of(wic, resolution_id))
             .order_by(wi.c.key)
         )
     )
     assignees: dict[int, set[int]] = defaultdict(set)
     for item_id, pid in conn.execute(
-        select(wia.c.work_item_id, pi.c.person_id).select_from(
-            wia.join(pi, pi.c.identity_id == wia.c.identity_id)
-        )
+        select(wia.c.work_item_id, pi.c.person_id)
+        .select_from(wia.join(pi, pi.c.identity_id == wia.c.identity_id))
+        .where(of(pi, resolution_id))
     ):
         assignees[item_id].add(pid)
     items: list[WorkItem] = []
     for item_id, key, created, resolved, assignee, reporter, component_id in rows:
         day = _day(resolved) or _day(created)
-        when = day or date.today()
+        when = day or as_of
         handlers: list[Handler] = []
         chosen = set(assignees.get(item_id, ()))
         if assignee is not None and assignee in people:

@@ -4,24 +4,22 @@ An export analyses as of its period's end; when the user's `check` or
 `analyze` already ran as of that day on the same store, configuration and
 code, its findings are exactly what the export's analysis would produce, and
 the export reuses that run instead of evaluating again (seconds at a million
-commits). The digest is stored in the run's `stats["inputs"]`.
+commits). The digest is stored in the run's `stats["inputs"]`. Like the
+resolution's (`auditor.resolve.inputs`), it is made of contents and versions,
+never of paths or the wall clock:
 
-Inputs, read after the resolution (which rebuilds the derived tables):
-
-- the code: every module of `auditor/` and `rules/` and of any plug-in rule;
-- the validated configuration, in full;
-- `as_of`, exactly, and the wall-clock day when a work item has neither a
-  created nor a resolved date (the context places its handlers as of today);
-- the derived tables the rules read, in full (people, identities' people,
-  location evidence, resolved locations, conflicts, components, path and work
-  item mappings): whatever the resolution read (CODEOWNERS files included)
-  shows up there;
-- every source row except `updated_at`, every identity row, and the count and
-  highest id of commits, file changes, trailers, reviews and work items
-  (collectors only insert these, or delete commits when a branch moved, which
-  changes the source's `head`; work items, reviews and assignees change with
-  their export file's `sha256`; commit links follow from commits, work items
-  and the configuration).
+- `ANALYSIS_VERSION` (the built-in rules and the context they read) and the
+  version of every plug-in rule's distribution (its module's source when it
+  has none);
+- the validated configuration, in full, and `as_of`, exactly;
+- the digest of the resolution the analysis evaluates: whatever that read
+  (CODEOWNERS files included) is in it;
+- every source row as the resolution digests it, and the count and highest
+  id of commits, file changes, trailers, reviews and work items (collectors
+  only insert these, or delete commits when a branch moved, which changes the
+  source's `head`; work items, reviews and assignees change with their export
+  file's `sha256`; commit links follow from commits, work items and the
+  configuration).
 
 Range runs (`check --range`) are never reused and store no digest.
 """
@@ -29,75 +27,69 @@ Range runs (`check --range`) are never reused and store no digest.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import inspect
 import sys
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-import auditor
 from auditor.kernel.config import LoadedConfig
-from auditor.resolve.inputs import DERIVED_TABLES, SOURCE_FIELDS, count_and_max, json_digest
+from auditor.resolve.inputs import count_and_max, json_digest, sources_digest
 from auditor.store import models
 from auditor.store.engine import table
 
+# Bump whenever the rules, their context or the analysis change the findings of the
+# same inputs (auditor/evaluate/, rules/): stored runs with the old number are not reused.
+ANALYSIS_VERSION = 1
 _COUNTED = (models.Commit, models.FileChange, models.Trailer, models.Review, models.WorkItem)
+_BUILT_IN = "rules."
 
 
 @cache
-def _code_digest(rule_modules: tuple[str, ...]) -> str:
-    root = Path(auditor.__file__).resolve().parent  # the package, wherever this module sits in it
-    files = sorted(root.rglob("*.py")) + sorted((root.parent / "rules").rglob("*.py"))
-    for name in rule_modules:
+def plugin_versions(rule_modules: tuple[str, ...]) -> dict[str, str]:
+    """Per plug-in rule module (not `rules.*`): its distribution's name and version, or
+    the digest of its source when no installed distribution holds it."""
+    plugins = [name for name in rule_modules if not name.startswith(_BUILT_IN)]
+    if not plugins:
+        return {}
+    distributions = importlib.metadata.packages_distributions()  # reads every installed one
+    out: dict[str, str] = {}
+    for name in plugins:
+        dists = distributions.get(name.partition(".")[0], [])
+        if dists:
+            out[name] = ", ".join(
+                f"{d}=={importlib.metadata.version(d)}" for d in sorted(set(dists))
+            )
+            continue
         module = sys.modules.get(name)
-        path = getattr(module, "__file__", None)
-        if path:
-            files.append(Path(path))
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
-def _rows_digest(rows: Iterable[Any]) -> str:
-    # one repr of plain tuples: a Python-level repr per row costs several times more
-    text = repr([tuple(row) for row in rows])
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _ordered(model: Table) -> Any:
-    tbl = table(model)
-    return select(tbl).order_by(*tbl.primary_key.columns)
+        try:
+            source = inspect.getsource(module) if module is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        out[name] = hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()
+    return out
 
 
 def analysis_inputs(
-    conn: Connection, loaded: LoadedConfig, as_of: date, rule_modules: Iterable[str]
+    conn: Connection,
+    loaded: LoadedConfig,
+    as_of: date,
+    resolution_digest: str,
+    rule_modules: Iterable[str],
 ) -> str:
-    """Digest of every input of an analysis as of `as_of` (call after the resolution)."""
-    src, wi = table(models.Source), table(models.WorkItem)
-    undated = conn.execute(
-        select(func.count())
-        .select_from(wi)
-        .where(wi.c.created_at.is_(None), wi.c.resolved_at.is_(None))
-    ).scalar()
+    """Digest of every input of an analysis as of `as_of` of the resolution `resolution_digest`."""
     parts: dict[str, Any] = {
-        "code": _code_digest(tuple(sorted(set(rule_modules)))),
+        "version": ANALYSIS_VERSION,
+        "plugins": plugin_versions(tuple(sorted(set(rule_modules)))),
         "config": loaded.config.model_dump(mode="json"),
         "as_of": as_of.isoformat(),
-        "today": date.today().isoformat() if undated else None,
-        "sources": _rows_digest(
-            conn.execute(select(*(src.c[f] for f in SOURCE_FIELDS)).order_by(src.c.id)).all()
-        ),
-        "identities": _rows_digest(conn.execute(_ordered(models.Identity)).all()),
-        "derived": {
-            table(model).name: _rows_digest(conn.execute(_ordered(model)).all())
-            for model in DERIVED_TABLES
-        },
+        "resolution": resolution_digest,
+        "sources": sources_digest(conn),
         "counted": {table(model).name: list(count_and_max(conn, model)) for model in _COUNTED},
     }
     return json_digest(parts)

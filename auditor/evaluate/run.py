@@ -1,6 +1,8 @@
 """`analyze`: resolve people and components, evaluate every rule, store a run and its findings.
 
-The run row (kind `analyze` or `check`) records `as_of`, whether a commit range
+The run row (kind `analyze`, `check` or `export`) records `as_of`, the resolution
+it evaluated (`resolution_id`: readers show its people and components next to
+its findings), whether a commit range
 was evaluated, the rules run and the rules that could not judge (`Unavailable`),
 so "not available" stays visible and is never mistaken for "clean". Findings
 are written in the same transaction as the finished run, each with the verdict
@@ -30,6 +32,7 @@ from auditor.kernel.findings import Verdict, Verdicts, sort_key
 from auditor.resolve.pipeline import ResolveSummary, resolve_all
 from auditor.store import models
 from auditor.store.engine import bulk_insert, table, transaction
+from auditor.store.resolutions import of
 from rules.interface import Evidence, Finding, PolicyFile, RuleContext, Unavailable
 from rules.registry import all_rules
 
@@ -37,6 +40,7 @@ from rules.registry import all_rules
 @dataclass(frozen=True)
 class AnalyzeResult:
     run_id: int
+    resolution_id: int
     as_of: date
     findings: tuple[Finding, ...]
     unavailable: tuple[Unavailable, ...]
@@ -84,21 +88,24 @@ def analyze(
     stored then (the digest covers the waivers; a baseline is not an input).
     """
     started = datetime.now(UTC)
-    summary = resolve_all(engine, loaded, as_of)
+    resolution = resolve_all(engine, loaded, as_of)
+    summary, resolution_id = resolution.summary, resolution.id
     inputs = None
     if commit_shas is None:
         with engine.connect() as conn:
-            inputs = analysis_inputs(conn, loaded, as_of, {r.__module__ for r in all_rules()})
+            modules = {r.__module__ for r in all_rules()}
+            inputs = analysis_inputs(conn, loaded, as_of, resolution.digest, modules)
             stored = reusable_run(conn, inputs, as_of) if reuse else None
             if stored is not None:
                 window = loaded.config.policy.window_days
-                return _stored_result(conn, stored, as_of, summary, window)
+                return _stored_result(conn, stored, as_of, summary, resolution_id, window)
     try:
         everything = any(rule.all_components for rule in all_rules())
         ctx = build_context(
             engine,
             loaded,
             as_of,
+            resolution_id=resolution_id,
             commit_shas=commit_shas,
             all_components=everything,
             policy_files=policy_files,
@@ -106,7 +113,7 @@ def analyze(
         findings, notes = evaluate(ctx)
         verdicts = triage(findings)
     except Exception as exc:
-        _failed_run(engine, kind, as_of, started, exc)
+        _failed_run(engine, kind, as_of, started, exc, resolution_id)
         raise
     rules = tuple(r.id for r in all_rules())
     stats: dict[str, Any] = {
@@ -128,13 +135,15 @@ def analyze(
         },
     }
     with transaction(engine) as conn:
-        run_id = _insert_run(conn, kind, as_of, started, "ok", stats)
+        run_id = _insert_run(conn, kind, as_of, started, "ok", stats, resolution_id)
         rows = (_row(run_id, f, verdicts.by_fingerprint[f.fingerprint]) for f in findings)
         bulk_insert(conn, table(models.StoredFinding), rows)
         main_paths = {name: c.main_path for name, c in ctx.components.items()}
-        locations = component_locations(conn, as_of, loaded.config.policy.window_days, main_paths)
+        window_days = loaded.config.policy.window_days
+        locations = component_locations(conn, as_of, window_days, main_paths, resolution_id)
     return AnalyzeResult(
         run_id=run_id,
+        resolution_id=resolution_id,
         as_of=as_of,
         findings=tuple(findings),
         unavailable=tuple(notes),
@@ -161,7 +170,12 @@ def finding_from_row(row: Any) -> Finding:
 
 
 def _stored_result(
-    conn: Connection, run_id: int, as_of: date, summary: ResolveSummary, window_days: int
+    conn: Connection,
+    run_id: int,
+    as_of: date,
+    summary: ResolveSummary,
+    resolution_id: int,
+    window_days: int,
 ) -> AnalyzeResult:
     """A stored run and its findings, as `analyze` returned them when it ran."""
     run, finding = table(models.Run), table(models.StoredFinding)
@@ -180,10 +194,13 @@ def _stored_result(
         Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
     )
     comp = table(models.Component)
-    paths = conn.execute(select(comp.c.name, comp.c.paths).order_by(comp.c.id))
+    paths = conn.execute(
+        select(comp.c.name, comp.c.paths).where(of(comp, resolution_id)).order_by(comp.c.id)
+    )
     main_paths = {name: main_path(globs or ()) for name, globs in paths}
     return AnalyzeResult(
         run_id=run_id,
+        resolution_id=resolution_id,
         as_of=as_of,
         findings=findings,
         unavailable=notes,
@@ -191,7 +208,7 @@ def _stored_result(
         rules=tuple(stats["rules"]),
         verdicts=verdicts,
         range_commits=None,
-        components=component_locations(conn, as_of, window_days, main_paths),
+        components=component_locations(conn, as_of, window_days, main_paths, resolution_id),
     )
 
 
@@ -223,17 +240,30 @@ def _row(run_id: int, finding: Finding, verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def _failed_run(engine: Engine, kind: str, as_of: date, started: datetime, exc: Exception) -> None:
+def _failed_run(
+    engine: Engine,
+    kind: str,
+    as_of: date,
+    started: datetime,
+    exc: Exception,
+    resolution_id: int,
+) -> None:
     try:
         with transaction(engine) as conn:
             stats = {"error": f"{type(exc).__name__}: {exc}"[:500]}
-            _insert_run(conn, kind, as_of, started, "failed", stats)
+            _insert_run(conn, kind, as_of, started, "failed", stats, resolution_id)
     except AuditorError:
         pass  # the original error matters more than the bookkeeping
 
 
 def _insert_run(
-    conn: Connection, kind: str, as_of: date, started: datetime, status: str, stats: dict[str, Any]
+    conn: Connection,
+    kind: str,
+    as_of: date,
+    started: datetime,
+    status: str,
+    stats: dict[str, Any],
+    resolution_id: int,
 ) -> int:
     """A finished run row (now); its id."""
     inserted = conn.execute(
@@ -246,6 +276,7 @@ def _insert_run(
             as_of=as_of,
             status=status,
             stats=stats,
+            resolution_id=resolution_id,
         )
     )
     return int(inserted.inserted_primary_key[0])  # type: ignore[index]

@@ -138,7 +138,7 @@ def run_check(
         )
         # A range judges its own commits; otherwise the window must hold some.
         coverage = window_coverage(engine, loaded, as_of) if shas is None else None
-        warnings = run_warnings.read(engine)
+        warnings = run_warnings.read(engine, result.resolution_id)
     finally:
         engine.dispose()
     empty = nothing_to_judge(coverage) if coverage is not None else None

@@ -42,6 +42,7 @@ from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.activity import component_activity
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 
 # a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
 TIERS: tuple[str, ...] = tuple(tier for tier in Tier if tier is not Tier.AMBIGUOUS)
@@ -88,17 +89,23 @@ def component_attribution(
     start: date,
     end: date,
     *,
+    resolution_id: int | None,
     index: LocationIndex | None = None,
 ) -> list[ComponentAttribution]:
-    """One entry per component (those without churn included), in component-name order."""
-    index = index or LocationIndex.load(engine)
+    """One entry per component of resolution `resolution_id` (those without churn
+    included), in component-name order."""
+    index = index or LocationIndex.load(engine, resolution_id)
     comp = table(models.Component)
     with engine.connect() as conn:
         names = {
             cid: (name, sens)
-            for cid, name, sens in conn.execute(select(comp.c.id, comp.c.name, comp.c.sensitivity))
+            for cid, name, sens in conn.execute(
+                select(comp.c.id, comp.c.name, comp.c.sensitivity).where(of(comp, resolution_id))
+            )
         }
-        rows = component_activity(conn, Window(start, end), "period" if index.disjoint() else "day")
+        rows = component_activity(
+            conn, Window(start, end), "period" if index.disjoint() else "day", resolution_id
+        )
     # The same commit counted once per component even when it touches many mapped files;
     # over several days or people a commit is still one commit: per-group distinct is exact
     # because a commit has one author and one day.

@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, select
+import pathspec
+import yaml
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -480,26 +482,3 @@ def coverage_of(changed: ChangedPaths, path_rows: Sequence[dict[str, int]]) -> C
     mapped = {(r["source_id"], r["path_id"]) for r in path_rows}
     total = sum(changed.churn.values())
     return Coverage(total, sum(n for pair, n in changed.churn.items() if pair in mapped))
-
-
-def coverage(conn: Connection) -> Coverage:
-    """One pass over non-merge file changes, outer-joined to the mapped (source, path) pairs."""
-    fc, commit, pc = table(models.FileChange), table(models.Commit), table(models.PathComponent)
-    churn = func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
-    mapped_paths = select(pc.c.source_id, pc.c.path_id).distinct().subquery()
-    joined = fc.join(commit, commit.c.id == fc.c.commit_id).outerjoin(
-        mapped_paths,
-        and_(
-            mapped_paths.c.source_id == commit.c.source_id,
-            mapped_paths.c.path_id == fc.c.path_id,
-        ),
-    )
-    total, mapped = conn.execute(
-        select(
-            func.coalesce(func.sum(churn), 0),
-            func.coalesce(func.sum(case((mapped_paths.c.path_id.is_not(None), churn), else_=0)), 0),
-        )
-        .select_from(joined)
-        .where(~commit.c.is_merge)
-    ).one()
-    return Coverage(int(total), int(mapped))

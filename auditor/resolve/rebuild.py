@@ -1,7 +1,7 @@
-"""`rebuild`: the derived tables written again from the collected tables.
+"""`rebuild`: one resolution's derived rows written from the collected tables.
 
-Apart from `auditor.resolve.pipeline` so that a command whose store is already
-resolved (`resolve_all` finds the inputs digest unchanged) does not import the
+Apart from `auditor.resolve.pipeline` so that a command whose resolution is
+already stored (`resolve_all` finds its inputs digest) does not import the
 identity and location inference, the holiday calendars among them.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 
-from sqlalchemy import BigInteger, Table, and_, case, cast, delete, func, select
+from sqlalchemy import BigInteger, Table, and_, case, cast, func, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
@@ -45,16 +45,21 @@ from auditor.resolve.locations.evidence import (
 )
 from auditor.resolve.locations.resolution import Evidence, resolve_person
 from auditor.resolve.locations.zones import catalog_for
-from auditor.resolve.pipeline import DERIVED, ResolveSummary
+from auditor.resolve.pipeline import ResolveSummary
 from auditor.store import models
 from auditor.store.engine import bulk_insert, reads_beside_writer, side_reader, table
 
 
 def rebuild(
-    conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date, limit: int
+    conn: Connection,
+    loaded: LoadedConfig,
+    plan: ComponentPlan,
+    as_of: date,
+    limit: int,
+    resolution_id: int,
 ) -> ResolveSummary:
-    """Delete the derived tables and write them again from the collected ones, in `conn`'s
-    transaction; `resolve_all` decides when and records the inputs digest."""
+    """Write the derived rows of resolution `resolution_id` (its row is inserted already)
+    from the collected tables, in `conn`'s transaction; other resolutions' rows stay."""
     # The two full passes (over commits, over file changes) run at once: the second on
     # its own connection in a thread, while sqlite3/psycopg release the GIL in the query.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -62,20 +67,21 @@ def rebuild(
         months = _commit_months(conn, limit)
         changed = changes_pass.result()
     drafts = _people(conn, loaded, months)
-    person_ids = _stable_ids(conn, models.Person, "key", [d.key for d in drafts])
-    component_ids = _stable_ids(conn, models.Component, "name", [c.name for c in plan.components])
-    for model in DERIVED:
-        conn.execute(delete(table(model)))
-    _write_people(conn, drafts, person_ids)
+    person_ids = _fresh_ids(conn, models.Person, [d.key for d in drafts])
+    component_ids = _fresh_ids(conn, models.Component, [c.name for c in plan.components])
+    _write_people(conn, drafts, person_ids, resolution_id)
     identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
-    evidence = _evidence(conn, loaded, as_of, months, drafts, person_ids, identity_person)
-    periods, conflicts = _resolve(conn, evidence, as_of)
+    evidence = _evidence(
+        conn, loaded, as_of, months, drafts, person_ids, identity_person, resolution_id
+    )
+    periods, conflicts = _resolve(conn, evidence, as_of, resolution_id)
     bulk_insert(
         conn,
         table(models.Component),
         [
             {
                 "id": component_ids[c.name],
+                "resolution_id": resolution_id,
                 "name": c.name,
                 "sensitivity": c.sensitivity,
                 "tags": c.tags,
@@ -89,9 +95,17 @@ def rebuild(
         ],
     )
     path_rows = map_paths(conn, plan, component_ids, changed)
-    bulk_insert(conn, table(models.PathComponent), path_rows)
+    bulk_insert(
+        conn,
+        table(models.PathComponent),
+        ({**r, "resolution_id": resolution_id} for r in path_rows),
+    )
     item_rows = map_work_items(conn, plan.components, component_ids)
-    bulk_insert(conn, table(models.WorkItemComponent), item_rows)
+    bulk_insert(
+        conn,
+        table(models.WorkItemComponent),
+        ({**r, "resolution_id": resolution_id} for r in item_rows),
+    )
     cov = coverage_of(changed, path_rows)
     dead_globs = unmatched_globs(conn, plan, component_ids, path_rows, changed)
     return ResolveSummary(
@@ -200,28 +214,27 @@ def _people(
     return unify(rows, roster_people, loaded.config.identity)
 
 
-def _stable_ids(conn: Connection, model: Table, column: str, keys: list[str]) -> dict[str, int]:
-    """Ids of the previous run for keys seen before, fresh ids above the maximum otherwise."""
+def _fresh_ids(conn: Connection, model: Table, keys: list[str]) -> dict[str, int]:
+    """New ids, above every stored one, for the rows of one resolution (in `keys` order).
+
+    Ids are unique across resolutions, so a row's id alone says which resolution it
+    belongs to (a finding's evidence ids point into its run's resolution).
+    """
     tbl = table(model)
-    existing = {k: int(i) for i, k in conn.execute(select(tbl.c.id, tbl.c[column]))}
-    next_id = max(existing.values(), default=0) + 1
-    out: dict[str, int] = {}
-    for key in keys:
-        if key in existing:
-            out[key] = existing[key]
-        else:
-            out[key] = next_id
-            next_id += 1
-    return out
+    top = int(conn.execute(select(func.max(tbl.c.id))).scalar() or 0)
+    return {key: top + n for n, key in enumerate(dict.fromkeys(keys), start=1)}
 
 
-def _write_people(conn: Connection, drafts: list[PersonDraft], ids: dict[str, int]) -> None:
+def _write_people(
+    conn: Connection, drafts: list[PersonDraft], ids: dict[str, int], resolution_id: int
+) -> None:
     bulk_insert(
         conn,
         table(models.Person),
         [
             {
                 "id": ids[d.key],
+                "resolution_id": resolution_id,
                 "key": d.key,
                 "name": d.name,
                 "primary_email": d.primary_email,
@@ -234,7 +247,12 @@ def _write_people(conn: Connection, drafts: list[PersonDraft], ids: dict[str, in
         conn,
         table(models.PersonIdentity),
         [
-            {"identity_id": iid, "person_id": ids[d.key], "via": via}
+            {
+                "resolution_id": resolution_id,
+                "identity_id": iid,
+                "person_id": ids[d.key],
+                "via": via,
+            }
             for d in drafts
             for iid, via in d.identities
         ],
@@ -249,6 +267,7 @@ def _evidence(
     drafts: list[PersonDraft],
     person_ids: dict[str, int],
     identity_person: dict[int, int],
+    resolution_id: int,
 ) -> list[tuple[int, EvidenceDraft]]:
     by_email = {e: person_ids[d.key] for d in drafts for e in d.emails}
     roster, src = table(models.RosterEntry), table(models.Source)
@@ -318,13 +337,15 @@ def _evidence(
     drafts_out.sort(
         key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
     )
-    numbered = list(enumerate(drafts_out, start=1))
+    first = int(conn.execute(select(func.max(table(models.LocationEvidence).c.id))).scalar() or 0)
+    numbered = list(enumerate(drafts_out, start=first + 1))
     bulk_insert(
         conn,
         table(models.LocationEvidence),
         [
             {
                 "id": i,
+                "resolution_id": resolution_id,
                 "person_id": e.person_id,
                 "kind": e.kind,
                 "value": e.value,
@@ -390,7 +411,7 @@ _KIND_ORDER = {
 
 
 def _resolve(
-    conn: Connection, evidence: list[tuple[int, EvidenceDraft]], as_of: date
+    conn: Connection, evidence: list[tuple[int, EvidenceDraft]], as_of: date, resolution_id: int
 ) -> tuple[int, int]:
     per_person: dict[int, list[Evidence]] = defaultdict(list)
     for eid, e in evidence:
@@ -421,6 +442,7 @@ def _resolve(
         periods, conflicts = resolve_person(rows, as_of)
         period_rows += [
             {
+                "resolution_id": resolution_id,
                 "person_id": person,
                 "country": p.country,
                 "candidates": list(p.candidates),
@@ -434,6 +456,7 @@ def _resolve(
         ]
         conflict_rows += [
             {
+                "resolution_id": resolution_id,
                 "person_id": person,
                 "description": c.description,
                 "countries": list(c.countries),

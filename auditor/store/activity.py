@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement, FromClause
 
 from auditor.kernel.window import SECONDS_PER_DAY, Window, day_number, day_of_number
 from auditor.store import models
+from auditor.store.resolutions import of
 
 _commit, _change, _pc = models.Commit, models.FileChange, models.PathComponent
 _pi, _person, _rl = models.PersonIdentity, models.Person, models.ResolvedLocation
@@ -43,9 +44,16 @@ def authored_changes() -> FromClause:
     )
 
 
-def by_people(window: Window | None) -> list[ColumnElement[bool]]:
-    """Non-merge commits by people who are not bots, authored in `window` (any time: None)."""
-    conditions: list[ColumnElement[bool]] = [~_commit.c.is_merge, ~_person.c.bot]
+def by_people(window: Window | None, resolution_id: int | None) -> list[ColumnElement[bool]]:
+    """Non-merge commits by people of resolution `resolution_id` who are not bots, authored
+    in `window` (any time: None), on paths that resolution maps (`authored_changes`)."""
+    conditions: list[ColumnElement[bool]] = [
+        ~_commit.c.is_merge,
+        ~_person.c.bot,
+        of(_pc, resolution_id),
+        of(_pi, resolution_id),
+        of(_person, resolution_id),
+    ]
     if window is not None:
         lo, hi = window.bounds()
         conditions += [_commit.c.authored_at >= lo, _commit.c.authored_at < hi]
@@ -75,8 +83,10 @@ class Activity:
 Bucket = Literal["day", "period", "none"]
 
 
-def component_activity(conn: Connection, window: Window, bucket: Bucket) -> list[Activity]:
-    """Churn and commits per (component, person, bucket) in `window`."""
+def component_activity(
+    conn: Connection, window: Window, bucket: Bucket, resolution_id: int | None
+) -> list[Activity]:
+    """Churn and commits per (component, person, bucket) in `window`, in one resolution."""
     joined = authored_changes()
     groups: list[Any] = [_pc.c.component_id, _pi.c.person_id]
     if bucket == "day":
@@ -87,6 +97,7 @@ def component_activity(conn: Connection, window: Window, bucket: Bucket) -> list
             _rl,
             and_(
                 _rl.c.person_id == _pi.c.person_id,
+                of(_rl, resolution_id),
                 or_(_rl.c.valid_from.is_(None), _rl.c.valid_from <= day),
                 or_(_rl.c.valid_to.is_(None), _rl.c.valid_to >= day),
             ),
@@ -102,7 +113,7 @@ def component_activity(conn: Connection, window: Window, bucket: Bucket) -> list
             func.count(func.distinct(_commit.c.id)),
         )
         .select_from(joined)
-        .where(*by_people(window))
+        .where(*by_people(window, resolution_id))
         .group_by(*groups)
     )
     return [
@@ -122,6 +133,7 @@ class CommitTotals:
 def person_commit_totals(
     conn: Connection,
     window: Window | None,
+    resolution_id: int | None,
     *,
     before: int | None = None,
     per_day: bool = False,
@@ -132,7 +144,7 @@ def person_commit_totals(
     `window` bounds the author time, or `before` (unix seconds, exclusive) alone;
     `bots=False` leaves bots out.
     """
-    conditions: list[ColumnElement[bool]] = [~_commit.c.is_merge]
+    conditions: list[ColumnElement[bool]] = [~_commit.c.is_merge, of(_pi, resolution_id)]
     if window is not None:
         lo, hi = window.bounds()
         conditions += [_commit.c.authored_at >= lo, _commit.c.authored_at < hi]
@@ -141,7 +153,7 @@ def person_commit_totals(
     joined: FromClause = _commit.join(_pi, _pi.c.identity_id == _commit.c.author_id)
     if not bots:
         joined = joined.join(_person, _person.c.id == _pi.c.person_id)
-        conditions.append(~_person.c.bot)
+        conditions += [~_person.c.bot, of(_person, resolution_id)]
     day = (_commit.c.authored_at / SECONDS_PER_DAY).label("day")
     groups: list[Any] = [_pi.c.person_id, day] if per_day else [_pi.c.person_id]
     query = (

@@ -5,8 +5,10 @@ Conventions:
   tracker and analysis times are timezone-aware UTC datetimes or plain dates.
 - Lists (components, labels, candidate countries) are JSON columns.
 - Paths are stored once in `path`; file changes refer to them.
-- Tables filled by `analyze` (people, locations, findings, ...) are derived and
-  rebuilt from the collected tables; the collected tables are the evidence.
+- Tables filled by a resolution (people, locations, components, ...) are derived
+  from the collected tables, which are the evidence. Each derived row carries
+  the id of the `resolution` it belongs to and is never rewritten; a run points
+  at the resolution it evaluated (see `auditor.store.resolutions`).
 
 Core `Table`s, not ORM classes: every reader and writer works on rows, and a
 command that opens the store should not pay for a class layer it never uses
@@ -34,8 +36,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3  # 2: identity.bot, roster_entry.account, zone patterns, conflict kinds
-# 3: finding.status, finding.waiver_id, finding.waiver (the triage stored with the run)
+# 2: identity.bot, roster_entry.account, zone patterns, conflict kinds;
+# 3: resolutions (derived rows and runs carry resolution_id); finding.status, waiver_id,
+#    waiver (the triage stored with the run)
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -234,22 +238,50 @@ RosterEntry = Table(
 )
 
 
-# --- derived by analyze ----------------------------------------------------
+# --- derived: one set of rows per resolution ---------------------------------
+
+# One `resolve_all` result: its inputs' digest (the key), `as_of` and its summary.
+Resolution = Table(
+    "resolution",
+    metadata,
+    _id(),
+    _text("digest", unique=True),
+    Column("as_of", Date, nullable=False),
+    _time("created_at", nullable=False),
+    _json("summary"),  # ResolveSummary: counts, coverage and the resolution's warnings
+)
+
+
+def _resolution(**kw: Any) -> Column[Any]:
+    """The resolution a derived row belongs to (every query on it filters on this).
+
+    In the link tables' keys it follows the columns joins probe by (a file change's
+    source and path, a commit's author), and queries filter on it only once a row is
+    found (`auditor.store.resolutions.of`): leading, it would make SQLite's planner
+    (no statistics) scan a whole resolution's links first.
+    """
+    if not kw.get("primary_key"):
+        kw.setdefault("index", True)
+    return _ref("resolution_id", "resolution.id", **kw)
+
 
 Person = Table(
     "person",
     metadata,
     _id(),
-    _text("key", unique=True),  # stable: lower-cased primary e-mail or tracker key
+    _resolution(),
+    _text("key"),  # stable: lower-cased primary e-mail or tracker key
     _text("name"),
     _opt_text("primary_email"),
     _flag("bot"),
+    UniqueConstraint("resolution_id", "key"),
 )
 
 PersonIdentity = Table(
     "person_identity",
     metadata,
     _ref("identity_id", "identity.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("person_id", "person.id", index=True),
     _text("via", default="email"),  # email | mailmap | roster | noreply | config | name
 )
@@ -258,6 +290,7 @@ LocationEvidence = Table(
     "location_evidence",
     metadata,
     _id(),
+    _resolution(),
     _ref("person_id", "person.id", index=True),
     # roster | override | tracker_tz | profile_location | email_domain | tz_offset |
     # activity_rhythm | holiday_activity
@@ -274,6 +307,7 @@ ResolvedLocation = Table(
     "resolved_location",
     metadata,
     _id(),
+    _resolution(),
     _ref("person_id", "person.id", index=True),
     _opt_text("country"),  # None: unknown or ambiguous
     _json("candidates"),
@@ -288,6 +322,7 @@ LocationConflict = Table(
     "location_conflict",
     metadata,
     _id(),
+    _resolution(),
     _ref("person_id", "person.id", index=True),
     _text("description"),
     _json("countries"),
@@ -303,7 +338,8 @@ Component = Table(
     "component",
     metadata,
     _id(),
-    _text("name", unique=True),
+    _resolution(),
+    _text("name"),
     _text("sensitivity", default="normal"),
     _json("tags"),
     _json("paths"),  # "repo:glob"
@@ -311,6 +347,7 @@ Component = Table(
     _json("ado_area"),
     _json("github_labels"),
     _text("origin", default="config"),  # config | codeowners | backstage
+    UniqueConstraint("resolution_id", "name"),
 )
 
 # Which component a (repository, path) belongs to; matched once per distinct path.
@@ -319,6 +356,7 @@ PathComponent = Table(
     metadata,
     _ref("source_id", "source.id", primary_key=True),
     _ref("path_id", "path.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("component_id", "component.id", primary_key=True),
 )
 
@@ -326,6 +364,7 @@ WorkItemComponent = Table(
     "work_item_component",
     metadata,
     _ref("work_item_id", "work_item.id", primary_key=True),
+    _resolution(primary_key=True),
     _ref("component_id", "component.id", primary_key=True),
 )
 
@@ -333,12 +372,14 @@ Run = Table(
     "run",
     metadata,
     _id(),
-    _text("kind"),  # collect | analyze | check
+    _text("kind"),  # collect | analyze | check | export
     _time("started_at", nullable=False),
     _time("finished_at"),
     Column("as_of", Date, nullable=True),
     _text("status", default="running"),  # running | ok | failed
     Column("stats", JSON),
+    # the resolution an analyze/check/export run evaluated; None for collect runs
+    _ref("resolution_id", "resolution.id", nullable=True, index=True),
 )
 
 # A finding as a run stored it (`rules.interface.Finding` is the one a rule yields).

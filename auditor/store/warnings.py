@@ -1,19 +1,23 @@
 """Warnings that steps leave for the user, kept in the store so that later commands see them.
 
-Any step (collect of a source, resolve, analyze) replaces its own list with
-`record(conn, step, lines)` in the transaction that did the work; commands
-print `stored(conn)` once (`check --format json` lists them in `warnings`, the
-export and the TUI read the same list). A step that runs again without the
-problem clears its entry, so a warning lives as long as its cause.
+A collection of a source replaces its own list with `record(conn, step, lines)`
+in the transaction that did the work (steps `collect:<source>`, ...): it
+describes the store's current state of that source, and a collect that runs
+again without the problem clears its entry, so such a warning lives as long as
+its cause. A resolution's warnings belong to that resolution and are kept in
+its summary (`auditor.store.resolutions`), so a resolution as of another day
+never replaces them.
 
-Steps are named `collect:<source>`, `resolve`, ...; the lines are plain text
-that names the file, source or setting concerned (never markup).
+Commands print `read(engine, resolution_id)` once: the collection's warnings,
+then the resolution's (`check --format json` lists them in `warnings`, the
+export and the TUI read the same list). The lines are plain text that names
+the file, source or setting concerned (never markup).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import Connection
@@ -22,7 +26,6 @@ from auditor.store import models
 from auditor.store.engine import table, upsert
 
 _PREFIX = "warnings:"
-IDENTITIES = "resolve.identities"  # warnings that name people (withheld when pseudonymized)
 
 
 def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
@@ -36,29 +39,41 @@ def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
     upsert(conn, meta, [{"key": key, "value": json.dumps(kept)}], key=["key"], update=["value"])
 
 
-def stored(conn: Connection, *, without: Collection[str] = ()) -> list[str]:
-    """Every step's warnings (but the steps in `without`), by step name, each line once."""
+def stored(conn: Connection, resolution_id: int | None, *, personal: bool = True) -> list[str]:
+    """Every collection step's warnings (by step name), then those of resolution
+    `resolution_id`: without `personal`, not those that name people (a pseudonymized
+    export leaves them out). Each line once."""
     meta = table(models.StoreMeta)
     rows = conn.execute(
         select(meta.c.key, meta.c.value).where(meta.c.key.like(_PREFIX + "%")).order_by(meta.c.key)
     )
     lines: dict[str, None] = {}
-    for key, value in rows:
-        if key.removeprefix(_PREFIX) in without:
-            continue
-        try:
-            found = json.loads(value)
-        except ValueError:
-            continue  # a damaged entry is no reason to hide the others
-        if isinstance(found, list):
-            lines.update((str(line), None) for line in found)
+    for _key, value in rows:
+        lines.update((line, None) for line in _lines(value))
+    if resolution_id is not None:
+        res = table(models.Resolution)
+        summary = conn.execute(select(res.c.summary).where(res.c.id == resolution_id)).scalar()
+        if isinstance(summary, dict):
+            kinds = ("warnings", "identity_warnings") if personal else ("warnings",)
+            for kind in kinds:
+                found = summary.get(kind)
+                if isinstance(found, list):
+                    lines.update((str(line), None) for line in found)
     return list(lines)
 
 
-def read(engine: Engine, *, without: Collection[str] = ()) -> list[str]:
+def _lines(value: str) -> list[str]:
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return []  # a damaged entry is no reason to hide the others
+    return [str(line) for line in found] if isinstance(found, list) else []
+
+
+def read(engine: Engine, resolution_id: int | None, *, personal: bool = True) -> list[str]:
     """`stored` on a connection of its own."""
     with engine.connect() as conn:
-        return stored(conn, without=without)
+        return stored(conn, resolution_id, personal=personal)
 
 
 def of_step(engine: Engine, step: str) -> list[str]:
@@ -66,8 +81,4 @@ def of_step(engine: Engine, step: str) -> list[str]:
     meta = table(models.StoreMeta)
     with engine.connect() as conn:
         value = conn.execute(select(meta.c.value).where(meta.c.key == _PREFIX + step)).scalar()
-    try:
-        found = json.loads(value) if value else []
-    except ValueError:
-        return []
-    return [str(line) for line in found] if isinstance(found, list) else []
+    return _lines(value) if value else []

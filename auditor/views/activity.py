@@ -23,7 +23,7 @@ def _component_activity(
     # from path_component and nest commits inside: 100x slower than scanning changes once.
     return [
         a
-        for a in component_activity(conn, ctx.window, "day")
+        for a in component_activity(conn, ctx.window, "day", ctx.resolution_id)
         if component_id is None or a.component_id == component_id
     ]
 
@@ -110,5 +110,12 @@ def _jurisdictions(
 def _attribution(ctx: ViewContext, index: LocationIndex) -> dict[str, ComponentAttribution]:
     return {
         a.component: a
-        for a in component_attribution(ctx.engine, ctx.loaded, ctx.start, ctx.as_of, index=index)
+        for a in component_attribution(
+            ctx.engine,
+            ctx.loaded,
+            ctx.start,
+            ctx.as_of,
+            resolution_id=ctx.resolution_id,
+            index=index,
+        )
     }

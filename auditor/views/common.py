@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, false, select
+from sqlalchemy import ColumnElement, Engine, Table, false, select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import DEFAULT_CONFIG_NAME, AuditorConfig, LoadedConfig
@@ -17,6 +17,7 @@ from auditor.kernel.window import SECONDS_PER_DAY, Window, day_of_number
 from auditor.resolve.locations.summary import summarize_candidates
 from auditor.store import models
 from auditor.store.engine import table
+from auditor.store.resolutions import Selection, default_selection, of
 
 SEVERITY_ORDER = tuple(Severity)
 SENSITIVITY_ORDER = tuple(Sensitivity)
@@ -47,12 +48,15 @@ _DAY = SECONDS_PER_DAY
 
 @dataclass(frozen=True)
 class ViewContext:
-    """What every view needs: the store, the policy and the window [start, as_of]."""
+    """What every view needs: the store, the policy, the window [start, as_of], the run
+    whose findings it shows and the resolution whose people and components it shows."""
 
     engine: Engine
     loaded: LoadedConfig
     as_of: date
     window_days: int
+    run_id: int | None = None
+    resolution_id: int | None = None
 
     @classmethod
     def build(
@@ -62,16 +66,28 @@ class ViewContext:
         *,
         as_of: date | None = None,
         window_days: int | None = None,
+        selection: Selection | None = None,
     ) -> ViewContext:
+        """Without `selection`, the store's default (`resolutions.default_selection`):
+        the newest analysis as of `as_of` when there is one."""
         if not isinstance(config, LoadedConfig):
             # no file behind it: nothing here resolves paths relative to the config
             config = LoadedConfig(config or AuditorConfig(), Path(DEFAULT_CONFIG_NAME), b"")
+        if selection is None:
+            with engine.connect() as conn:
+                selection = default_selection(conn, as_of)
         return cls(
             engine=engine,
             loaded=config,
             as_of=as_of or date.today(),
             window_days=window_days or config.config.policy.window_days,
+            run_id=selection.run_id,
+            resolution_id=selection.resolution_id,
         )
+
+    def of(self, tbl: Table) -> ColumnElement[bool]:
+        """`tbl`'s rows of this view's resolution (for every derived table a query reads)."""
+        return of(tbl, self.resolution_id)
 
     @property
     def config(self) -> AuditorConfig:
@@ -142,13 +158,15 @@ def zone_pattern(row: Any) -> str | None:
     return None
 
 
-def zone_patterns(conn: Connection) -> dict[tuple[int, tuple[int, ...]], str]:
+def zone_patterns(
+    conn: Connection, resolution_id: int | None
+) -> dict[tuple[int, tuple[int, ...]], str]:
     """Zone pattern per (person, evidence ids of the period): how `LocationIndex` rows are met."""
     column = next((_resolved.c[c] for c in PATTERN_COLUMNS if c in _resolved.c), None)
     if column is None:
         return {}
     query = select(_resolved.c.person_id, _resolved.c.evidence_ids, column).where(
-        column.is_not(None)
+        column.is_not(None), of(_resolved, resolution_id)
     )
     return {(pid, tuple(ids or ())): str(p) for pid, ids, p in conn.execute(query) if p}
 
@@ -170,4 +188,6 @@ def people_commits_in_window(ctx: ViewContext) -> list[ColumnElement[bool]]:
         _commit.c.authored_at < ctx.end_ts,
         _commit.c.is_merge == false(),
         _person.c.bot == false(),
+        ctx.of(_person),
+        ctx.of(_person_identity),
     ]

@@ -112,16 +112,20 @@ def _months(start: date, end: date) -> list[str]:
 
 def component_detail(ctx: ViewContext, name: str, *, recent: int = 30) -> ComponentDetail | None:
     with ctx.engine.connect() as conn:
-        comp = conn.execute(select(_component).where(_component.c.name == name)).mappings().first()
+        comp = (
+            conn.execute(select(_component).where(_component.c.name == name, ctx.of(_component)))
+            .mappings()
+            .first()
+        )
         if comp is None:
             return None
         cid = comp["id"]
-        index = LocationIndex.load(conn)
-        patterns = zone_patterns(conn)
+        index = LocationIndex.load(conn, ctx.resolution_id)
+        patterns = zone_patterns(conn, ctx.resolution_id)
         activity = _component_activity(conn, ctx, cid)
         maintainers = _maintainers(conn, ctx, activity, index, patterns)
         commits = _recent_commits(conn, ctx, cid, recent)
-        items = _work_items(conn, cid)
+        items = _work_items(conn, ctx, cid)
     att = _attribution(ctx, index)[comp["name"]]
     share_min, share_max = _high_share(att)
     months = _months(ctx.start, ctx.as_of)
@@ -171,12 +175,13 @@ def _maintainers(
         pid: (name, email)
         for pid, name, email in conn.execute(
             select(_person.c.id, _person.c.name, _person.c.primary_email).where(
-                _person.c.id.in_(list(churn))
+                _person.c.id.in_(list(churn)), ctx.of(_person)
             )
         )
     }
     located = {pid: index.at(pid, ctx.as_of) for pid in churn}
-    evidence = _evidence_text(conn, [i for loc in located.values() for i in loc.evidence_ids])
+    cited = [i for loc in located.values() for i in loc.evidence_ids]
+    evidence = _evidence_text(conn, ctx, cited)
     out = []
     for pid, person_churn in churn.most_common():
         loc = located[pid]
@@ -201,14 +206,16 @@ def _maintainers(
     return tuple(out)
 
 
-def _evidence_text(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[float, str]]:
+def _evidence_text(
+    conn: Connection, ctx: ViewContext, ids: Iterable[int]
+) -> dict[int, tuple[float, str]]:
     """(weight, "kind: value") per evidence row id."""
     wanted = list(dict.fromkeys(ids))
     out: dict[int, tuple[float, str]] = {}
     for start in range(0, len(wanted), 500):
         stmt = select(
             _evidence.c.id, _evidence.c.weight, _evidence.c.kind, _evidence.c.value
-        ).where(_evidence.c.id.in_(wanted[start : start + 500]))
+        ).where(_evidence.c.id.in_(wanted[start : start + 500]), ctx.of(_evidence))
         for eid, weight, kind, value in conn.execute(stmt):
             out[eid] = (float(weight), f"{kind}: {value}")
     return out
@@ -234,6 +241,7 @@ def _recent_commits(
         )
         .where(
             _path_component.c.component_id == component_id,
+            ctx.of(_path_component),
             _commit.c.authored_at < ctx.end_ts,
         )
         .group_by(_change.c.commit_id)
@@ -253,7 +261,10 @@ def _recent_commits(
         .join(touching, touching.c.commit_id == _commit.c.id)
         .join(_source, _source.c.id == _commit.c.source_id)
         .join(_identity, _identity.c.id == _commit.c.author_id)
-        .outerjoin(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+        .outerjoin(
+            _person_identity,
+            and_(_person_identity.c.identity_id == _commit.c.author_id, ctx.of(_person_identity)),
+        )
         .order_by(_commit.c.authored_at.desc(), _commit.c.sha)
         .limit(limit)
     )
@@ -272,7 +283,9 @@ def _recent_commits(
     )
 
 
-def _work_items(conn: Connection, component_id: int, limit: int = 50) -> tuple[WorkItemRow, ...]:
+def _work_items(
+    conn: Connection, ctx: ViewContext, component_id: int, limit: int = 50
+) -> tuple[WorkItemRow, ...]:
     stmt = (
         select(
             _work_item.c.key,
@@ -285,7 +298,7 @@ def _work_items(conn: Connection, component_id: int, limit: int = 50) -> tuple[W
         .join(_work_item_component, _work_item_component.c.work_item_id == _work_item.c.id)
         .join(_source, _source.c.id == _work_item.c.source_id)
         .outerjoin(_identity, _identity.c.id == _work_item.c.assignee_id)
-        .where(_work_item_component.c.component_id == component_id)
+        .where(_work_item_component.c.component_id == component_id, ctx.of(_work_item_component))
         .order_by(_work_item.c.created_at.desc(), _work_item.c.key, _source.c.name)
         .limit(4 * limit)
     )

@@ -1,4 +1,5 @@
-"""Findings of the latest analysis with their numbers, evidence and waivers.
+"""Findings of the view's run (by default the latest analysis) with their numbers, evidence
+and waivers.
 
 A finding's status and waiver are the ones its run stored (decided by
 `auditor.report.triage` when the run was written): a waiver edited, added or
@@ -13,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from auditor.store.resolutions import latest_analysis_run
 from auditor.views.common import (
     _DAY,
     SEVERITY_ORDER,
@@ -28,7 +30,6 @@ from auditor.views.common import (
     _identity,
     _person,
     _person_identity,
-    _run,
     _work_item,
 )
 
@@ -36,13 +37,9 @@ from auditor.views.common import (
 
 
 def latest_run_id(conn: Connection) -> int | None:
-    """The newest successful analysis: findings shown are that run's."""
-    return conn.execute(
-        select(_run.c.id)
-        .where(_run.c.status == "ok", _run.c.kind.in_(("analyze", "check")))
-        .order_by(_run.c.id.desc())
-        .limit(1)
-    ).scalar()
+    """The newest successful analysis over the whole history (`--range` runs judge a few
+    commits only): findings shown by default are that run's."""
+    return latest_analysis_run(conn)
 
 
 def rule_text(rule_id: str) -> str:
@@ -124,7 +121,9 @@ def _evidence_refs(items: Iterable[Any]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str, str], Evidence]:
+def _describe_evidence(
+    conn: Connection, ctx: ViewContext, items: Sequence[Any]
+) -> dict[tuple[str, str], Evidence]:
     """Commit summaries, evidence rows and work-item titles for the refs findings cite."""
     refs: dict[str, set[str]] = {}
     for item in items:
@@ -142,7 +141,13 @@ def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str
                 _person_identity.c.person_id,
             )
             .join(_identity, _identity.c.id == _commit.c.author_id)
-            .outerjoin(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
+            .outerjoin(
+                _person_identity,
+                and_(
+                    _person_identity.c.identity_id == _commit.c.author_id,
+                    ctx.of(_person_identity),
+                ),
+            )
             .where(_commit.c.sha.in_(shas[start : start + 500]))
         )
         for sha, ts, message, author, pid in conn.execute(commits):
@@ -160,7 +165,7 @@ def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str
                 _person.c.id,
             )
             .join(_person, _person.c.id == _evidence.c.person_id)
-            .where(_evidence.c.id.in_(ids[start : start + 500]))
+            .where(_evidence.c.id.in_(ids[start : start + 500]), ctx.of(_evidence), ctx.of(_person))
         )
         for eid, kind, value, ref, name, pid in conn.execute(rows):
             detail = f"{name}: {kind} {value}" + (f" ({ref})" if ref else "")
@@ -181,11 +186,11 @@ def _describe_evidence(conn: Connection, items: Sequence[Any]) -> dict[tuple[str
     return out
 
 
-def _person_names(conn: Connection, ids: Iterable[Any]) -> dict[int, str]:
+def _person_names(conn: Connection, ctx: ViewContext, ids: Iterable[Any]) -> dict[int, str]:
     wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
     if not wanted:
         return {}
-    stmt = select(_person.c.id, _person.c.name).where(_person.c.id.in_(wanted))
+    stmt = select(_person.c.id, _person.c.name).where(_person.c.id.in_(wanted), ctx.of(_person))
     return {pid: str(name) for pid, name in conn.execute(stmt)}
 
 
@@ -197,9 +202,9 @@ def findings(
     status: str | None = None,
     component: str | None = None,
 ) -> list[FindingRow]:
-    """Findings of the latest successful run, most severe first; filters are exact matches."""
+    """Findings of the view's run, most severe first; filters are exact matches."""
     with ctx.engine.connect() as conn:
-        run_id = latest_run_id(conn)
+        run_id = ctx.run_id
         if run_id is None:
             return []
         stmt = select(_finding).where(_finding.c.run_id == run_id)
@@ -212,8 +217,9 @@ def findings(
         if status:
             stmt = stmt.where(_finding.c.status == status)
         rows = conn.execute(stmt).mappings().all()
-        described = _describe_evidence(conn, [e for row in rows for e in row["evidence"] or ()])
-        names = _person_names(conn, [(row["data"] or {}).get("person") for row in rows])
+        cited = [e for row in rows for e in row["evidence"] or ()]
+        described = _describe_evidence(conn, ctx, cited)
+        names = _person_names(conn, ctx, [(row["data"] or {}).get("person") for row in rows])
     out = []
     for row in rows:
         data = dict(row["data"] or {})
@@ -265,8 +271,7 @@ def _rank(order: Sequence[str], value: str) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def _findings_per_component(conn: Connection) -> Counter[str]:
-    run_id = latest_run_id(conn)
+def _findings_per_component(conn: Connection, run_id: int | None) -> Counter[str]:
     if run_id is None:
         return Counter()
     stmt = (

@@ -28,7 +28,6 @@ from auditor.views.findings_query import (
     _findings_per_component,
     _rank,
     findings,
-    latest_run_id,
 )
 
 # --- overview -------------------------------------------------------------------
@@ -54,9 +53,14 @@ def totals(ctx: ViewContext) -> Totals:
                 func.coalesce(
                     func.sum(case((_component.c.sensitivity.in_(sensitive), 1), else_=0)), 0
                 ),
-            )
+            ).where(ctx.of(_component))
         ).one()
-        people = conn.execute(select(func.count()).where(_person.c.bot == false())).scalar() or 0
+        people = (
+            conn.execute(
+                select(func.count()).where(_person.c.bot == false(), ctx.of(_person))
+            ).scalar()
+            or 0
+        )
         commits = (
             conn.execute(
                 select(func.count()).where(
@@ -65,7 +69,7 @@ def totals(ctx: ViewContext) -> Totals:
             ).scalar()
             or 0
         )
-        run_id = latest_run_id(conn)
+        run_id = ctx.run_id
         by_severity: Counter[str] = Counter()
         last_run = None
         if run_id is not None:
@@ -111,10 +115,10 @@ class Overview:
 
 def components(ctx: ViewContext, *, index: LocationIndex | None = None) -> list[ComponentRow]:
     """Every component with its activity and high-risk share in the window."""
-    index = index or LocationIndex.load(ctx.engine)
+    index = index or LocationIndex.load(ctx.engine, ctx.resolution_id)
     attribution = _attribution(ctx, index)
     with ctx.engine.connect() as conn:
-        counts = _findings_per_component(conn)
+        counts = _findings_per_component(conn, ctx.run_id)
     rows = []
     for att in attribution.values():
         low, high = _high_share(att)
@@ -136,7 +140,7 @@ def components(ctx: ViewContext, *, index: LocationIndex | None = None) -> list[
 
 
 def overview(ctx: ViewContext, *, top: int = 5, top_findings: int = 8) -> Overview:
-    index = LocationIndex.load(ctx.engine)
+    index = LocationIndex.load(ctx.engine, ctx.resolution_id)
     rows = components(ctx, index=index)
     with ctx.engine.connect() as conn:
         tier_churn = _churn_by_tier(conn, ctx, index)
@@ -159,7 +163,7 @@ def _churn_by_tier(
 ) -> tuple[tuple[str, int], ...]:
     """Churn of every commit in the window (commit totals: no file join) by author tier."""
     churn: Counter[str] = Counter()
-    for t in person_commit_totals(conn, ctx.window, per_day=True, bots=False):
+    for t in person_commit_totals(conn, ctx.window, ctx.resolution_id, per_day=True, bots=False):
         loc = index.at(t.person_id, _day(t.day))
         churn[ctx.tier(loc.country, loc.candidates)] += t.churn
     return tuple((t, churn.get(t, 0)) for t in TIERS)

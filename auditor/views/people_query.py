@@ -54,13 +54,15 @@ def people(ctx: ViewContext) -> list[PersonRow]:
     """Every person with their location as of `as_of` and commits in the window."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
-            select(_person.c.id, _person.c.name, _person.c.primary_email, _person.c.bot)
+            select(_person.c.id, _person.c.name, _person.c.primary_email, _person.c.bot).where(
+                ctx.of(_person)
+            )
         ).all()
         identities: dict[int, int] = dict(
             conn.execute(
-                select(_person_identity.c.person_id, func.count()).group_by(
-                    _person_identity.c.person_id
-                )
+                select(_person_identity.c.person_id, func.count())
+                .where(ctx.of(_person_identity))
+                .group_by(_person_identity.c.person_id)
             ).all()
         )
         commits: dict[int, int] = dict(
@@ -68,17 +70,23 @@ def people(ctx: ViewContext) -> list[PersonRow]:
                 select(_person_identity.c.person_id, func.count())
                 .select_from(_commit)
                 .join(_person_identity, _person_identity.c.identity_id == _commit.c.author_id)
-                .where(_commit.c.authored_at >= ctx.start_ts, _commit.c.authored_at < ctx.end_ts)
+                .where(
+                    ctx.of(_person_identity),
+                    _commit.c.authored_at >= ctx.start_ts,
+                    _commit.c.authored_at < ctx.end_ts,
+                )
                 .group_by(_person_identity.c.person_id)
             ).all()
         )
         conflicts: dict[int, int] = dict(
             conn.execute(
-                select(_conflict.c.person_id, func.count()).group_by(_conflict.c.person_id)
+                select(_conflict.c.person_id, func.count())
+                .where(ctx.of(_conflict))
+                .group_by(_conflict.c.person_id)
             ).all()
         )
-        index = LocationIndex.load(conn)
-        patterns = zone_patterns(conn)
+        index = LocationIndex.load(conn, ctx.resolution_id)
+        patterns = zone_patterns(conn, ctx.resolution_id)
     out = []
     for pid, name, email, bot in rows:
         loc = index.at(pid, ctx.as_of)
@@ -167,7 +175,11 @@ class PersonDetail:
 
 def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> PersonDetail | None:
     with ctx.engine.connect() as conn:
-        person = conn.execute(select(_person).where(_person.c.id == person_id)).mappings().first()
+        person = (
+            conn.execute(select(_person).where(_person.c.id == person_id, ctx.of(_person)))
+            .mappings()
+            .first()
+        )
         if person is None:
             return None
         identities = tuple(
@@ -183,7 +195,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                     _identity.c.location_text,
                 )
                 .join(_person_identity, _person_identity.c.identity_id == _identity.c.id)
-                .where(_person_identity.c.person_id == person_id)
+                .where(_person_identity.c.person_id == person_id, ctx.of(_person_identity))
                 .order_by(_identity.c.kind, _identity.c.key)
             )
         )
@@ -202,7 +214,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 )
                 for r in conn.execute(
                     select(_evidence)
-                    .where(_evidence.c.person_id == person_id)
+                    .where(_evidence.c.person_id == person_id, ctx.of(_evidence))
                     .order_by(*_by_date(_evidence))
                 )
             )
@@ -221,7 +233,7 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
             )
             for r in conn.execute(
                 select(_resolved)
-                .where(_resolved.c.person_id == person_id)
+                .where(_resolved.c.person_id == person_id, ctx.of(_resolved))
                 .order_by(_resolved.c.valid_from, _resolved.c.id)
             )
         )
@@ -235,12 +247,14 @@ def person_detail(ctx: ViewContext, person_id: int, *, recent: int = 20) -> Pers
                 evidence=_dated(evidence[i] for i in (r.evidence_ids or ()) if i in evidence),
             )
             for r in conn.execute(
-                select(_conflict).where(_conflict.c.person_id == person_id).order_by(_conflict.c.id)
+                select(_conflict)
+                .where(_conflict.c.person_id == person_id, ctx.of(_conflict))
+                .order_by(_conflict.c.id)
             )
         )
         authored = (
             select(_person_identity.c.identity_id)
-            .where(_person_identity.c.person_id == person_id)
+            .where(_person_identity.c.person_id == person_id, ctx.of(_person_identity))
             .scalar_subquery()
         )
         # a year = 365.2425 days of the commit's local time; exact enough for a histogram
@@ -310,7 +324,8 @@ def person_id_for(ctx: ViewContext, subject: str) -> int | None:
                     _person.c.name == subject,
                     _person.c.key == subject.lower(),
                     _person.c.primary_email == subject,
-                )
+                ),
+                ctx.of(_person),
             )
             .order_by(_person.c.id)
             .limit(1)
@@ -338,15 +353,19 @@ def evidence_commits(
     with ctx.engine.connect() as conn:
         row = conn.execute(
             select(_evidence).where(
-                _evidence.c.id == evidence_id, _evidence.c.person_id == person_id
+                _evidence.c.id == evidence_id,
+                _evidence.c.person_id == person_id,
+                ctx.of(_evidence),
             )
         ).first()
         if row is None:
             return ()
-        name = conn.execute(select(_person.c.name).where(_person.c.id == person_id)).scalar()
+        name = conn.execute(
+            select(_person.c.name).where(_person.c.id == person_id, ctx.of(_person))
+        ).scalar()
         authored = (
             select(_person_identity.c.identity_id)
-            .where(_person_identity.c.person_id == person_id)
+            .where(_person_identity.c.person_id == person_id, ctx.of(_person_identity))
             .scalar_subquery()
         )
         conditions = [_commit.c.author_id.in_(authored), _commit.c.authored_at < ctx.end_ts]

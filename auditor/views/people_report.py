@@ -37,11 +37,14 @@ from auditor.kernel.window import day_end
 from auditor.store import models
 from auditor.store.activity import person_commit_totals
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 from auditor.views.common import display_tier, zone_pattern
 
 
-def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dict[str, Any]:
-    """The report from the derived tables (run `resolve_all` first).
+def people_report(
+    engine: Engine, as_of: date, resolution_id: int, *, patterns: bool = False
+) -> dict[str, Any]:
+    """The report from the derived rows of resolution `resolution_id` (`resolve_all`'s).
 
     `patterns` adds each location's zone pattern as `"pattern"` (None without one) for
     the text table; the JSON contract does not carry it.
@@ -55,29 +58,35 @@ def people_report(engine: Engine, as_of: date, *, patterns: bool = False) -> dic
             conn.execute(
                 select(
                     person.c.id, person.c.key, person.c.name, person.c.primary_email, person.c.bot
-                )
+                ).where(of(person, resolution_id))
             )
         )
         emails: dict[int, set[str]] = defaultdict(set)
         for pid, email, mapped in conn.execute(
-            select(pi.c.person_id, ident.c.email, ident.c.mapped_email).join(
-                ident, ident.c.id == pi.c.identity_id
-            )
+            select(pi.c.person_id, ident.c.email, ident.c.mapped_email)
+            .join(ident, ident.c.id == pi.c.identity_id)
+            .where(of(pi, resolution_id))
         ):
             emails[pid] |= {e.strip().lower() for e in (email, mapped) if e and "@" in e}
         activity = {
             t.person_id: (t.commits, t.churn)
-            for t in person_commit_totals(conn, None, before=limit)
+            for t in person_commit_totals(conn, None, resolution_id, before=limit)
         }
         evidence = {
             eid: (kind, value)
-            for eid, kind, value in conn.execute(select(ev.c.id, ev.c.kind, ev.c.value))
+            for eid, kind, value in conn.execute(
+                select(ev.c.id, ev.c.kind, ev.c.value).where(of(ev, resolution_id))
+            )
         }
         periods: dict[int, list[Any]] = defaultdict(list)
-        for row in conn.execute(select(rl).order_by(rl.c.person_id, rl.c.valid_from)):
+        for row in conn.execute(
+            select(rl).where(of(rl, resolution_id)).order_by(rl.c.person_id, rl.c.valid_from)
+        ):
             periods[row.person_id].append(row)
         conflicts: dict[int, list[Any]] = defaultdict(list)
-        for row in conn.execute(select(lc).order_by(lc.c.person_id, lc.c.id)):
+        for row in conn.execute(
+            select(lc).where(of(lc, resolution_id)).order_by(lc.c.person_id, lc.c.id)
+        ):
             conflicts[row.person_id].append(row)
 
     def sources(ids: list[int] | None) -> list[dict[str, str]]:

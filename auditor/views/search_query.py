@@ -103,19 +103,22 @@ def search(ctx: ViewContext, text: str, *, limit: int = 30) -> list[SearchHit]:
     with ctx.engine.connect() as conn:
         for (name,) in conn.execute(
             select(_component.c.name)
-            .where(_component.c.name.ilike(pattern))
+            .where(_component.c.name.ilike(pattern), ctx.of(_component))
             .order_by(_component.c.name)
             .limit(limit)
         ):
             hits.append(SearchHit("component", name, name))
         for pid, name, email in conn.execute(
             select(_person.c.id, _person.c.name, _person.c.primary_email)
-            .where(or_(_person.c.name.ilike(pattern), _person.c.primary_email.ilike(pattern)))
+            .where(
+                or_(_person.c.name.ilike(pattern), _person.c.primary_email.ilike(pattern)),
+                ctx.of(_person),
+            )
             .order_by(_person.c.name)
             .limit(limit)
         ):
             hits.append(SearchHit("person", f"{name} <{email or '?'}>", str(pid)))
-        run_id = latest_run_id(conn)
+        run_id = ctx.run_id
         if run_id is not None:
             for fid, rule, message in conn.execute(
                 select(_finding.c.id, _finding.c.rule, _finding.c.message)
@@ -145,13 +148,16 @@ class Names:
 def names(ctx: ViewContext) -> Names:
     with ctx.engine.connect() as conn:
         comps = tuple(
-            n for (n,) in conn.execute(select(_component.c.name).order_by(_component.c.name))
+            n
+            for (n,) in conn.execute(
+                select(_component.c.name).where(ctx.of(_component)).order_by(_component.c.name)
+            )
         )
         folks = tuple(
             (pid, name)
             for pid, name in conn.execute(
                 select(_person.c.id, _person.c.name)
-                .where(_person.c.bot == false())
+                .where(_person.c.bot == false(), ctx.of(_person))
                 .order_by(_person.c.name)
             )
         )

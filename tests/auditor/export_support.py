@@ -110,7 +110,7 @@ def store_run(
     engine: Engine, loaded: LoadedConfig, as_of: date, findings: list[dict[str, Any]]
 ) -> int:
     """Resolve as of `as_of` and store an analysis run with exactly `findings`."""
-    resolve_all(engine, loaded, as_of)
+    resolution = resolve_all(engine, loaded, as_of)
     moment = datetime(2026, 10, 1, tzinfo=UTC)
     with transaction(engine) as conn:
         inserted = conn.execute(
@@ -123,6 +123,7 @@ def store_run(
                 as_of=as_of,
                 status="ok",
                 stats={},
+                resolution_id=resolution.id,
             )
         )
         run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]

@@ -122,3 +122,13 @@ def write_config(directory: Path, body: str) -> LoadedConfig:
     path = directory / "auditor.toml"
     path.write_text(body, encoding="utf-8")
     return load_config(path)
+
+
+def newest_resolution(engine: Engine) -> int:
+    """The id of the resolution `resolve_all` wrote last (readers select by it)."""
+    from sqlalchemy import func, select
+
+    from auditor.store.engine import table
+
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.max(table(models.Resolution).c.id))).scalar_one())

@@ -14,7 +14,7 @@ from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
-from tests.auditor.resolve_support import StoreBuilder, write_config
+from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 CONFIG = """
 [[git]]
@@ -68,7 +68,13 @@ def _build(tmp_path: Path, engine: Engine) -> LoadedConfig:
 @pytest.fixture
 def attributed(tmp_path: Path, engine: Engine) -> dict[str, ComponentAttribution]:
     loaded = _build(tmp_path, engine)
-    result = component_attribution(engine, loaded, date(2025, 7, 1), date(2025, 12, 31))
+    result = component_attribution(
+        engine,
+        loaded,
+        date(2025, 7, 1),
+        date(2025, 12, 31),
+        resolution_id=newest_resolution(engine),
+    )
     return {a.component: a for a in result}
 
 
@@ -118,12 +124,14 @@ def test_overlapping_periods_are_looked_up_day_by_day(tmp_path: Path, engine: En
     lookup decides (the latest period started by that day), and nothing is counted twice."""
     loaded = _build(tmp_path, engine)
     rl, person = table(models.ResolvedLocation), table(models.Person)
+    resolution = newest_resolution(engine)
     with transaction(engine) as conn:
         dora = conn.execute(
             select(person.c.id).where(person.c.key == "dora@corp.example")
         ).scalar_one()
         conn.execute(
             rl.insert().values(
+                resolution_id=resolution,
                 person_id=dora,
                 country="RU",
                 candidates=["RU"],
@@ -133,9 +141,15 @@ def test_overlapping_periods_are_looked_up_day_by_day(tmp_path: Path, engine: En
                 evidence_ids=[],
             )
         )
-    index = LocationIndex.load(engine)
+    index = LocationIndex.load(engine, newest_resolution(engine))
     assert not index.disjoint()
-    result = component_attribution(engine, loaded, date(2025, 7, 1), date(2025, 12, 31))
+    result = component_attribution(
+        engine,
+        loaded,
+        date(2025, 7, 1),
+        date(2025, 12, 31),
+        resolution_id=newest_resolution(engine),
+    )
     onprem = {a.component: a for a in result}["OnPrem"]
     ru = onprem.jurisdiction("RU")
     assert ru is not None and (ru.churn, ru.commits) == (10, 1)  # Dora's 5 September commit

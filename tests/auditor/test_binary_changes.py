@@ -11,7 +11,7 @@ from auditor.evaluate.context import build_context
 from auditor.evaluate.run import analyze
 from auditor.ingest.collect import collect_all
 from auditor.report.triage import configured
-from tests.auditor.resolve_support import write_config
+from tests.auditor.resolve_support import newest_resolution, write_config
 from tests.gitrepo import GitRepo, Who
 
 WEI = Who("Wei Zhang", "wei@corp.example")
@@ -50,7 +50,7 @@ def test_binary_changes_reach_pv101_and_pv106(tmp_path: Path, engine: Engine) ->
     collect_all(loaded, engine)
     as_of = date(2025, 6, 30)
     result = analyze(engine, loaded, as_of, triage=configured(loaded, as_of))
-    ctx = build_context(engine, loaded, as_of)
+    ctx = build_context(engine, loaded, as_of, resolution_id=newest_resolution(engine))
     assert {c.sha: (c.churn, c.binary) for c in ctx.window_changes("OnPrem")} == {
         repo.head(): (0, 1),
         wei: (40, 1),

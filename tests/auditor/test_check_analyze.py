@@ -15,7 +15,7 @@ from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
-from tests.auditor.resolve_support import StoreBuilder, write_config
+from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 AS_OF = date(2025, 12, 31)
 CONFIG = """
@@ -113,14 +113,16 @@ def _jira_li(s: StoreBuilder) -> int:
 def test_context_rows(engine: Engine, store) -> None:  # type: ignore[no-untyped-def]
     loaded, shas = store
     resolve_all(engine, loaded, AS_OF)
-    ctx = build_context(engine, loaded, AS_OF)
+    ctx = build_context(engine, loaded, AS_OF, resolution_id=newest_resolution(engine))
     assert ctx.policy.window_start == date(2025, 7, 5)
     assert ctx.components["OnPrem"].main_path == "server:src/onprem"
     onprem = {c.sha: c for c in ctx.window_changes("OnPrem")}
     assert onprem[shas["committed"]].churn == 10  # docs/x.md counted for Docs only
     # Docs is not sensitive: left out unless a rule asks for every component
     assert ctx.window_changes("Docs") == []
-    everything = build_context(engine, loaded, AS_OF, all_components=True)
+    everything = build_context(
+        engine, loaded, AS_OF, resolution_id=newest_resolution(engine), all_components=True
+    )
     assert [c.churn for c in everything.window_changes("Docs")] == [3]
     assert everything.window_changes("OnPrem") == ctx.window_changes("OnPrem")
     vias = {sha: sorted(r.via for r in onprem[sha].reviewers) for sha in shas.values()}
@@ -258,7 +260,12 @@ def test_a_trailer_backed_by_the_reviewers_pr_approval_counts(engine: Engine, st
             identity_id=who,
         )  # fmt: skip
     resolve_all(engine, loaded, AS_OF)
-    onprem = {c.sha: c for c in build_context(engine, loaded, AS_OF).window_changes("OnPrem")}
+    onprem = {
+        c.sha: c
+        for c in build_context(
+            engine, loaded, AS_OF, resolution_id=newest_resolution(engine)
+        ).window_changes("OnPrem")
+    }
     change = onprem[shas["approved"]]
     assert sorted(r.via for r in change.reviewers) == ["approved-by", "pr-approval"]
     assert change.claimed_reviewers == ()  # Li naming himself is no review at all

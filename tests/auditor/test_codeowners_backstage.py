@@ -87,7 +87,7 @@ name = "OnPrem"
 codeowners = ["@contoso/onprem", "@contoso/nobody"]
 """,
     )
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert _mapping(engine)["OnPrem"] == {"src/onprem/a.c"}
     assert [w for w in summary.warnings if "nobody" in w] == [
         "component 'OnPrem': owner '@contoso/nobody' is in no CODEOWNERS rule "
@@ -163,7 +163,7 @@ name = "Bomb"
 backstage = ["bomb"]
 """,
     )
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert _mapping(engine)["Gateway"] == {"services/gateway/main.go"}
     assert (
         "server:bomb/catalog-info.yaml: YAML aliases expand to over 100,000 nodes "

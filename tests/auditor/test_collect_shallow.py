@@ -43,7 +43,7 @@ def test_boundary_commit_of_a_shallow_clone_counts_no_churn(tmp_path: Path, engi
     assert "shallow-boundary" in flags and changes == []
     assert result.shallow is not None
     assert result.shallow.startswith("r: shallow clone (1 commits deep, history from 2025-02-01)")
-    assert run_warnings.read(engine) == [result.shallow]
+    assert run_warnings.read(engine, None) == [result.shallow]
 
     # The next collect, with nothing new, still says so.
     again = collect_repository(
@@ -90,7 +90,7 @@ def test_a_deepened_clone_is_mined_again_as_a_full_one(tmp_path: Path, engine: E
         engine, name="r", location=str(clone), branch=None, mirrors=tmp_path / "m"
     )
     assert deepened.shallow is None and not deepened.up_to_date
-    assert run_warnings.read(engine) == []
+    assert run_warnings.read(engine, None) == []
 
     clean = make_engine(f"sqlite:///{tmp_path / 'clean.db'}")
     try:

@@ -70,7 +70,7 @@ name = "Docs"
 paths = ["server:*.md", "server:/docs/"]
 """,
     )
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     mapping = _mapping(engine)
     assert mapping["OnPrem"] == {"src/onprem/auth/ntlm.c", "src/onprem/README.md"}
     assert mapping["Docs"] == {"src/onprem/README.md", "docs/guide.md", "README.md"}
@@ -189,7 +189,7 @@ name = "OnPrem"
 backstage = ["onprem", "missing"]
 """,
     )
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     mapping = _mapping(engine)
     assert mapping["Gateway OnPrem"] == {
         "services/gateway/catalog-info.yaml",
@@ -226,7 +226,7 @@ ado_area = ['Contoso\\Collab\\OnPrem']
 github = ["area/onprem"]
 """,
     )
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     wic = table(models.WorkItemComponent)
     with engine.connect() as conn:
         mapped = {r for (r,) in conn.execute(select(wic.c.work_item_id))}

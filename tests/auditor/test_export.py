@@ -325,15 +325,21 @@ def test_schema_refuses_names_in_a_pseudonymized_file(engine: Engine, loaded: Lo
 def test_warnings_are_recorded_and_those_naming_people_withheld_when_pseudonymized(
     engine: Engine, loaded: LoadedConfig
 ) -> None:
-    from auditor.store import warnings as run_warnings
     from auditor.store.engine import transaction
 
     period = quarter("2026-Q3")
     run_id = store_run(engine, loaded, period.end, [TOP_MAINTAINER])  # resolves: its own lines
+    from auditor.store.resolutions import of_run
+    from tests.derived_rows import set_resolution_warnings
+
     with transaction(engine) as conn:
-        run_warnings.record(conn, "resolve", ["component 'Docs': glob 'x:docs/**' matches no path"])
-        run_warnings.record(
-            conn, run_warnings.IDENTITIES, ["person 'Chen Wei' joins 2 mailmap-canonical …"]
+        resolution = of_run(conn, run_id)
+        assert resolution is not None
+        set_resolution_warnings(
+            conn,
+            resolution,
+            ["component 'Docs': glob 'x:docs/**' matches no path"],
+            ["person 'Chen Wei' joins 2 mailmap-canonical …"],
         )
     plain = assemble(engine, loaded, ExportOptions(period=period), run_id)
     assert plain["warnings"] == [

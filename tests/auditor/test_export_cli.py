@@ -195,10 +195,12 @@ def resolution(conn: Connection) -> list[str]:
 
     from auditor.store import models
     from auditor.store.engine import table
+    from auditor.store.resolutions import default_selection
 
-    # Row ids are left out: a PostgreSQL sequence does not restart when the rows are rebuilt.
+    # What the views show: the rows of the latest analysis's resolution.
+    shown = default_selection(conn).resolution_id
     rows: list[str] = []
     for model in (models.LocationEvidence, models.ResolvedLocation):
-        columns = [c for c in table(model).c if c.name not in ("id", "evidence_ids")]
-        rows += sorted(map(repr, map(tuple, conn.execute(select(*columns)).all())))
+        query = select(table(model)).where(table(model).c.resolution_id == shown)
+        rows += sorted(map(repr, map(tuple, conn.execute(query).all())))
     return rows

@@ -72,7 +72,7 @@ def test_relay_mapped_to_three_people_and_placeholder_merge_no_one(
     loaded = write_config(tmp_path, f'[store]\nurl = "{engine.url}"\n')
     from datetime import date
 
-    summary = resolve_all(engine, loaded, date(2025, 2, 1))
+    summary = resolve_all(engine, loaded, date(2025, 2, 1)).summary
     found = people(engine)
     assert found["Johannes Schindelin"] == {f"Johannes Schindelin via GitGitGadget <{RELAY}>"}
     assert found["Derrick Stolee"] == {f"Derrick Stolee via GitGitGadget <{RELAY}>"}

@@ -8,22 +8,23 @@ from sqlalchemy import Engine
 
 from auditor.resolve.locations.index import UNKNOWN, LocationIndex, ResolvedAt
 from auditor.store import models
-from auditor.store.engine import bulk_insert, table, transaction
+from auditor.store.engine import transaction
+from tests.derived_rows import HAND_RESOLUTION, insert_derived
 
 
 def test_periods_open_ends_and_gaps(engine: Engine) -> None:
     with transaction(engine) as conn:
-        bulk_insert(
+        insert_derived(
             conn,
-            table(models.Person),
+            models.Person,
             [
                 {"id": 1, "key": "a", "name": "A", "primary_email": None, "bot": False},
                 {"id": 2, "key": "b", "name": "B", "primary_email": None, "bot": False},
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            table(models.ResolvedLocation),
+            models.ResolvedLocation,
             [
                 {
                     "person_id": 1,
@@ -54,7 +55,7 @@ def test_periods_open_ends_and_gaps(engine: Engine) -> None:
                 },
             ],
         )
-    index = LocationIndex.load(engine)
+    index = LocationIndex.load(engine, HAND_RESOLUTION)
     assert index.at(1, date(1999, 1, 1)).country == "DE"
     assert index.at(1, date(2025, 3, 31)).country == "DE"
     assert index.at(1, date(2025, 4, 1)) == UNKNOWN  # gap between rows

@@ -16,7 +16,7 @@ from auditor.kernel.errors import UsageError
 from auditor.resolve.pipeline import resolve_all
 from auditor.store.engine import make_engine
 from auditor.views.people_report import people_report
-from tests.auditor.resolve_support import StoreBuilder, write_config
+from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 CONFIG = """
 [store]
@@ -115,7 +115,7 @@ def test_people_report_before_relocation(tmp_path: Path) -> None:
     loaded = load_config(config)
     engine = make_engine(loaded.store_url)
     resolve_all(engine, loaded, date(2025, 5, 1))
-    report = people_report(engine, date(2025, 5, 1))
+    report = people_report(engine, date(2025, 5, 1), newest_resolution(engine))
     engine.dispose()
     (mia,) = [p for p in report["people"] if p["id"] == "mia@corp.example"]
     assert mia["commits"] == 1

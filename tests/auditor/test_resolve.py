@@ -11,7 +11,7 @@ from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
-from tests.auditor.resolve_support import StoreBuilder, write_config
+from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 CONFIG = """
 [[git]]
@@ -80,11 +80,11 @@ def _scenario(engine: Engine) -> StoreBuilder:
 def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert summary.bots == 1
     assert summary.people == 6
     people = _people(engine)
-    index = LocationIndex.load(engine)
+    index = LocationIndex.load(engine, newest_resolution(engine))
 
     mia = people["mia@corp.example"]
     assert index.at(mia, date(2025, 3, 3)).country == "DE"
@@ -119,7 +119,7 @@ def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engi
 def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    first = resolve_all(engine, loaded, date(2025, 12, 31))
+    first = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     ids = _people(engine)
 
     def counts() -> list[int]:
@@ -137,7 +137,7 @@ def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine)
             ]
 
     before = counts()
-    second = resolve_all(engine, loaded, date(2025, 12, 31))
+    second = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert second == first
     assert counts() == before
     assert _people(engine) == ids
@@ -146,7 +146,7 @@ def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine)
 def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: Engine) -> None:
     _scenario(engine)
     loaded = write_config(tmp_path, CONFIG)
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert summary.components == 1
     assert summary.mapped_paths == 4  # src/onprem/{a,b,c,d}.c, not docs/readme.md
     assert summary.unmapped_churn == 8  # the UTC engineer's four 1+1 line README commits
@@ -155,7 +155,7 @@ def test_components_map_paths_once_and_report_coverage(tmp_path: Path, engine: E
 
 def test_empty_store_resolves_to_nothing(tmp_path: Path, engine: Engine) -> None:
     loaded = write_config(tmp_path, "")
-    summary = resolve_all(engine, loaded, date(2025, 12, 31))
+    summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
     assert (summary.people, summary.evidence, summary.total_churn, summary.coverage) == (
         0,
         0,
@@ -187,7 +187,7 @@ reason = "confirmed by HR"
     )
     resolve_all(engine, loaded, date(2025, 12, 31))
     people = _people(engine)
-    index = LocationIndex.load(engine)
+    index = LocationIndex.load(engine, newest_resolution(engine))
     ola_at = index.at(people["ola@contoso.pl"], date(2025, 8, 4))
     assert (ola_at.country, ola_at.confidence) == ("PL", 0.72)  # 0.6 domain ⊕ 0.3 offsets
     assert index.at(people["kai@example.com"], date(2025, 8, 4)).country == "SG"
@@ -244,7 +244,10 @@ def test_a_tracker_default_zone_is_not_evidence(tmp_path: Path, engine: Engine) 
     def zones(extra: str) -> list[str]:
         resolve_all(engine, write_config(tmp_path, CONFIG + extra), date(2025, 12, 31))
         with engine.connect() as conn:
-            return list(conn.scalars(select(ev.c.value).where(ev.c.kind == "tracker_tz")))
+            query = select(ev.c.value).where(
+                ev.c.kind == "tracker_tz", ev.c.resolution_id == newest_resolution(engine)
+            )
+            return list(conn.scalars(query))
 
     assert zones("") == ["Asia/Singapore"]
     assert zones('\n[identity]\ntracker_default_zones = ["Asia/Singapore"]\n') == []

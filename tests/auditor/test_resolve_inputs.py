@@ -1,80 +1,59 @@
-"""resolve_all skips an unchanged store: the reused result must be exactly a full run's.
+"""Resolutions are keyed by their inputs: the same inputs give the stored one, untouched.
 
 On a copy of the sample organisation (collected by the real collectors): every
 change of an input (new commits, roster re-import, configuration, an identity
-updated by an import, a different as_of, derived tables edited behind our
-back) resolves again, and after each step the derived tables equal those of a
-forced full resolution.
+updated by an import, another as_of) gives a new resolution, and every earlier
+resolution's rows stay exactly as they were; unchanged inputs, a workspace
+moved elsewhere included, give the stored resolution and write nothing.
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, func, select, update
 
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
-from auditor.resolve import inputs as resolve_inputs
-from auditor.resolve.components import plan_components
-from auditor.resolve.pipeline import (
-    ResolveSummary,
-    resolve_all,
-    restore_snapshot,
-    snapshot_if_current,
-)
+from auditor.resolve.pipeline import Resolution, resolve_all
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import make_engine, table, transaction
+from auditor.store.resolutions import DERIVED_TABLES
 from sample_repos import spec
 from tests.gitrepo import git
 
 
-def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every derived row; periods and conflicts without their serial ids (a PostgreSQL
-    sequence keeps counting across rebuilds, so only their content is stable)."""
+def dump_all(engine: Engine) -> dict[str, list[str]]:
+    """Every derived row of every resolution, and every resolution row, as stored."""
     out = {}
     with engine.connect() as conn:
-        for model in resolve_inputs.DERIVED_TABLES:
+        for model in (models.Resolution, *DERIVED_TABLES):
             tbl = table(model)
-            serial = tbl.name in ("resolved_location", "location_conflict")
-            columns = [c for c in tbl.c if not (serial and c.name == "id")]
-            rows = conn.execute(select(*columns))
-            out[tbl.name] = sorted((tuple(r) for r in rows), key=repr)
+            rows = conn.execute(select(tbl).order_by(*tbl.primary_key.columns))
+            out[tbl.name] = [repr(tuple(r)) for r in rows]  # JSON columns are not hashable
     return out
 
 
-def _digest(engine: Engine, loaded: LoadedConfig, as_of: date) -> str:
-    limit = _limit(as_of)
-    with transaction(engine) as conn:
-        plan = plan_components(loaded, conn)
-        return resolve_inputs.inputs_digest(conn, loaded, plan, as_of, limit)
+def _kept(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
+    """Every row of `before` is in `after`, unchanged."""
+    return all(set(rows) <= set(after[name]) for name, rows in before.items())
 
 
-def _limit(as_of: date) -> int:
-    """resolve_all's commit cut-off: the start of the day after as_of, UTC."""
-    return (as_of + timedelta(days=1) - date(1970, 1, 1)).days * 86400
-
-
-def _reused(engine: Engine, loaded: LoadedConfig, as_of: date) -> bool:
-    digest = _digest(engine, loaded, as_of)
+def _rows_of(engine: Engine, resolution: Resolution) -> dict[str, int]:
     with engine.connect() as conn:
-        return resolve_inputs.previous(conn, digest) is not None
-
-
-def _same_as_full_run(
-    engine: Engine, loaded: LoadedConfig, as_of: date
-) -> tuple[ResolveSummary, dict[str, list[tuple[Any, ...]]]]:
-    """resolve_all (possibly reused), then a forced full run: both must agree."""
-    summary = resolve_all(engine, loaded, as_of)
-    dumped = _dump(engine)
-    full = resolve_all(engine, loaded, as_of, force=True)
-    assert summary == full
-    assert dumped == _dump(engine)
-    return summary, dumped
+        return {
+            table(m).name: int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(table(m))
+                    .where(table(m).c.resolution_id == resolution.id)
+                ).scalar_one()
+            )
+            for m in DERIVED_TABLES
+        }
 
 
 @pytest.fixture
@@ -84,47 +63,77 @@ def workspace(sample_workspace: Path, tmp_path: Path) -> Path:
     return ws
 
 
-def test_unchanged_store_reuses_the_resolution_for_any_date_selecting_the_same_rows(
+def test_the_same_inputs_give_the_stored_resolution_and_write_nothing(
     workspace: Path, engine: Engine
 ) -> None:
     loaded = load_config(workspace / "auditor.toml")
     collect_all(loaded, engine)
-    assert not _reused(engine, loaded, spec.AS_OF)
-    first, dumped = _same_as_full_run(engine, loaded, spec.AS_OF)
-    assert first.people > 0 and dumped["location_evidence"]
-    assert _reused(engine, loaded, spec.AS_OF)
+    first = resolve_all(engine, loaded, spec.AS_OF)
+    assert first.summary.people > 0 and _rows_of(engine, first)["location_evidence"]
+    stored = dump_all(engine)
     assert resolve_all(engine, loaded, spec.AS_OF) == first
-    assert _dump(engine) == dumped
+    assert dump_all(engine) == stored
 
-    # Every commit and roster row is before AS_OF: a later date selects the same rows.
-    with engine.connect() as conn:
-        last = conn.execute(select(func.max(models.Commit.c.authored_at))).scalar()
-    assert last is not None and last < _limit(spec.AS_OF)
-    assert _reused(engine, loaded, date(2031, 1, 1))
-    assert _same_as_full_run(engine, loaded, date(2031, 1, 1))[1] == dumped
-
-    # A date inside the history selects fewer commits: resolved again, and it differs.
-    earlier = spec.AS_OF - timedelta(days=200)
-    assert not _reused(engine, loaded, earlier)
-    assert _same_as_full_run(engine, loaded, earlier)[1] != dumped
-    assert not _reused(engine, loaded, spec.AS_OF)
-    assert _same_as_full_run(engine, loaded, spec.AS_OF)[1] == dumped
+    # Another day is another resolution (periods end at as_of); the first one stays.
+    earlier = resolve_all(engine, loaded, spec.AS_OF - timedelta(days=200))
+    assert earlier.id != first.id and earlier.digest != first.digest
+    assert earlier.summary != first.summary
+    later = resolve_all(engine, loaded, spec.AS_OF + timedelta(days=30))
+    assert later.id not in (first.id, earlier.id)
+    assert _kept(stored, dump_all(engine))
+    assert resolve_all(engine, loaded, spec.AS_OF) == first
 
 
-def test_each_changed_input_resolves_again_like_a_full_run(workspace: Path, engine: Engine) -> None:
+def test_a_moved_workspace_gives_the_same_resolution(
+    workspace: Path, engine: Engine, tmp_path: Path
+) -> None:
+    """The digest holds contents, never paths: the workspace copied elsewhere with its
+    store (and collected there again) resolves to the stored resolution."""
+    config = workspace / "auditor.toml"
+    loaded = load_config(config)
+    store = tmp_path / "moving" / "audit.db"
+    moving = make_engine(f"sqlite:///{store}")
+    collect_all(loaded, moving)
+    first = resolve_all(moving, loaded, spec.AS_OF)
+    moving.dispose()
+
+    elsewhere = tmp_path / "elsewhere" / "org"
+    shutil.copytree(workspace, elsewhere)
+    shutil.copy(store, tmp_path / "elsewhere" / "audit.db")
+    moved = make_engine(f"sqlite:///{tmp_path / 'elsewhere' / 'audit.db'}")
+    try:
+        moved_config = load_config(elsewhere / "auditor.toml")
+        collect_all(moved_config, moved)  # source locations now name the new place
+        again = resolve_all(moved, moved_config, spec.AS_OF)
+    finally:
+        moved.dispose()
+    assert again == first
+
+
+def test_each_changed_input_is_a_new_resolution_and_the_old_ones_stay(
+    workspace: Path, engine: Engine
+) -> None:
     loaded = load_config(workspace / "auditor.toml")
     collect_all(loaded, engine)
     as_of = spec.AS_OF
-    _, before = _same_as_full_run(engine, loaded, as_of)
+    seen = [resolve_all(engine, loaded, as_of)]
+    before = dump_all(engine)
 
-    def changed(loaded: LoadedConfig) -> dict[str, list[tuple[Any, ...]]]:
+    def changed(loaded: LoadedConfig) -> dict[str, list[str]]:
         nonlocal before
-        assert not _reused(engine, loaded, as_of)
-        _, after = _same_as_full_run(engine, loaded, as_of)
-        assert after != before
-        assert _reused(engine, loaded, as_of)
+        resolution = resolve_all(engine, loaded, as_of)
+        assert resolution.id not in [r.id for r in seen]
+        assert resolve_all(engine, loaded, as_of) == resolution  # stored now
+        after = dump_all(engine)
+        assert _kept(before, after)
         before = after
-        return after
+        seen.append(resolution)
+        person = table(models.Person)
+        with engine.connect() as conn:
+            keys = conn.execute(
+                select(person.c.key).where(person.c.resolution_id == resolution.id)
+            ).all()
+        return {"person": [(None, k) for (k,) in keys]}
 
     # New commits by a newcomer at +0900 (collected incrementally).
     repo = workspace / "repos" / "collab-server"
@@ -180,40 +189,3 @@ def test_each_changed_input_resolves_again_like_a_full_run(workspace: Path, engi
         ).scalar_one()
         conn.execute(update(ident).where(ident.c.id == target).values(time_zone="Asia/Tokyo"))
     changed(loaded)
-
-    # Derived rows removed behind resolve_all's back: counts no longer match, resolved again.
-    with transaction(engine) as conn:
-        evidence = table(models.LocationEvidence)
-        conn.execute(delete(evidence).where(evidence.c.id == 1))
-    assert not _reused(engine, loaded, as_of)
-    _, repaired = _same_as_full_run(engine, loaded, as_of)
-    assert repaired == before
-
-
-def test_a_snapshot_put_back_is_the_resolution_it_was_taken_from(
-    workspace: Path, engine: Engine
-) -> None:
-    """What an export does: copy, resolve for another day, put the copy back (ids included)."""
-    loaded = load_config(workspace / "auditor.toml")
-    collect_all(loaded, engine)
-    earlier = spec.AS_OF - timedelta(days=200)
-    assert snapshot_if_current(engine, loaded, spec.AS_OF) is None  # nothing resolved yet
-    resolve_all(engine, loaded, spec.AS_OF)
-    with_ids = _dump_with_ids(engine)
-    saved = snapshot_if_current(engine, loaded, spec.AS_OF)
-    assert saved is not None
-    assert snapshot_if_current(engine, loaded, earlier) is None  # not the resolution as of then
-    resolve_all(engine, loaded, earlier)
-    assert _dump_with_ids(engine) != with_ids
-    restore_snapshot(engine, saved)
-    assert _dump_with_ids(engine) == with_ids
-    assert _reused(engine, loaded, spec.AS_OF)  # its record came back with it
-    assert _same_as_full_run(engine, loaded, spec.AS_OF)[1] == _dump(engine)
-
-
-def _dump_with_ids(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    with engine.connect() as conn:
-        return {
-            table(m).name: sorted((tuple(r) for r in conn.execute(select(table(m)))), key=repr)
-            for m in resolve_inputs.DERIVED_TABLES
-        }

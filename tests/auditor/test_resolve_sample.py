@@ -29,6 +29,7 @@ class Resolved:
     summary: ResolveSummary
     index: LocationIndex
     people: dict[str, int]  # person key -> id
+    resolution_id: int
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,12 @@ def resolved(
     db = tmp_path_factory.mktemp("resolve-sample") / "audit.db"
     engine = make_engine(f"sqlite:///{db}")
     collect_all(loaded, engine)
-    summary = resolve_all(engine, loaded, spec.AS_OF)
+    resolution = resolve_all(engine, loaded, spec.AS_OF)
     person = table(models.Person)
     with engine.connect() as conn:
         people = {k: i for i, k in conn.execute(select(person.c.id, person.c.key))}
-    yield Resolved(engine, loaded, summary, LocationIndex.load(engine), people)
+    index = LocationIndex.load(engine, resolution.id)
+    yield Resolved(engine, loaded, resolution.summary, index, people, resolution.id)
     engine.dispose()
 
 
@@ -200,6 +202,7 @@ def test_onprem_attribution_is_dominated_by_the_shanghai_team(resolved: Resolved
         resolved.loaded,
         spec.AS_OF - timedelta(days=window - 1),
         spec.AS_OF,
+        resolution_id=resolved.resolution_id,
         index=resolved.index,
     )
     onprem = next(a for a in result if a.component == "Collab OnPrem")

@@ -21,6 +21,7 @@ from auditor.store.engine import (
     transaction,
     upsert,
 )
+from tests.derived_rows import ensure_resolution
 
 
 def test_sqlite_pragmas(engine) -> None:  # type: ignore[no-untyped-def]
@@ -162,11 +163,13 @@ def test_failed_transaction_writes_nothing(engine) -> None:  # type: ignore[no-u
 
 def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
     with transaction(engine) as conn:
+        first, second = (ensure_resolution(conn, n) for n in (1, 2))
         person_id = conn.execute(
-            models.Person.insert().values(key="wei@example.cn", name="Wei Zhang")
+            models.Person.insert().values(resolution_id=first, key="wei@example.cn", name="Wei")
         ).inserted_primary_key[0]
         conn.execute(
             models.ResolvedLocation.insert().values(
+                resolution_id=first,
                 person_id=person_id,
                 country=None,
                 candidates=["CN", "SG"],
@@ -181,6 +184,7 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
                 kind="analyze",
                 started_at=datetime(2026, 10, 1, tzinfo=UTC),
                 as_of=date(2026, 10, 1),
+                resolution_id=first,
             )
         ).inserted_primary_key[0]
         conn.execute(
@@ -207,7 +211,13 @@ def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-d
         run = conn.execute(select(models.Run)).one()
         assert run.status == "running"  # the column default
     with pytest.raises(StoreError), transaction(engine) as conn:
-        conn.execute(models.Person.insert().values(key="wei@example.cn", name="Duplicate"))
+        conn.execute(
+            models.Person.insert().values(resolution_id=first, key="wei@example.cn", name="Dup")
+        )
+    with transaction(engine) as conn:  # one person per key in each resolution
+        conn.execute(
+            models.Person.insert().values(resolution_id=second, key="wei@example.cn", name="Wei")
+        )
 
 
 def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:

@@ -113,5 +113,5 @@ def test_collect_prints_each_import_warning_once(tmp_path: Path) -> None:
     assert "warning: " not in again.stderr  # unchanged files are not read again
     # ... but their warnings stay in the store for the commands that report them
     with make_engine(f"sqlite:///{tmp_path / '.auditor' / 'audit.db'}").connect() as conn:
-        kept = run_warnings.stored(conn)
+        kept = run_warnings.stored(conn, None)
     assert sorted(f"warning: {line}" for line in kept) == sorted(warnings)

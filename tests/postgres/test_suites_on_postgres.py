@@ -26,6 +26,8 @@ SUITES = [
     "tests/auditor/test_identity.py",
     "tests/auditor/test_resolve_inputs.py",
     "tests/auditor/test_attribution.py",
+    "tests/auditor/test_prune.py",
+    "tests/auditor/test_run_warnings.py",
     "tests/rules",
 ]
 

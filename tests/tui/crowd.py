@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from auditor.store import models
 from auditor.store.engine import bulk_insert, table, transaction
+from tests.derived_rows import insert_derived
 from tests.tui import storedata
 
 PEOPLE = 2000
@@ -116,12 +117,12 @@ def populate(engine: Engine) -> None:
     t = table
     with transaction(engine) as conn:
         bulk_insert(conn, t(models.Identity), identities)
-        bulk_insert(conn, t(models.Person), people)
-        bulk_insert(conn, t(models.PersonIdentity), links)
+        insert_derived(conn, models.Person, people)
+        insert_derived(conn, models.PersonIdentity, links)
         bulk_insert(conn, t(models.Commit), commits)
         bulk_insert(conn, t(models.FileChange), changes)
-        bulk_insert(conn, t(models.LocationEvidence), evidence)
-        bulk_insert(conn, t(models.ResolvedLocation), resolved)
+        insert_derived(conn, models.LocationEvidence, evidence)
+        insert_derived(conn, models.ResolvedLocation, resolved)
 
 
 def _commit(cid: int, author: int, day: date, offset: int, message: str) -> dict[str, object]:

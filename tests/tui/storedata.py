@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from auditor.kernel.config import AuditorConfig, LoadedConfig, WaiverConfig, parse_config
 from auditor.store import models
 from auditor.store.engine import bulk_insert, table, transaction
+from tests.derived_rows import ensure_resolution, insert_derived
 
 AS_OF = date(2026, 10, 1)
 
@@ -178,9 +179,9 @@ def populate(engine: Engine) -> None:
                 for pid, a, d in changes
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.Component),
+            models.Component,
             [
                 {
                     "id": 1,
@@ -197,17 +198,17 @@ def populate(engine: Engine) -> None:
                 {"id": 3, "name": "Docs", "sensitivity": "low", "paths": ["collab-server:docs/**"]},
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.PathComponent),
+            models.PathComponent,
             [
                 {"source_id": 1, "path_id": p, "component_id": c}
                 for p, c in ((1, 1), (2, 1), (3, 1), (6, 1), (4, 2), (5, 3))
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.Person),
+            models.Person,
             [
                 {
                     "id": 1,
@@ -239,9 +240,9 @@ def populate(engine: Engine) -> None:
                 },
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.PersonIdentity),
+            models.PersonIdentity,
             [
                 {"identity_id": 1, "person_id": 1, "via": "email"},
                 {"identity_id": 2, "person_id": 2, "via": "email"},
@@ -250,9 +251,9 @@ def populate(engine: Engine) -> None:
                 {"identity_id": 5, "person_id": 4, "via": "email"},
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.LocationEvidence),
+            models.LocationEvidence,
             [
                 _ev(1, 1, "roster", "IE", ["IE"], 1.0, "roster.csv:2"),
                 _ev(2, 2, "roster", "SG", ["SG"], 1.0, "roster.csv:3", None, date(2026, 5, 31)),
@@ -270,9 +271,9 @@ def populate(engine: Engine) -> None:
                 _ev(6, 3, "profile_location", "[bold]Earth[/bold] \x1b[5m", [], 0.2, "identity:3"),
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.ResolvedLocation),
+            models.ResolvedLocation,
             [
                 _loc(1, "IE", ["IE"], 0.95, None, None, [1]),
                 _loc(2, "SG", ["SG"], 0.9, None, date(2026, 5, 31), [2]),
@@ -280,9 +281,9 @@ def populate(engine: Engine) -> None:
                 _loc(3, None, ["CN", "MY", "SG"], 0.2, None, None, [5, 6]),
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.LocationConflict),
+            models.LocationConflict,
             [
                 {
                     "person_id": 2,
@@ -322,9 +323,9 @@ def populate(engine: Engine) -> None:
                 },
             ],
         )
-        bulk_insert(
+        insert_derived(
             conn,
-            t(models.WorkItemComponent),
+            models.WorkItemComponent,
             [{"work_item_id": 1, "component_id": 1}, {"work_item_id": 2, "component_id": 1}],
         )
         bulk_insert(
@@ -339,6 +340,7 @@ def populate(engine: Engine) -> None:
                     "as_of": AS_OF,
                     "status": "ok",
                     "stats": {},
+                    "resolution_id": ensure_resolution(conn),
                 }
             ],
         )

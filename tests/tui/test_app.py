@@ -365,9 +365,12 @@ def test_components_footer_is_not_cut_off(store: Engine) -> None:
 def test_status_bar_counts_the_stored_warnings(store: Engine) -> None:
     from auditor.store import warnings as run_warnings
     from auditor.store.engine import transaction
+    from tests.derived_rows import HAND_RESOLUTION, set_resolution_warnings
 
     assert "warning" not in build(store).sub_title
     with transaction(store) as conn:
-        run_warnings.record(conn, "resolve", ["component 'Docs': glob 'x:docs/**' matches no path"])
+        set_resolution_warnings(
+            conn, HAND_RESOLUTION, ["component 'Docs': glob 'x:docs/**' matches no path"]
+        )
         run_warnings.record(conn, "collect:server", ["server: shallow history"])
     assert build(store).sub_title.endswith(", 2 warnings (auditor check)")

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from auditor import views
 from auditor.views import ViewContext
+from tests.derived_rows import insert_derived
 from tests.tui import storedata
 
 
@@ -220,9 +221,7 @@ def test_an_item_from_a_file_export_and_from_the_api_is_listed_once(
                 }
             ],
         )  # fmt: skip
-        bulk_insert(
-            conn, table(models.WorkItemComponent), [{"work_item_id": 90, "component_id": 1}]
-        )
+        insert_derived(conn, models.WorkItemComponent, [{"work_item_id": 90, "component_id": 1}])
     detail = views.component_detail(ctx, "Collab OnPrem")
     assert detail is not None
     assert [w.key for w in detail.work_items] == ["OnPrem-2", "OnPrem-1"]

@@ -34,7 +34,7 @@ def analyze(config: ConfigOption = DEFAULT_CONFIG, as_of: AsOfOption = None) -> 
     try:
         result = run_analysis(engine, loaded, day, triage=configured(loaded, day))
         coverage = window_coverage(engine, loaded, day)
-        warnings = run_warnings.read(engine)
+        warnings = run_warnings.read(engine, result.resolution_id)
     finally:
         engine.dispose()
     report = judge(result, loaded, commits_in_window=coverage.commits_in_window, warnings=warnings)

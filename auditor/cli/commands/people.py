@@ -74,10 +74,11 @@ def people(
     loaded = load(config)
     engine = make_engine(loaded.store_url)
     try:
-        resolve_all(engine, loaded, day)
-        report = people_report(engine, day, patterns=format is TextOrJson.text)
+        resolution = resolve_all(engine, loaded, day)
+        text = format is TextOrJson.text
+        report = people_report(engine, day, resolution.id, patterns=text)
         coverage = window_coverage(engine, loaded, day)
-        warnings = run_warnings.read(engine)
+        warnings = run_warnings.read(engine, resolution.id)
     finally:
         engine.dispose()
     # On stderr: the JSON on stdout keeps to its contract.

@@ -43,14 +43,17 @@ def tui(
     engine = make_engine(loaded.store_url)
     latest = views.latest_as_of(engine)
     day = parse_as_of(as_of) if as_of else (latest or parse_as_of(None))
+    selection = None  # the newest analysis as of `day`
     if as_of and latest != day:
         from auditor.evaluate.run import analyze
         from auditor.report.triage import configured
+        from auditor.store.resolutions import Selection
 
         stored = f"the stored analysis is as of {latest}" if latest else "no stored analysis"
         out.print(f"analyzing as of {day} first ({stored})", markup=False)
-        analyze(engine, loaded, day, triage=configured(loaded, day))
-    app = make_app(engine, as_of=day, config=loaded)
+        result = analyze(engine, loaded, day, triage=configured(loaded, day))
+        selection = Selection(result.run_id, result.resolution_id)
+    app = make_app(engine, as_of=day, config=loaded, selection=selection)
     if screenshot is not None:
         save_screenshot(app, screenshot)
         out.print(f"wrote {screenshot}", markup=False)

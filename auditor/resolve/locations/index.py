@@ -1,6 +1,6 @@
-"""Fast look-ups of where a person was on a day: `LocationIndex.load(engine).at(person_id, day)`.
+"""Fast look-ups of where a person was on a day: `LocationIndex.load(engine, resolution_id).at(…)`.
 
-Loads `resolved_location` once; each look-up is a bisect over the person's
+Loads one resolution's `resolved_location` rows once; each look-up is a bisect over the person's
 periods (ordered, non-overlapping). Days outside every period are unknown.
 """
 
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from auditor.store import models
 from auditor.store.engine import table
+from auditor.store.resolutions import of
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,8 @@ class LocationIndex:
         self._starts = {pid: [p[0] for p in rows] for pid, rows in periods.items()}
 
     @classmethod
-    def load(cls, engine: Engine | Connection) -> LocationIndex:
+    def load(cls, engine: Engine | Connection, resolution_id: int | None) -> LocationIndex:
+        """The periods of resolution `resolution_id` (None: no resolution, no period)."""
         rl = table(models.ResolvedLocation)
         query = select(
             rl.c.person_id,
@@ -58,7 +60,7 @@ class LocationIndex:
             rl.c.valid_from,
             rl.c.valid_to,
             rl.c.evidence_ids,
-        )
+        ).where(of(rl, resolution_id))
         if isinstance(engine, Connection):
             rows = list(engine.execute(query))
         else:
