@@ -303,7 +303,8 @@ def _maintainers(
         names = dict(
             conn.execute(select(comp.c.id, comp.c.name).where(of(comp, resolution_id))).all()
         )
-        for a in component_activity(conn, Window(period.start, period.end), "none", resolution_id):
+        window = Window(period.start, period.end)
+        for a in component_activity(conn, window, "none", resolution_id):
             out[names[a.component_id]].append(
                 _Maintainer(a.person_id, a.churn, a.commits, a.last_day)
             )

@@ -40,7 +40,7 @@ from auditor.kernel.enums import Tier
 from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
-from auditor.store.activity import component_activity
+from auditor.store.activity import Bucket, component_activity
 from auditor.store.engine import table
 from auditor.store.resolutions import of
 
@@ -103,9 +103,8 @@ def component_attribution(
                 select(comp.c.id, comp.c.name, comp.c.sensitivity).where(of(comp, resolution_id))
             )
         }
-        rows = component_activity(
-            conn, Window(start, end), "period" if index.disjoint() else "day", resolution_id
-        )
+        bucket: Bucket = "period" if index.disjoint() else "day"
+        rows = component_activity(conn, Window(start, end), bucket, resolution_id)
     # The same commit counted once per component even when it touches many mapped files;
     # over several days or people a commit is still one commit: per-group distinct is exact
     # because a commit has one author and one day.

@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import pathspec
-import yaml
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 

@@ -46,7 +46,7 @@ from auditor.store.engine import table
 # Bump whenever the resolution's logic changes what it writes for the same inputs
 # (auditor/resolve/, the location inference, the configuration's meaning): stored
 # resolutions with the old number are then no longer reused.
-RESOLUTION_VERSION = 1
+RESOLUTION_VERSION = 2  # 2: the kernel countries table (branch tidy)
 # the source columns a resolution depends on (`location`: only its file name, below)
 SOURCE_FIELDS = ("id", "name", "kind", "ref", "head", "sha256", "records")
 

@@ -45,8 +45,8 @@ def authored_changes() -> FromClause:
 
 
 def by_people(window: Window | None, resolution_id: int | None) -> list[ColumnElement[bool]]:
-    """Non-merge commits by people of resolution `resolution_id` who are not bots, authored
-    in `window` (any time: None), on paths that resolution maps (`authored_changes`)."""
+    """Non-merge commits by people who are not bots, authored in `window` (any time: None),
+    on the paths and people of resolution `resolution_id`."""
     conditions: list[ColumnElement[bool]] = [
         ~_commit.c.is_merge,
         ~_person.c.bot,
@@ -86,7 +86,8 @@ Bucket = Literal["day", "period", "none"]
 def component_activity(
     conn: Connection, window: Window, bucket: Bucket, resolution_id: int | None
 ) -> list[Activity]:
-    """Churn and commits per (component, person, bucket) in `window`, in one resolution."""
+    """Churn and commits per (component, person, bucket) in `window`, in resolution
+    `resolution_id`."""
     joined = authored_changes()
     groups: list[Any] = [_pc.c.component_id, _pi.c.person_id]
     if bucket == "day":

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from auditor.cli.entrypoint import app
 from auditor.evaluate.run import analyze
+from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table
@@ -42,8 +43,9 @@ def _store(tmp_path: Path, engine: Engine) -> list[int]:
     _scenario(engine)
     store = engine.url.render_as_string(hide_password=False)
     loaded = write_config(tmp_path, f'[store]\nurl = "{store}"\n' + CONFIG)
-    runs = [analyze(engine, loaded, day).run_id for day in DAYS]
-    runs.append(analyze(engine, loaded, DAYS[-1], kind="check").run_id)
+    runs = [analyze(engine, loaded, day, triage=configured(loaded, day)).run_id for day in DAYS]
+    last = DAYS[-1]
+    runs.append(analyze(engine, loaded, last, triage=configured(loaded, last), kind="check").run_id)
     resolve_all(engine, loaded, date(2025, 9, 1))  # `auditor people --as-of`: no run
     return runs
 

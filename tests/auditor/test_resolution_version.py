@@ -21,7 +21,10 @@ from auditor.resolve.inputs import RESOLUTION_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 # version -> digest of the resolution's code at that version
-PINNED = {1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c"}
+PINNED = {
+    1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c",
+    2: "9c07da0d1b8f9b6a8fd1f756106fd18b78fe84b5a316d95d5a96d4c3333a2dac",
+}
 
 
 def resolution_code_digest() -> str:
