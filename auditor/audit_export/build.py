@@ -114,6 +114,7 @@ def assemble(
     for item in findings:
         item.pop("_finding", None)
         item.pop("_person", None)
+        item.pop("_waiver_id", None)
     findings.sort(key=_finding_order)
     body: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -433,6 +434,7 @@ def _findings(
                 # internal, dropped before sealing: for waiver matching and the people list
                 "_finding": finding_from_row(row),
                 "_person": person_id,
+                "_waiver_id": row.waiver_id,  # the waiver the run's triage applied
             }
         )
     return out
@@ -485,30 +487,24 @@ def _previous(options: ExportOptions, findings: list[dict[str, Any]]) -> dict[st
 # --- waivers ---------------------------------------------------------------
 
 
-def waiver_id(waiver: Mapping[str, Any]) -> str:
-    """A short stable id of a waiver: the hash of its canonical configuration."""
-    return "W-" + hashlib.sha256(canonical_bytes(dict(waiver))).hexdigest()[:12]
-
-
 def _waivers(
     loaded: LoadedConfig, people: People, period: Period, findings: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Every configured waiver (expired ones included) and the findings it matches.
 
-    Matching and expiry are `auditor.report.waivers` (as for `auditor check`), as of
-    the period's end; a live waiver's id is recorded on the findings it covers.
+    Which waiver covers a finding is what the run's triage stored
+    (`auditor.report.triage`); matching here only lists what each waiver's terms
+    match, expired or not, as of the period's end.
     """
-    from auditor.report.waivers import apply_waivers, matches
+    from auditor.report.waivers import matches
 
     pseudonymizer = people.pseudonymizer
     current = [f for f in findings if f.get("_finding") is not None]
-    outcome = apply_waivers(loaded.config.waivers, [f["_finding"] for f in current], period.end)
-    expired = {id(w) for w in outcome.expired}
     out = []
     for config in loaded.config.waivers:
-        ident = waiver_id(config.model_dump(mode="json"))
+        ident = config.id
         for item in current:
-            if outcome.waived.get(item["_finding"].fingerprint) is config:
+            if item["_waiver_id"] == ident:
                 item["waiver"] = {"id": ident, "expires": config.expires}
         matched = [item["fingerprint"] for item in current if matches(config, item["_finding"])]
         out.append(
@@ -528,7 +524,7 @@ def _waivers(
                 else people.scrub(config.approved_by),
                 "ticket": people.scrub(config.ticket) if config.ticket else None,
                 "expires": config.expires,
-                "expired": id(config) in expired,
+                "expired": config.expires < period.end,
                 "findings": sorted(matched),
             }
         )

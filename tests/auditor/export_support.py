@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine
 
+from auditor.evaluate.run import finding_from_row
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.findings import finding_fingerprint
+from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
 from auditor.store.engine import table, transaction
@@ -109,8 +112,12 @@ def finding(
 def store_run(
     engine: Engine, loaded: LoadedConfig, as_of: date, findings: list[dict[str, Any]]
 ) -> int:
-    """Resolve as of `as_of` and store an analysis run with exactly `findings`."""
+    """Resolve as of `as_of` and store an analysis run with exactly `findings`, each with the
+    status and waiver the configuration's triage gives it (as `analyze` stores them)."""
     resolution = resolve_all(engine, loaded, as_of)
+    verdicts = configured(loaded, as_of)(
+        [finding_from_row(SimpleNamespace(**item)) for item in findings]
+    ).by_fingerprint
     moment = datetime(2026, 10, 1, tzinfo=UTC)
     with transaction(engine) as conn:
         inserted = conn.execute(
@@ -128,7 +135,13 @@ def store_run(
         )
         run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
         for item in findings:
-            conn.execute(table(models.StoredFinding).insert().values(run_id=run_id, **item))
+            verdict = verdicts[item["fingerprint"]]
+            waiver_id = verdict.waiver.id if verdict.waiver else None
+            conn.execute(
+                table(models.StoredFinding)
+                .insert()
+                .values(run_id=run_id, **{**item, "status": verdict.status, "waiver_id": waiver_id})
+            )
     return run_id
 
 

@@ -70,10 +70,3 @@ def test_the_run_stores_each_verdict_and_a_reused_run_returns_them(
     reused = analyze(engine, loaded, AS_OF, triage=configured(loaded, AS_OF), reuse=True)
     assert reused.run_id == fresh.run_id
     assert reused.verdicts == fresh.verdicts
-
-
-def test_waiver_id_is_the_audit_exports() -> None:
-    from auditor.audit_export.build import waiver_id
-
-    terms = waiver(rule="PV101", component="Core", ticket="SEC-7")
-    assert terms.id == waiver_id(terms.model_dump(mode="json"))
