@@ -34,7 +34,7 @@ from auditor.resolve.components import plan_components
 from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.pipeline import ResolveSummary, resolve_all
 from auditor.store import models
-from auditor.store.engine import make_engine, table
+from auditor.store.engine import make_engine
 from benchmarks.workspace import last_commit_day, synthetic_workspace
 
 COMMITS, QUICK_COMMITS = 100_000, 20_000
@@ -104,7 +104,7 @@ def _full_resolution(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resol
     """What `resolve_all` does for new inputs, in a transaction rolled back afterwards."""
     from auditor.resolve.rebuild import rebuild
 
-    res = table(models.Resolution)
+    res = models.Resolution
     with engine.connect() as conn, conn.begin() as tx:
         plan = plan_components(loaded, conn)
         inserted = conn.execute(

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, func, select
 
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.store import models
-from auditor.store.engine import table
 from benchmarks.synthetic import synthetic_repo
 
 COUNTRIES = ("US", "DE", "IN", "CN", "IE", "GB", "RU", "PL", "SG", "BR", "JP", "BY")
@@ -85,5 +84,5 @@ def synthetic_workspace(workdir: Path, commits: int) -> LoadedConfig:
 def last_commit_day(engine: Engine) -> date:
     """The day (UTC) of the newest collected commit: the benchmarks' as-of day."""
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(table(models.Commit).c.authored_at))).scalar()
+        last = conn.execute(select(func.max(models.Commit.c.authored_at))).scalar()
     return datetime.fromtimestamp(int(last or 0), UTC).date()

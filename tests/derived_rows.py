@@ -10,7 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
-from auditor.store.engine import bulk_insert, table
+from auditor.store.engine import bulk_insert
 
 HAND_RESOLUTION = 1  # the id of the resolution hand-written rows belong to
 
@@ -19,7 +19,7 @@ def ensure_resolution(
     conn: Connection, resolution_id: int = HAND_RESOLUTION, as_of: date = date(2026, 10, 1)
 ) -> int:
     """The resolution row `resolution_id`, inserted when missing (digest: its id)."""
-    res = table(models.Resolution)
+    res = models.Resolution
     if conn.execute(select(res.c.id).where(res.c.id == resolution_id)).first() is None:
         conn.execute(
             res.insert().values(
@@ -41,7 +41,7 @@ def insert_derived(
 ) -> int:
     """`bulk_insert` of derived rows, each given `resolution_id` (its row made if missing)."""
     ensure_resolution(conn, resolution_id)
-    return bulk_insert(conn, table(model), ({**r, "resolution_id": resolution_id} for r in rows))
+    return bulk_insert(conn, model, ({**r, "resolution_id": resolution_id} for r in rows))
 
 
 def set_resolution_warnings(
@@ -50,7 +50,7 @@ def set_resolution_warnings(
     """Give a stored resolution these warnings (the resolution's own and those naming people)."""
     from sqlalchemy import update
 
-    res = table(models.Resolution)
+    res = models.Resolution
     summary = dict(
         conn.execute(select(res.c.summary).where(res.c.id == resolution_id)).scalar_one()
     )

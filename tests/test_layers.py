@@ -111,7 +111,7 @@ def test_collectors_and_rules_import_only_the_kernel() -> None:
 def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
     # the reader itself: a kernel module importing the store is reported
     path = tmp_path / "config.py"
-    path.write_text("def f():\n    from auditor.store.engine import table\n", "utf-8")
+    path.write_text("def f():\n    from auditor.store.engine import upsert\n", "utf-8")
     modules = _modules()
     imported = _imports("auditor.kernel.config", path, modules)
     assert imported == {"auditor.store.engine"}

@@ -36,7 +36,6 @@ from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store import warnings as run_warnings
 from auditor.store.activity import component_activity, person_commit_totals
-from auditor.store.engine import table
 from auditor.store.resolutions import of, of_run
 
 # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
@@ -192,7 +191,7 @@ def policy_section(loaded: LoadedConfig, end: date) -> dict[str, Any]:
 
 
 def _sources(engine: Engine, period: Period) -> list[dict[str, Any]]:
-    source, commit = table(models.Source), table(models.Commit)
+    source, commit = models.Source, models.Commit
     lo, hi = Window(period.start, period.end).bounds()
     with engine.connect() as conn:
         in_period: dict[int, int] = dict(
@@ -298,7 +297,7 @@ def _maintainers(
     engine: Engine, period: Period, resolution_id: int
 ) -> dict[str, list[_Maintainer]]:
     """Per component, each (non-bot) author's churn, commits and last change day in the period."""
-    comp = table(models.Component)
+    comp = models.Component
     out: dict[str, list[_Maintainer]] = defaultdict(list)
     with engine.connect() as conn:
         names = dict(
@@ -325,7 +324,7 @@ def _people(
     resolution_id: int,
 ) -> dict[str, Any]:
     """Everyone who committed in the period, is a top maintainer or a finding's subject."""
-    evidence = table(models.LocationEvidence)
+    evidence = models.LocationEvidence
     with engine.connect() as conn:
         activity = {
             t.person_id: (t.commits, t.churn)
@@ -388,7 +387,7 @@ def _findings(
 ) -> list[dict[str, Any]]:
     from auditor.evaluate.run import finding_from_row
 
-    finding = table(models.StoredFinding)
+    finding = models.StoredFinding
     pseudonymizer = options.pseudonymizer
     with engine.connect() as conn:
         rows = list(conn.execute(select(finding).where(finding.c.run_id == run_id)))

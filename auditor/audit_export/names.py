@@ -26,7 +26,6 @@ from sqlalchemy import Engine, select
 
 from auditor.audit_export.pseudonym import Pseudonymizer
 from auditor.store import models
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 
 REDACTED = "[redacted]"
@@ -86,11 +85,11 @@ class People:
     ) -> People:
         """The people of resolution `resolution_id`, and every identity's strings."""
         person, pi, ident = (
-            table(models.Person),
-            table(models.PersonIdentity),
-            table(models.Identity),
+            models.Person,
+            models.PersonIdentity,
+            models.Identity,
         )
-        roster = table(models.RosterEntry)
+        roster = models.RosterEntry
         rows: dict[int, PersonRow] = {}
         strings: dict[int, set[str]] = defaultdict(set)
         emails: dict[int, set[str]] = defaultdict(set)

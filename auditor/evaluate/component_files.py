@@ -16,7 +16,6 @@ from sqlalchemy.engine import Connection
 
 from auditor.kernel.window import Window
 from auditor.store import models
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 
 
@@ -25,11 +24,11 @@ def most_changed_files(
 ) -> dict[str, str]:
     """'repo:path' of the file with most churn per component of resolution `resolution_id`
     in [start, end]."""
-    commit, change, path = table(models.Commit), table(models.FileChange), table(models.Path)
+    commit, change, path = models.Commit, models.FileChange, models.Path
     pc, component, source = (
-        table(models.PathComponent),
-        table(models.Component),
-        table(models.Source),
+        models.PathComponent,
+        models.Component,
+        models.Source,
     )
     low, high = Window(start, end).bounds()
     churn = func.sum(func.coalesce(change.c.added, 0) + func.coalesce(change.c.deleted, 0))

@@ -29,7 +29,6 @@ from auditor.kernel.window import Window, day_number, day_of_number, day_start
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.activity import BINARY, CHURN, authored_changes, by_people
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 from rules.interface import (
     UNKNOWN,
@@ -170,7 +169,7 @@ def build_context(
 def _components(
     conn: Connection, resolution_id: int
 ) -> tuple[dict[str, Component], dict[int, str]]:
-    comp = table(models.Component)
+    comp = models.Component
     rows = conn.execute(
         select(comp.c.id, comp.c.name, comp.c.sensitivity, comp.c.tags, comp.c.paths).where(
             of(comp, resolution_id)
@@ -185,7 +184,7 @@ def _components(
 
 
 def _people(conn: Connection, index: LocationIndex, resolution_id: int) -> dict[int, Person]:
-    person, conflict = table(models.Person), table(models.LocationConflict)
+    person, conflict = models.Person, models.LocationConflict
     conflicts: dict[int, list[Conflict]] = defaultdict(list)
     for row in conn.execute(
         select(
@@ -291,7 +290,7 @@ def _changes(
     identities: dict[int, int],
     bots: set[int],
 ) -> tuple[list[Change], dict[str, frozenset[int]]]:
-    commit, pc, pi = table(models.Commit), table(models.PathComponent), table(models.PersonIdentity)
+    commit, pc, pi = models.Commit, models.PathComponent, models.PersonIdentity
     window = Window(policy.previous_start, as_of)
     lo, hi = window.bounds()
     wanted = sorted(set(commit_shas)) if commit_shas is not None else None
@@ -418,7 +417,7 @@ def _scoped_history(
     """
     if not scope:
         return [], set()
-    commit, fc, pc = table(models.Commit), table(models.FileChange), table(models.PathComponent)
+    commit, fc, pc = models.Commit, models.FileChange, models.PathComponent
     wanted = sorted(scope)
     components: dict[tuple[int, int], list[int]] = defaultdict(list)
     for source_id, path_id, component_id in conn.execute(
@@ -478,7 +477,7 @@ def _scoped_history(
 
 def _identity_people(conn: Connection, resolution_id: int) -> dict[int, int]:
     """identity id -> person id, for every resolved identity (one small table)."""
-    pi = table(models.PersonIdentity)
+    pi = models.PersonIdentity
     query = select(pi.c.identity_id, pi.c.person_id).where(of(pi, resolution_id))
     return {ident: pid for ident, pid in conn.execute(query)}
 
@@ -539,8 +538,8 @@ def _reviewers(
     it come in one query each and are kept for `commit_ids`; without, the ids are
     asked for in chunks (a `--range` holds few commits).
     """
-    trailer, pi, commit = table(models.Trailer), table(models.PersonIdentity), table(models.Commit)
-    cwi, review = table(models.CommitWorkItem), table(models.Review)
+    trailer, pi, commit = models.Trailer, models.PersonIdentity, models.Commit
+    cwi, review = models.CommitWorkItem, models.Review
     trailers = (
         select(trailer.c.commit_id, pi.c.person_id, trailer.c.key)
         .select_from(trailer.join(pi, pi.c.identity_id == trailer.c.identity_id))
@@ -596,8 +595,8 @@ def _work_items(
     as_of: date,
 ) -> tuple[list[WorkItem], bool]:
     """The work items mapped to components; an undated one is placed as of `as_of`."""
-    wi, wic = table(models.WorkItem), table(models.WorkItemComponent)
-    wia, pi = table(models.WorkItemAssignee), table(models.PersonIdentity)
+    wi, wic = models.WorkItem, models.WorkItemComponent
+    wia, pi = models.WorkItemAssignee, models.PersonIdentity
     any_items = conn.execute(select(func.count()).select_from(wi)).scalar_one() > 0
     rows = list(
         conn.execute(

@@ -16,7 +16,6 @@ from sqlalchemy import Engine, func, select
 
 from auditor.kernel.config import LoadedConfig
 from auditor.store import models
-from auditor.store.engine import table
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +44,7 @@ def _instant(day: date) -> int:
 
 def coverage_of(engine: Engine, loaded: LoadedConfig, start: date, end: date) -> Coverage:
     """Commits collected, and those authored from `start` to `end` (inclusive, UTC days)."""
-    commit = table(models.Commit)
+    commit = models.Commit
     begin, stop = _instant(start), _instant(end + timedelta(days=1))
     with engine.connect() as conn:
         total, first, last = conn.execute(

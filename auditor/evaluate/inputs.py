@@ -41,7 +41,6 @@ from sqlalchemy.engine import Connection
 from auditor.kernel.config import LoadedConfig
 from auditor.resolve.inputs import count_and_max, json_digest, sources_digest
 from auditor.store import models
-from auditor.store.engine import table
 
 # Bump whenever the rules, their context or the analysis change the findings of the
 # same inputs (auditor/evaluate/, rules/): stored runs with the old number are not reused.
@@ -90,14 +89,14 @@ def analysis_inputs(
         "as_of": as_of.isoformat(),
         "resolution": resolution_digest,
         "sources": sources_digest(conn),
-        "counted": {table(model).name: list(count_and_max(conn, model)) for model in _COUNTED},
+        "counted": {model.name: list(count_and_max(conn, model)) for model in _COUNTED},
     }
     return json_digest(parts)
 
 
 def reusable_run(conn: Connection, inputs: str, as_of: date) -> int | None:
     """The newest successful run whose stored digest equals `inputs`, if any."""
-    run = table(models.Run)
+    run = models.Run
     rows = conn.execute(
         select(run.c.id, run.c.stats)
         .where(run.c.status == "ok", run.c.as_of == as_of)

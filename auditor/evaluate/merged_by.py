@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
-from auditor.store.engine import table
 
 CLOCK_SKEW_SECONDS = 86_400
 _MAINLINE, _BRANCH = 1, 2
@@ -37,7 +36,7 @@ def merged_by(
     """candidate commit id -> the people who committed a merge that brought it in."""
     if not candidates:
         return {}
-    commit = table(models.Commit)
+    commit = models.Commit
     wanted = sorted(set(candidates))
     oldest: dict[int, int] = {}  # source id -> oldest candidate's commit time
     for start in range(0, len(wanted), 500):

@@ -31,7 +31,7 @@ from auditor.kernel.errors import AuditorError
 from auditor.kernel.findings import Verdict, Verdicts, sort_key
 from auditor.resolve.pipeline import ResolveSummary, resolve_all
 from auditor.store import models
-from auditor.store.engine import bulk_insert, table, transaction
+from auditor.store.engine import bulk_insert, transaction
 from auditor.store.resolutions import of
 from rules.interface import Evidence, Finding, PolicyFile, RuleContext, Unavailable
 from rules.registry import all_rules
@@ -137,7 +137,7 @@ def analyze(
     with transaction(engine) as conn:
         run_id = _insert_run(conn, kind, as_of, started, "ok", stats, resolution_id)
         rows = (_row(run_id, f, verdicts.by_fingerprint[f.fingerprint]) for f in findings)
-        bulk_insert(conn, table(models.StoredFinding), rows)
+        bulk_insert(conn, models.StoredFinding, rows)
         main_paths = {name: c.main_path for name, c in ctx.components.items()}
         window_days = loaded.config.policy.window_days
         locations = component_locations(conn, as_of, window_days, main_paths, resolution_id)
@@ -178,7 +178,7 @@ def _stored_result(
     window_days: int,
 ) -> AnalyzeResult:
     """A stored run and its findings, as `analyze` returned them when it ran."""
-    run, finding = table(models.Run), table(models.StoredFinding)
+    run, finding = models.Run, models.StoredFinding
     stats = conn.execute(select(run.c.stats).where(run.c.id == run_id)).scalar_one()
     rows = list(
         conn.execute(select(finding).where(finding.c.run_id == run_id).order_by(finding.c.id))
@@ -193,7 +193,7 @@ def _stored_result(
     notes = tuple(
         Unavailable(n["rule"], n["reason"], n.get("component")) for n in stats["unavailable"]
     )
-    comp = table(models.Component)
+    comp = models.Component
     paths = conn.execute(
         select(comp.c.name, comp.c.paths).where(of(comp, resolution_id)).order_by(comp.c.id)
     )
@@ -267,9 +267,7 @@ def _insert_run(
 ) -> int:
     """A finished run row (now); its id."""
     inserted = conn.execute(
-        table(models.Run)
-        .insert()
-        .values(
+        models.Run.insert().values(
             kind=kind,
             started_at=started,
             finished_at=datetime.now(UTC),

@@ -28,7 +28,7 @@ from auditor.ingest.trackers import _write_items as write_items
 from auditor.kernel.config import LoadedConfig, TrackerSource
 from auditor.kernel.errors import ApiError, ConfigError
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from collectors import ado_api, github_api, jira_api
 from collectors.api_cursor import Cursor
 from collectors.api_source import ApiCollector
@@ -80,7 +80,7 @@ def import_api_source(
     on_page: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
     name = tracker_name(src)
-    srct = table(models.Source)
+    srct = models.Source
     with engine.connect() as conn:
         existing = conn.execute(select(srct.c.kind, srct.c.head).where(srct.c.name == name)).first()
     if existing is not None and existing.kind != src.kind:
@@ -136,7 +136,7 @@ def _record_position(conn: Connection, source_id: int, cursor: Cursor) -> int:
     The source row is locked by the transaction's upsert, so concurrent collectors of
     one source (PostgreSQL) serialise here.
     """
-    wi, srct = table(models.WorkItem), table(models.Source)
+    wi, srct = models.WorkItem, models.Source
     stored = conn.execute(select(srct.c.name, srct.c.head).where(srct.c.id == source_id)).one()
     cursor = cursor.later(Cursor.loads(stored.head, source=stored.name))
     records = int(

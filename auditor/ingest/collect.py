@@ -35,7 +35,7 @@ from auditor.kernel.config import GitSource, LoadedConfig
 from auditor.kernel.errors import CollectorError, UsageError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.engine import make_engine, table, transaction
+from auditor.store.engine import make_engine, transaction
 from collectors.git_mirror import Notify, empty_repository, remote_head
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def _unmoved(
     new or moved source, a changed location or branch, a ref that cannot be
     read) goes through `collect_repository`, which reports it.
     """
-    src = table(models.Source)
+    src = models.Source
     with engine.connect() as conn:
         stored = {
             row.name: row

@@ -32,7 +32,7 @@ from auditor.ingest.worker_pool import progress_queue, worker_pool
 from auditor.kernel.errors import CollectorError, MissingObjectError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.engine import id_map, make_engine, table, transaction, upsert
+from auditor.store.engine import id_map, make_engine, transaction, upsert
 from collectors.git import GitCollector, MailMap, Revisions
 from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
 from collectors.git_paths import REJECTED_FLAG
@@ -355,7 +355,7 @@ def remap_identities(engine: Engine, source_id: int, git_dir: Path, head: str) -
         check=False,
     )  # fmt: skip
     blob = found.stdout.decode("ascii", "replace").strip() if found.returncode == 0 else ""
-    meta, ident, com = table(models.StoreMeta), table(models.Identity), table(models.Commit)
+    meta, ident, com = models.StoreMeta, models.Identity, models.Commit
     key = f"mailmap.blob:{source_id}"
     with engine.connect() as conn:
         known = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
@@ -408,7 +408,7 @@ def _record_shallow(
     if boundary and head is not None:
         depth = run_git(git_dir, "rev-list", "--count", "--end-of-options", head, check=False)
         count = depth.stdout.decode("ascii", "replace").strip() or "?"
-        com = table(models.Commit)
+        com = models.Commit
         with engine.connect() as conn:
             oldest = conn.execute(
                 select(func.min(com.c.committed_at)).where(com.c.sha.in_(sorted(boundary)))
@@ -466,7 +466,7 @@ def _rev_list(git_dir: Path, head: str) -> set[str]:
 def _ensure_source(
     engine: Engine, name: str, location: str, branch: str | None
 ) -> tuple[int, str | None]:
-    src = table(models.Source)
+    src = models.Source
     with transaction(engine) as conn:
         row = conn.execute(
             select(src.c.id, src.c.kind, src.c.head).where(src.c.name == name)
@@ -490,7 +490,7 @@ def _ensure_source(
 
 
 def _set_head(engine: Engine, source_id: int, head: str | None) -> int:
-    src, com = table(models.Source), table(models.Commit)
+    src, com = models.Source, models.Commit
     with transaction(engine) as conn:
         total = conn.execute(
             select(func.count()).select_from(com).where(com.c.source_id == source_id)
@@ -521,7 +521,7 @@ def head_unmoved(
 
 def stored_boundary(engine: Engine, source_id: int) -> frozenset[str]:
     """The shallow boundary the source had when it was last mined."""
-    meta = table(models.StoreMeta)
+    meta = models.StoreMeta
     with engine.connect() as conn:
         value = conn.execute(
             select(meta.c.value).where(meta.c.key == f"shallow.boundary:{source_id}")
@@ -530,7 +530,7 @@ def stored_boundary(engine: Engine, source_id: int) -> frozenset[str]:
 
 
 def _store_boundary(engine: Engine, source_id: int, boundary: frozenset[str]) -> None:
-    meta = table(models.StoreMeta)
+    meta = models.StoreMeta
     key = f"shallow.boundary:{source_id}"
     with transaction(engine) as conn:
         if boundary:
@@ -541,7 +541,7 @@ def _store_boundary(engine: Engine, source_id: int, boundary: frozenset[str]) ->
 
 
 def _delete_shas(engine: Engine, source_id: int, shas: Sequence[str]) -> None:
-    com = table(models.Commit)
+    com = models.Commit
     with transaction(engine) as conn:
         for start in range(0, len(shas), 500):
             chunk = list(shas[start : start + 500])
@@ -552,7 +552,7 @@ def _delete_shas(engine: Engine, source_id: int, shas: Sequence[str]) -> None:
 
 
 def _delete_unreachable(engine: Engine, source_id: int, reachable: set[str]) -> int:
-    com = table(models.Commit)
+    com = models.Commit
     with transaction(engine) as conn:
         stored = conn.execute(select(com.c.id, com.c.sha).where(com.c.source_id == source_id)).all()
         gone = [row.id for row in stored if row.sha not in reachable]
@@ -564,9 +564,9 @@ def _delete_unreachable(engine: Engine, source_id: int, reachable: set[str]) -> 
 def delete_commits(conn: Connection, commit_ids: Sequence[int]) -> None:
     """Delete commits and every row that refers to them."""
     for model in (models.FileChange, models.Trailer, models.CommitWorkItem):
-        tbl = table(model)
+        tbl = model
         conn.execute(delete(tbl).where(tbl.c.commit_id.in_(commit_ids)))
-    com = table(models.Commit)
+    com = models.Commit
     conn.execute(delete(com).where(com.c.id.in_(commit_ids)))
 
 
@@ -626,7 +626,7 @@ class CommitWriter:
 
     def _commit_ids(self, conn: Connection, shas: Sequence[str]) -> dict[str, int]:
         """{sha: id} of this source's stored commits among `shas`."""
-        com = table(models.Commit)
+        com = models.Commit
         found: dict[str, int] = {}
         for start in range(0, len(shas), 500):
             chunk = shas[start : start + 500]
@@ -647,7 +647,7 @@ class CommitWriter:
 
     def write(self, records: Sequence[CommitRecord]) -> int:
         """Write one batch, skipping commits already stored; returns how many were new."""
-        com = table(models.Commit)
+        com = models.Commit
         with transaction(self.engine) as conn:
             if self.sqlite:
                 # Per connection; without it a large batch spills its dirty pages mid-way.
@@ -678,14 +678,14 @@ class CommitWriter:
                 for c in r.changes
             ]
             # Numbers only (ids, counts, flags): nothing for the store's text escaping to check.
-            _insert(conn, table(models.FileChange), _CHANGE_COLUMNS, changes, text=False)
+            _insert(conn, models.FileChange, _CHANGE_COLUMNS, changes, text=False)
             trailers = []
             for r in fresh:
                 for key, value in r.trailers:
                     ident = self._mention(value)
                     who = self.identities.get(ident["key"]) if ident else None
                     trailers.append((ids[r.sha], key.lower(), value, who))
-            _insert(conn, table(models.Trailer), _TRAILER_COLUMNS, trailers)
+            _insert(conn, models.Trailer, _TRAILER_COLUMNS, trailers)
         return len(fresh)
 
     def _mention(self, value: str) -> dict[str, Any] | None:
@@ -727,7 +727,7 @@ class CommitWriter:
         known = self.identities
         if not (signers or mentioned):
             return
-        ident = table(models.Identity)
+        ident = models.Identity
         # Trailer-only people first (no mailmap known), then signers with their mailmap result.
         upsert(conn, ident, list(mentioned.values()), key=["kind", "key"])
         upsert(
@@ -758,7 +758,7 @@ class CommitWriter:
             if p is not None and p not in known
         }
         if wanted:
-            tbl = table(models.Path)
+            tbl = models.Path
             upsert(conn, tbl, [{"path": p} for p in wanted], key=["path"])
             known.update(id_map(conn, tbl, "path", wanted))
 

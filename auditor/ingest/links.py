@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.errors import ConfigError
 from auditor.store import models
-from auditor.store.engine import table, transaction, upsert
+from auditor.store.engine import transaction, upsert
 
 GITHUB_KINDS = ("github-json", "github-api")
 # Forges whose items are numbered per repository: GitHub `#12`, GitLab issues `#12` and
@@ -90,7 +90,7 @@ def _github_sources(
 def link_commits(engine: Engine, loaded: LoadedConfig) -> LinkSummary:
     """Rebuild every commit ↔ work-item link; returns what was linked."""
     patterns = [re.compile(p) for p in loaded.config.links.patterns]
-    src, wi = table(models.Source), table(models.WorkItem)
+    src, wi = models.Source, models.WorkItem
     with transaction(engine) as conn:
         sources: list[tuple[int, str, str, str | None]] = [
             (r.id, r.name, r.kind, r.ref)
@@ -154,7 +154,7 @@ def _scan_commits(
     ],
 ) -> dict[tuple[int, int], str]:
     """(commit, work item) -> the strongest way they are linked, over every commit."""
-    commit = table(models.Commit)
+    commit = models.Commit
     links: dict[tuple[int, int], str] = {}
 
     def add(commit_id: int, item_id: int, via: str) -> None:
@@ -179,7 +179,7 @@ def _replace_links(conn: Connection, links: dict[tuple[int, int], str]) -> None:
     Concurrent collectors on PostgreSQL may link at the same time: upserts wait
     for each other instead of failing on a duplicate key.
     """
-    link_tbl = table(models.CommitWorkItem)
+    link_tbl = models.CommitWorkItem
     pair = tuple_(link_tbl.c.commit_id, link_tbl.c.work_item_id)
     stored = {
         (c, w): v

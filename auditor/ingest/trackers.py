@@ -41,7 +41,6 @@ from auditor.store.engine import (
     BATCH_SIZE,
     bulk_insert,
     dialect_insert,
-    table,
     transaction,
     upsert,
 )
@@ -147,7 +146,7 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
     """Parse one export completely, then write it in one transaction (or skip it if unchanged)."""
     file = collector.file()
     kind = collector.kind
-    src = table(models.Source)
+    src = models.Source
     with engine.connect() as conn:
         existing = conn.execute(
             select(src.c.id, src.c.kind, src.c.sha256, src.c.records).where(
@@ -181,8 +180,8 @@ def import_file(engine: Engine, collector: FileCollector) -> ImportResult:
                 conn, source_id, collector.identity_kind, items
             )
         conn.execute(
-            update(table(models.Source))
-            .where(table(models.Source).c.id == source_id)
+            update(models.Source)
+            .where(models.Source.c.id == source_id)
             .values(sha256=file.sha256, records=len(records), updated_at=datetime.now(UTC))
         )
         # kept with the import they describe: later commands (check, export, TUI) list them
@@ -208,12 +207,12 @@ def _upsert_source(
     ref = extra.get("repository") or None
     upsert(
         conn,
-        table(models.Source),
+        models.Source,
         [{"name": name, "kind": kind, "location": location, "ref": ref, "records": 0}],
         key=["name"],
         update=["location", "ref"],
     )
-    tbl = table(models.Source)
+    tbl = models.Source
     source_id = conn.execute(select(tbl.c.id).where(tbl.c.name == name)).scalar_one()
     return int(source_id)
 
@@ -225,7 +224,7 @@ def upsert_identities(
 
     A null in a new row keeps the stored value: files that know less never erase.
     """
-    tbl = table(models.Identity)
+    tbl = models.Identity
     if not rows:
         return {}
     full = [
@@ -295,7 +294,7 @@ def _write_items(
     conn: Connection, source_id: int, identity_kind: str, items: list[WorkItemRecord]
 ) -> tuple[int, int, int]:
     ids = upsert_identities(conn, identity_kind, _people(items))
-    wi = table(models.WorkItem)
+    wi = models.WorkItem
     stored = {
         key: digest
         for key, digest in conn.execute(
@@ -336,7 +335,7 @@ def _write_items(
         query = select(wi.c.id, wi.c.key).where(wi.c.source_id == source_id, wi.c.key.in_(chunk))
         item_ids.update({key: row_id for row_id, key in conn.execute(query)})
     changed_ids = list(item_ids.values())
-    assignees_tbl, review_tbl = table(models.WorkItemAssignee), table(models.Review)
+    assignees_tbl, review_tbl = models.WorkItemAssignee, models.Review
     for start in range(0, len(changed_ids), 500):
         id_chunk = changed_ids[start : start + 500]
         conn.execute(delete(assignees_tbl).where(assignees_tbl.c.work_item_id.in_(id_chunk)))
@@ -379,7 +378,7 @@ def _write_roster(conn: Connection, source_id: int, entries: list[RosterRecord])
             "email": entry.email,
         }
     upsert_identities(conn, ROSTER_KIND, list(people.values()))
-    roster = table(models.RosterEntry)
+    roster = models.RosterEntry
     conn.execute(delete(roster).where(roster.c.source_id == source_id))
     return bulk_insert(
         conn,

@@ -238,9 +238,8 @@ def _require_collected(engine: Engine, shas: set[str], spec: str) -> None:
     from sqlalchemy import select
 
     from auditor.store import models
-    from auditor.store.engine import table
 
-    commit = table(models.Commit)
+    commit = models.Commit
     wanted = sorted(shas)
     found: set[str] = set()
     with engine.connect() as conn:

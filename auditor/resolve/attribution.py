@@ -41,7 +41,6 @@ from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store.activity import Bucket, component_activity
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 
 # a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
@@ -95,7 +94,7 @@ def component_attribution(
     """One entry per component of resolution `resolution_id` (those without churn
     included), in component-name order."""
     index = index or LocationIndex.load(engine, resolution_id)
-    comp = table(models.Component)
+    comp = models.Component
     with engine.connect() as conn:
         names = {
             cid: (name, sens)

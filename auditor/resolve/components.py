@@ -45,7 +45,6 @@ from auditor.resolve.codeowners import (
     parse_codeowners,
 )
 from auditor.store import models
-from auditor.store.engine import table
 
 if TYPE_CHECKING:  # yaml and pathspec load when a catalog or a glob is read (a command's start)
     import yaml
@@ -177,7 +176,7 @@ def _catalog_globs(
     import yaml
 
     src, path, fc, commit = (
-        table(m) for m in (models.Source, models.Path, models.FileChange, models.Commit)
+        m for m in (models.Source, models.Path, models.FileChange, models.Commit)
     )
     for repo, root in sorted(roots.items()):
         names = {str(PurePosixPath(n)) for n in _CATALOG_NAMES}
@@ -305,7 +304,7 @@ def plan_components(loaded: LoadedConfig, conn: Connection) -> ComponentPlan:
 
 
 def _git_sources(conn: Connection) -> dict[str, int]:
-    src = table(models.Source)
+    src = models.Source
     return {
         name: sid
         for sid, name in conn.execute(select(src.c.id, src.c.name).where(src.c.kind == "git"))
@@ -326,7 +325,7 @@ def changed_paths(conn: Connection) -> ChangedPaths:
     One grouped query rather than one per source (each joins every file change
     again: 50 repositories, 50 passes) plus another for coverage.
     """
-    path, fc, commit = table(models.Path), table(models.FileChange), table(models.Commit)
+    path, fc, commit = models.Path, models.FileChange, models.Commit
     churn_expr = case(
         (commit.c.is_merge, 0), else_=func.coalesce(fc.c.added, 0) + func.coalesce(fc.c.deleted, 0)
     )
@@ -425,7 +424,7 @@ def map_work_items(
     conn: Connection, components: Sequence[ComponentDraft], component_ids: dict[str, int]
 ) -> list[dict[str, int]]:
     """`work_item_component` rows from Jira components, ADO area paths and GitHub labels."""
-    wi, src = table(models.WorkItem), table(models.Source)
+    wi, src = models.WorkItem, models.Source
     jira: dict[str, set[int]] = defaultdict(set)
     labels: dict[str, set[int]] = defaultdict(set)
     areas: list[tuple[str, int]] = []

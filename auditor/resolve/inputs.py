@@ -41,7 +41,6 @@ from sqlalchemy.engine import Connection
 from auditor.kernel.config import LoadedConfig
 from auditor.resolve.components import ComponentPlan
 from auditor.store import models
-from auditor.store.engine import table
 
 # Bump whenever the resolution's logic changes what it writes for the same inputs
 # (auditor/resolve/, the location inference, the configuration's meaning): stored
@@ -72,7 +71,7 @@ def rows_digest(conn: Connection, query: Any) -> str:
 
 def sources_digest(conn: Connection) -> str:
     """Every source row as far as derived results depend on it (no path, no clock)."""
-    src = table(models.Source)
+    src = models.Source
     query = select(*(src.c[f] for f in SOURCE_FIELDS), src.c.location).order_by(src.c.id)
     digest = hashlib.sha256()
     for *fields, location in conn.execute(query):
@@ -82,14 +81,14 @@ def sources_digest(conn: Connection) -> str:
 
 
 def count_and_max(conn: Connection, model: Table) -> tuple[int, int]:
-    tbl = table(model)
+    tbl = model
     count, top = conn.execute(select(func.count(), func.max(tbl.c.id))).one()
     return int(count), int(top or 0)
 
 
 def inputs_digest(conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date) -> str:
     """Digest of every input of a resolution as of `as_of`: the resolution's key."""
-    ident, roster = table(models.Identity), table(models.RosterEntry)
+    ident, roster = models.Identity, models.RosterEntry
     parts: dict[str, Any] = {
         "version": RESOLUTION_VERSION,
         "reference_data": _reference_data(),

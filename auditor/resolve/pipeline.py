@@ -25,7 +25,7 @@ from auditor.resolve import inputs as resolve_inputs
 from auditor.resolve.components import plan_components
 from auditor.store import models
 from auditor.store import resolutions as stored_resolutions
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resolution
             return Resolution(stored.id, digest, stored.as_of, summary)
         from auditor.resolve.rebuild import rebuild
 
-        res = table(models.Resolution)
+        res = models.Resolution
         inserted = conn.execute(
             res.insert().values(
                 digest=digest, as_of=as_of, created_at=datetime.now(UTC), summary={}

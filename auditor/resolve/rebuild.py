@@ -47,7 +47,7 @@ from auditor.resolve.locations.resolution import Evidence, resolve_person
 from auditor.resolve.locations.zones import catalog_for
 from auditor.resolve.pipeline import ResolveSummary
 from auditor.store import models
-from auditor.store.engine import bulk_insert, reads_beside_writer, side_reader, table
+from auditor.store.engine import bulk_insert, reads_beside_writer, side_reader
 
 
 def rebuild(
@@ -77,7 +77,7 @@ def rebuild(
     periods, conflicts = _resolve(conn, evidence, as_of, resolution_id)
     bulk_insert(
         conn,
-        table(models.Component),
+        models.Component,
         [
             {
                 "id": component_ids[c.name],
@@ -97,13 +97,13 @@ def rebuild(
     path_rows = map_paths(conn, plan, component_ids, changed)
     bulk_insert(
         conn,
-        table(models.PathComponent),
+        models.PathComponent,
         ({**r, "resolution_id": resolution_id} for r in path_rows),
     )
     item_rows = map_work_items(conn, plan.components, component_ids)
     bulk_insert(
         conn,
-        table(models.WorkItemComponent),
+        models.WorkItemComponent,
         ({**r, "resolution_id": resolution_id} for r in item_rows),
     )
     cov = coverage_of(changed, path_rows)
@@ -151,7 +151,7 @@ class _AuthorMonth:
 
 def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
     """One pass over the commits, aggregated in SQL per author, offset and local hour."""
-    commit = table(models.Commit)
+    commit = models.Commit
     usable = and_(commit.c.author_offset.is_not(None), commit.c.authored_at >= 86400)
     local = commit.c.authored_at + commit.c.author_offset * 60
     day = case((usable, cast(local / 3600, BigInteger)), else_=None).label("hour")
@@ -172,7 +172,7 @@ def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
 def _people(
     conn: Connection, loaded: LoadedConfig, months: list[_AuthorMonth]
 ) -> list[PersonDraft]:
-    ident, roster = table(models.Identity), table(models.RosterEntry)
+    ident, roster = models.Identity, models.RosterEntry
     counts: dict[int, int] = defaultdict(int)
     for m in months:
         counts[m.author_id] += m.commits
@@ -220,7 +220,7 @@ def _fresh_ids(conn: Connection, model: Table, keys: list[str]) -> dict[str, int
     Ids are unique across resolutions, so a row's id alone says which resolution it
     belongs to (a finding's evidence ids point into its run's resolution).
     """
-    tbl = table(model)
+    tbl = model
     top = int(conn.execute(select(func.max(tbl.c.id))).scalar() or 0)
     return {key: top + n for n, key in enumerate(dict.fromkeys(keys), start=1)}
 
@@ -230,7 +230,7 @@ def _write_people(
 ) -> None:
     bulk_insert(
         conn,
-        table(models.Person),
+        models.Person,
         [
             {
                 "id": ids[d.key],
@@ -245,7 +245,7 @@ def _write_people(
     )
     bulk_insert(
         conn,
-        table(models.PersonIdentity),
+        models.PersonIdentity,
         [
             {
                 "resolution_id": resolution_id,
@@ -270,7 +270,7 @@ def _evidence(
     resolution_id: int,
 ) -> list[tuple[int, EvidenceDraft]]:
     by_email = {e: person_ids[d.key] for d in drafts for e in d.emails}
-    roster, src = table(models.RosterEntry), table(models.Source)
+    roster, src = models.RosterEntry, models.Source
     roster_rows = []
     for location, line, email, country, office, start, end in conn.execute(
         select(
@@ -294,7 +294,7 @@ def _evidence(
         loaded.config.overrides, by_email, PurePath(str(loaded.path)).name
     )
 
-    ident = table(models.Identity)
+    ident = models.Identity
     default_zones = set(loaded.config.identity.tracker_default_zones)
     # a bot's profile zone is its site's default or its operator's, never a person's place
     bot_people = {person_ids[d.key] for d in drafts if d.bot}
@@ -337,11 +337,11 @@ def _evidence(
     drafts_out.sort(
         key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
     )
-    first = int(conn.execute(select(func.max(table(models.LocationEvidence).c.id))).scalar() or 0)
+    first = int(conn.execute(select(func.max(models.LocationEvidence.c.id))).scalar() or 0)
     numbered = list(enumerate(drafts_out, start=first + 1))
     bulk_insert(
         conn,
-        table(models.LocationEvidence),
+        models.LocationEvidence,
         [
             {
                 "id": i,
@@ -371,7 +371,7 @@ def _with_outlier_commits(
     wanted = [d for d in drafts if not d.fits and d.outlier_hours]
     if not wanted:
         return drafts
-    commit = table(models.Commit)
+    commit = models.Commit
     identities: dict[int, list[int]] = defaultdict(list)
     for iid, person in identity_person.items():
         identities[person].append(iid)
@@ -469,6 +469,6 @@ def _resolve(
             }
             for c in conflicts
         ]
-    bulk_insert(conn, table(models.ResolvedLocation), period_rows)
-    bulk_insert(conn, table(models.LocationConflict), conflict_rows)
+    bulk_insert(conn, models.ResolvedLocation, period_rows)
+    bulk_insert(conn, models.LocationConflict, conflict_rows)
     return len(period_rows), len(conflict_rows)

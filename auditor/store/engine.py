@@ -137,7 +137,7 @@ def _ensure_schema(engine: Engine) -> None:
         with transaction(engine) as conn:
             upsert(
                 conn,
-                table(models.StoreMeta),
+                models.StoreMeta,
                 [{"key": "schema_version", "value": str(models.SCHEMA_VERSION)}],
                 key=["key"],
                 update=["value"],
@@ -192,10 +192,6 @@ def transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
     except SQLAlchemyError as exc:
         raise StoreError(f"store write failed: {exc}", location=_describe(engine)) from exc
-
-
-def table(model: Table) -> Table:
-    return model
 
 
 def dialect_insert(conn: Connection, tbl: Table) -> Any:

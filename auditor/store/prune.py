@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from auditor.kernel.errors import UsageError
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from auditor.store.resolutions import DERIVED_TABLES
 
 _CHUNK = 500  # ids per IN (...) list: SQL parameter limits
@@ -48,7 +48,7 @@ def prune(engine: Engine, keep: int, *, dry_run: bool = False) -> PruneReport:
     if keep < 1:
         raise UsageError(f"--keep wants at least 1 (the newest analysis stays), got {keep}")
     with transaction(engine) as conn:
-        run, res = table(models.Run), table(models.Resolution)
+        run, res = models.Run, models.Resolution
         rows = conn.execute(
             select(run.c.id, run.c.kind, run.c.status, run.c.resolution_id).order_by(
                 run.c.id.desc()
@@ -70,17 +70,17 @@ def prune(engine: Engine, keep: int, *, dry_run: bool = False) -> PruneReport:
             used.add(int(newest))
         doomed = [int(r) for (r,) in conn.execute(select(res.c.id)) if int(r) not in used]
         run_ids = [r for r, _kind in doomed_runs]
-        finding = table(models.StoredFinding)
+        finding = models.StoredFinding
         findings = _count(conn, finding, "run_id", run_ids)
         derived = []
         for model in DERIVED_TABLES:
-            tbl = table(model)
+            tbl = model
             derived.append((tbl.name, _count(conn, tbl, "resolution_id", doomed)))
         if not dry_run:
             _delete(conn, finding, "run_id", run_ids)
             _delete(conn, run, "id", run_ids)
             for model in reversed(DERIVED_TABLES):  # children first
-                tbl = table(model)
+                tbl = model
                 _delete(conn, tbl, "resolution_id", doomed)
             _delete(conn, res, "id", doomed)
     by_kind: dict[str, int] = {}

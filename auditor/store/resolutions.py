@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
-from auditor.store.engine import table
 
 # The derived tables, parents first (the order rows are written in; prune deletes in reverse).
 DERIVED_TABLES = (
@@ -71,7 +70,7 @@ def of(tbl: Table, resolution_id: int | None) -> ColumnElement[bool]:
 
 def find(conn: Connection, digest: str) -> StoredResolution | None:
     """The stored resolution with `digest`, if any."""
-    res = table(models.Resolution)
+    res = models.Resolution
     row = conn.execute(
         select(res.c.id, res.c.digest, res.c.as_of, res.c.summary).where(res.c.digest == digest)
     ).first()
@@ -83,7 +82,7 @@ def find(conn: Connection, digest: str) -> StoredResolution | None:
 
 def of_run(conn: Connection, run_id: int) -> int | None:
     """The resolution run `run_id` evaluated (None for runs that resolve nothing)."""
-    run = table(models.Run)
+    run = models.Run
     value = conn.execute(select(run.c.resolution_id).where(run.c.id == run_id)).scalar()
     return None if value is None else int(value)
 
@@ -91,7 +90,7 @@ def of_run(conn: Connection, run_id: int) -> int | None:
 def latest_analysis_run(conn: Connection, as_of: date | None = None) -> int | None:
     """The newest successful `analyze`/`check` run over the whole history (not a `--range`
     one), as of `as_of` when given."""
-    run = table(models.Run)
+    run = models.Run
     query = (
         select(run.c.id, run.c.stats)
         .where(run.c.status == "ok", run.c.kind.in_(ANALYSIS_KINDS))
@@ -107,7 +106,7 @@ def latest_analysis_run(conn: Connection, as_of: date | None = None) -> int | No
 
 def latest_resolution(conn: Connection, as_of: date | None = None) -> int | None:
     """The newest resolution (as of `as_of` when given)."""
-    res = table(models.Resolution)
+    res = models.Resolution
     query = select(res.c.id).order_by(res.c.id.desc()).limit(1)
     if as_of is not None:
         query = query.where(res.c.as_of == as_of)

@@ -23,14 +23,14 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
-from auditor.store.engine import table, upsert
+from auditor.store.engine import upsert
 
 _PREFIX = "warnings:"
 
 
 def record(conn: Connection, step: str, lines: Iterable[str]) -> None:
     """Replace the warnings of `step` (none: the entry goes)."""
-    meta = table(models.StoreMeta)
+    meta = models.StoreMeta
     kept = list(dict.fromkeys(lines))
     key = _PREFIX + step
     if not kept:
@@ -43,7 +43,7 @@ def stored(conn: Connection, resolution_id: int | None, *, personal: bool = True
     """Every collection step's warnings (by step name), then those of resolution
     `resolution_id`: without `personal`, not those that name people (a pseudonymized
     export leaves them out). Each line once."""
-    meta = table(models.StoreMeta)
+    meta = models.StoreMeta
     rows = conn.execute(
         select(meta.c.key, meta.c.value).where(meta.c.key.like(_PREFIX + "%")).order_by(meta.c.key)
     )
@@ -51,7 +51,7 @@ def stored(conn: Connection, resolution_id: int | None, *, personal: bool = True
     for _key, value in rows:
         lines.update((line, None) for line in _lines(value))
     if resolution_id is not None:
-        res = table(models.Resolution)
+        res = models.Resolution
         summary = conn.execute(select(res.c.summary).where(res.c.id == resolution_id)).scalar()
         if isinstance(summary, dict):
             kinds = ("warnings", "identity_warnings") if personal else ("warnings",)
@@ -78,7 +78,7 @@ def read(engine: Engine, resolution_id: int | None, *, personal: bool = True) ->
 
 def of_step(engine: Engine, step: str) -> list[str]:
     """The warnings `step` left last time it ran."""
-    meta = table(models.StoreMeta)
+    meta = models.StoreMeta
     with engine.connect() as conn:
         value = conn.execute(select(meta.c.value).where(meta.c.key == _PREFIX + step)).scalar()
     return _lines(value) if value else []

@@ -16,29 +16,28 @@ from auditor.kernel.enums import Sensitivity, Severity, Tier
 from auditor.kernel.window import SECONDS_PER_DAY, Window, day_of_number
 from auditor.resolve.locations.summary import summarize_candidates
 from auditor.store import models
-from auditor.store.engine import table
 from auditor.store.resolutions import Selection, default_selection, of
 
 SEVERITY_ORDER = tuple(Severity)
 SENSITIVITY_ORDER = tuple(Sensitivity)
 TIERS = tuple(Tier)  # as the views show them, "ambiguous" included
 
-_commit = table(models.Commit)
-_change = table(models.FileChange)
-_path = table(models.Path)
-_path_component = table(models.PathComponent)
-_component = table(models.Component)
-_person = table(models.Person)
-_person_identity = table(models.PersonIdentity)
-_identity = table(models.Identity)
-_resolved = table(models.ResolvedLocation)
-_evidence = table(models.LocationEvidence)
-_conflict = table(models.LocationConflict)
-_work_item = table(models.WorkItem)
-_work_item_component = table(models.WorkItemComponent)
-_source = table(models.Source)
-_run = table(models.Run)
-_finding = table(models.StoredFinding)
+_commit = models.Commit
+_change = models.FileChange
+_path = models.Path
+_path_component = models.PathComponent
+_component = models.Component
+_person = models.Person
+_person_identity = models.PersonIdentity
+_identity = models.Identity
+_resolved = models.ResolvedLocation
+_evidence = models.LocationEvidence
+_conflict = models.LocationConflict
+_work_item = models.WorkItem
+_work_item_component = models.WorkItemComponent
+_source = models.Source
+_run = models.Run
+_finding = models.StoredFinding
 
 _DAY = SECONDS_PER_DAY
 

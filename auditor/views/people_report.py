@@ -36,7 +36,6 @@ from sqlalchemy import Engine, select
 from auditor.kernel.window import day_end
 from auditor.store import models
 from auditor.store.activity import person_commit_totals
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 from auditor.views.common import display_tier, zone_pattern
 
@@ -50,9 +49,9 @@ def people_report(
     the text table; the JSON contract does not carry it.
     """
     limit = day_end(as_of)
-    person, pi, ident = table(models.Person), table(models.PersonIdentity), table(models.Identity)
-    ev = table(models.LocationEvidence)
-    rl, lc = table(models.ResolvedLocation), table(models.LocationConflict)
+    person, pi, ident = models.Person, models.PersonIdentity, models.Identity
+    ev = models.LocationEvidence
+    rl, lc = models.ResolvedLocation, models.LocationConflict
     with engine.connect() as conn:
         people = list(
             conn.execute(

@@ -20,7 +20,7 @@ from auditor.kernel.findings import finding_fingerprint
 from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from tests.auditor.resolve_support import StoreBuilder, write_config
 
 CONFIG = """
@@ -121,9 +121,7 @@ def store_run(
     moment = datetime(2026, 10, 1, tzinfo=UTC)
     with transaction(engine) as conn:
         inserted = conn.execute(
-            table(models.Run)
-            .insert()
-            .values(
+            models.Run.insert().values(
                 kind="analyze",
                 started_at=moment,
                 finished_at=moment,
@@ -138,9 +136,9 @@ def store_run(
             verdict = verdicts[item["fingerprint"]]
             waiver_id = verdict.waiver.id if verdict.waiver else None
             conn.execute(
-                table(models.StoredFinding)
-                .insert()
-                .values(run_id=run_id, **{**item, "status": verdict.status, "waiver_id": waiver_id})
+                models.StoredFinding.insert().values(
+                    run_id=run_id, **{**item, "status": verdict.status, "waiver_id": waiver_id}
+                )
             )
     return run_id
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 
 
 class StoreBuilder:
@@ -24,7 +24,7 @@ class StoreBuilder:
 
     def _insert(self, model: type, **values: Any) -> int:
         with transaction(self.engine) as conn:
-            result = conn.execute(table(model).insert().values(**values))
+            result = conn.execute(model.insert().values(**values))
             return int(result.inserted_primary_key[0])
 
     def source(self, name: str, kind: str = "git", location: str | None = None) -> int:
@@ -45,7 +45,7 @@ class StoreBuilder:
         )
 
     def path_id(self, path: str) -> int:
-        tbl = table(models.Path)
+        tbl = models.Path
         with transaction(self.engine) as conn:
             found = conn.execute(select(tbl.c.id).where(tbl.c.path == path)).scalar()
             if found is not None:
@@ -128,7 +128,5 @@ def newest_resolution(engine: Engine) -> int:
     """The id of the resolution `resolve_all` wrote last (readers select by it)."""
     from sqlalchemy import func, select
 
-    from auditor.store.engine import table
-
     with engine.connect() as conn:
-        return int(conn.execute(select(func.max(table(models.Resolution).c.id))).scalar_one())
+        return int(conn.execute(select(func.max(models.Resolution.c.id))).scalar_one())

@@ -13,7 +13,7 @@ from auditor.resolve.attribution import ComponentAttribution, component_attribut
 from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 CONFIG = """
@@ -123,7 +123,7 @@ def test_overlapping_periods_are_looked_up_day_by_day(tmp_path: Path, engine: En
     """Grouping by resolved period assumes periods never overlap; if they do, the per-day
     lookup decides (the latest period started by that day), and nothing is counted twice."""
     loaded = _build(tmp_path, engine)
-    rl, person = table(models.ResolvedLocation), table(models.Person)
+    rl, person = models.ResolvedLocation, models.Person
     resolution = newest_resolution(engine)
     with transaction(engine) as conn:
         dora = conn.execute(

@@ -14,7 +14,7 @@ from auditor.evaluate.run import analyze
 from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 AS_OF = date(2025, 12, 31)
@@ -41,12 +41,12 @@ paths = ["server:docs/**"]
 
 def _add(engine: Engine, model: type, **values: object) -> int:
     with transaction(engine) as conn:
-        return int(conn.execute(table(model).insert().values(**values)).inserted_primary_key[0])
+        return int(conn.execute(model.insert().values(**values)).inserted_primary_key[0])
 
 
 def _sha(engine: Engine, commit_id: int) -> str:
     with engine.connect() as conn:
-        c = table(models.Commit)
+        c = models.Commit
         return str(conn.execute(select(c.c.sha).where(c.c.id == commit_id)).scalar_one())
 
 
@@ -79,9 +79,7 @@ def store(tmp_path: Path, engine: Engine):  # type: ignore[no-untyped-def]
     )
     with transaction(engine) as conn:
         conn.execute(
-            update(table(models.Commit))
-            .where(table(models.Commit).c.id == committed)
-            .values(committer_id=alice)
+            update(models.Commit).where(models.Commit.c.id == committed).values(committer_id=alice)
         )
     pr = s.work_item(
         jira,
@@ -160,8 +158,8 @@ def test_analyze_stores_run_and_findings(engine: Engine, store) -> None:  # type
     pv101 = next(f for f in result.findings if f.rule == "PV101")
     assert "70 of 100 lines, 4 commits" in pv101.message and pv101.severity == "critical"
     with engine.connect() as conn:
-        run = conn.execute(select(table(models.Run))).one()
-        stored = conn.execute(select(table(models.StoredFinding))).all()
+        run = conn.execute(select(models.Run)).one()
+        stored = conn.execute(select(models.StoredFinding)).all()
     assert (run.kind, run.status, run.as_of) == ("analyze", "ok", AS_OF)
     assert run.stats["findings"] == len(result.findings) == len(stored)
     assert {r.fingerprint for r in stored} == {f.fingerprint for f in result.findings}
@@ -242,7 +240,7 @@ def test_analyze_command_prints_findings(  # type: ignore[no-untyped-def]
     message_lines = [line for line in result.output.splitlines() if line.startswith("    ")]
     assert message_lines and all(len(line) > 0 for line in message_lines)
     with engine.connect() as conn:
-        kinds = [r.kind for r in conn.execute(select(table(models.Run)))]
+        kinds = [r.kind for r in conn.execute(select(models.Run))]
     assert kinds == ["analyze"]
 
 
@@ -250,7 +248,7 @@ def test_a_trailer_backed_by_the_reviewers_pr_approval_counts(engine: Engine, st
     """Li committed both trailers himself; Alice's is backed by her approval of the PR."""
     loaded, shas = store
     with engine.connect() as conn:
-        c, i = table(models.Commit), table(models.Identity)
+        c, i = models.Commit, models.Identity
         approved = conn.execute(select(c.c.id).where(c.c.sha == shas["approved"])).scalar_one()
         alice = conn.execute(select(i.c.id).where(i.c.email == "alice@corp.example")).scalar()
         li = conn.execute(select(i.c.id).where(i.c.email == "li@corp.example")).scalar()

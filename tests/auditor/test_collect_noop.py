@@ -16,7 +16,6 @@ from sqlalchemy import Engine, func, select
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.store import models
-from auditor.store.engine import table
 from tests.gitrepo import GitRepo, Who, git
 
 WEI = Who("Wei Zhang", "wei@contoso.cn")
@@ -41,7 +40,7 @@ def _config(tmp_path: Path, engine: Engine, repos: dict[str, GitRepo], branch: s
 
 
 def _sources(engine: Engine) -> dict[str, tuple[str | None, int, datetime | None]]:
-    src = table(models.Source)
+    src = models.Source
     with engine.connect() as conn:
         rows = conn.execute(select(src.c.name, src.c.head, src.c.records, src.c.updated_at))
         return {name: (head, records, updated) for name, head, records, updated in rows}

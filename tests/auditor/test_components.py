@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from auditor.resolve.components import parse_codeowners
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table
 from tests.auditor.resolve_support import StoreBuilder, write_config
 from tests.gitrepo import GitRepo, Who
 
@@ -18,7 +17,7 @@ ANN = Who("Ann", "ann@corp.example")
 
 
 def _mapping(engine: Engine) -> dict[str, set[str]]:
-    pc, comp, path = table(models.PathComponent), table(models.Component), table(models.Path)
+    pc, comp, path = models.PathComponent, models.Component, models.Path
     with engine.connect() as conn:
         rows = conn.execute(
             select(comp.c.name, path.c.path)
@@ -126,7 +125,7 @@ codeowners = ["@contoso/everyone"]
     mapping = _mapping(engine)
     assert mapping["OnPrem"] == {"src/onprem/a.c"}
     assert mapping["Everything"] == {"src/other.c"}
-    comp = table(models.Component)
+    comp = models.Component
     with engine.connect() as conn:
         assert conn.execute(select(comp.c.origin).where(comp.c.name == "OnPrem")).scalar() == (
             "codeowners"
@@ -227,7 +226,7 @@ github = ["area/onprem"]
 """,
     )
     summary = resolve_all(engine, loaded, date(2025, 12, 31)).summary
-    wic = table(models.WorkItemComponent)
+    wic = models.WorkItemComponent
     with engine.connect() as conn:
         mapped = {r for (r,) in conn.execute(select(wic.c.work_item_id))}
     assert mapped == {items[k] for k in ("SPO-1", "1", "2", "gh#4")}

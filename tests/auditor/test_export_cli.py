@@ -163,7 +163,6 @@ def test_export_does_not_replace_the_latest_analysis(
     from sqlalchemy import select
 
     from auditor.store import models
-    from auditor.store.engine import table
     from auditor.views import latest_run_id
 
     result = CliRunner().invoke(
@@ -178,7 +177,7 @@ def test_export_does_not_replace_the_latest_analysis(
         assert before is not None
         out = tmp_path / "q3.json"
         assert run_export(workspace, "--period", "2026-Q3", "-o", str(out)).exit_code == 0
-        runs = table(models.Run)
+        runs = models.Run
         with engine.connect() as conn:
             assert latest_run_id(conn) == before
             # People and locations shown with it are resolved as of its day again, not Q3's end.
@@ -194,13 +193,12 @@ def resolution(conn: Connection) -> list[str]:
     from sqlalchemy import select
 
     from auditor.store import models
-    from auditor.store.engine import table
     from auditor.store.resolutions import default_selection
 
     # What the views show: the rows of the latest analysis's resolution.
     shown = default_selection(conn).resolution_id
     rows: list[str] = []
     for model in (models.LocationEvidence, models.ResolvedLocation):
-        query = select(table(model)).where(table(model).c.resolution_id == shown)
+        query = select(model).where(model.c.resolution_id == shown)
         rows += sorted(map(repr, map(tuple, conn.execute(query).all())))
     return rows

@@ -23,7 +23,7 @@ from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.report.triage import configured
 from auditor.store import models
-from auditor.store.engine import make_engine, table
+from auditor.store.engine import make_engine
 from tests.gitrepo import GitRepo, Who
 
 Q3_END = date(2026, 9, 30)
@@ -56,7 +56,7 @@ def _without_reuse(engine: Engine, loaded: LoadedConfig) -> bytes:
 
 
 def _runs(engine: Engine) -> list[tuple[str, date]]:
-    run = table(models.Run)
+    run = models.Run
     with engine.connect() as conn:
         return [(k, d) for k, d in conn.execute(select(run.c.kind, run.c.as_of).order_by(run.c.id))]
 

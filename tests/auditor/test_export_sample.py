@@ -24,7 +24,7 @@ from auditor.cli.entrypoint import app
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import load_config
 from auditor.store import models
-from auditor.store.engine import make_engine, table
+from auditor.store.engine import make_engine
 from sample_repos.spec import BOT_EMAIL, BOT_NAME, ENGINEERS
 
 KEY = "sample-org-export-key-2026"
@@ -57,7 +57,7 @@ def exports(sample_workspace: Path) -> Iterator[dict[str, Any]]:
         files[mode] = (load_document(q2), load_document(q3))
         files[f"{mode}-paths"] = (q2, q3)
     with engine.connect() as conn:
-        ident = table(models.Identity)
+        ident = models.Identity
         files["identities"] = [
             value
             for row in conn.execute(

@@ -13,7 +13,6 @@ from auditor.evaluate.run import analyze
 from auditor.report.triage import configured
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table
 from auditor.store.prune import prune
 from auditor.store.resolutions import DERIVED_TABLES, default_selection
 from tests.auditor.resolve_support import write_config
@@ -25,15 +24,13 @@ DAYS = (date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 31))
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
-            table(m).name: int(
-                conn.execute(select(func.count()).select_from(table(m))).scalar_one()
-            )
+            m.name: int(conn.execute(select(func.count()).select_from(m)).scalar_one())
             for m in (models.Resolution, models.Run, models.StoredFinding, *DERIVED_TABLES)
         }
 
 
 def _ids(engine: Engine, model: Table) -> list[int]:
-    tbl = table(model)
+    tbl = model
     with engine.connect() as conn:
         return [int(i) for (i,) in conn.execute(select(tbl.c.id).order_by(tbl.c.id))]
 
@@ -75,7 +72,7 @@ def test_keep_one_keeps_the_newest_run_of_each_kind_and_their_resolutions(
     assert removed["person"] > 0 and removed["location_evidence"] > 0
     with engine.connect() as conn:
         assert default_selection(conn) == shown  # readers still see their analysis
-        finding = table(models.StoredFinding)
+        finding = models.StoredFinding
         kept = {r for (r,) in conn.execute(select(finding.c.run_id).distinct())}
     assert kept <= {runs[2], runs[3]}
     assert prune(engine, 1).removed_anything is False

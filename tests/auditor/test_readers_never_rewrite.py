@@ -23,7 +23,7 @@ from auditor import views
 from auditor.cli.entrypoint import app
 from auditor.kernel.config import load_config
 from auditor.store import models
-from auditor.store.engine import make_engine, table
+from auditor.store.engine import make_engine
 from auditor.store.resolutions import DERIVED_TABLES, default_selection
 from auditor.views.people_report import people_report
 
@@ -42,10 +42,7 @@ def _rows(url: str) -> dict[str, set[str]]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return {
-                table(m).name: {repr(tuple(r)) for r in conn.execute(select(table(m)))}
-                for m in KEPT
-            }
+            return {m.name: {repr(tuple(r)) for r in conn.execute(select(m))} for m in KEPT}
     finally:
         engine.dispose()
 
@@ -139,7 +136,7 @@ def test_the_default_selection_is_the_newest_full_analysis(
         _cli(config, "export", "--period", "2026-Q2", "--as-of", D1.isoformat(), "-o", "q.json")
         with engine.connect() as conn:
             assert default_selection(conn) == chosen
-            run = table(models.Run)
+            run = models.Run
             kinds = [k for (k,) in conn.execute(select(run.c.kind).order_by(run.c.id))]
         assert kinds[-1] == "export"
     finally:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, update
 from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.pipeline import resolve_all
 from auditor.store import models
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 from tests.auditor.resolve_support import StoreBuilder, newest_resolution, write_config
 
 CONFIG = """
@@ -30,7 +30,7 @@ paths = ["server:src/onprem/**"]
 
 
 def _people(engine: Engine) -> dict[str, int]:
-    p = table(models.Person)
+    p = models.Person
     with engine.connect() as conn:
         return {k: i for i, k in conn.execute(select(p.c.id, p.c.key))}
 
@@ -109,7 +109,7 @@ def test_resolve_all_people_locations_and_conflicts(tmp_path: Path, engine: Engi
     gus = people["gus@corp.example"]
     assert index.at(gus, date(2025, 8, 5)).country == "GB"
     assert index.at(gus, date(2025, 8, 5)).confidence < 1.0
-    conflicts = table(models.LocationConflict)
+    conflicts = models.LocationConflict
     with engine.connect() as conn:
         rows = conn.execute(select(conflicts.c.person_id, conflicts.c.countries)).all()
     assert [r.person_id for r in rows] == [gus]
@@ -125,7 +125,7 @@ def test_resolve_all_is_idempotent_and_keeps_ids(tmp_path: Path, engine: Engine)
     def counts() -> list[int]:
         with engine.connect() as conn:
             return [
-                conn.execute(select(func.count()).select_from(table(m))).scalar_one()
+                conn.execute(select(func.count()).select_from(m)).scalar_one()
                 for m in (
                     models.Person,
                     models.PersonIdentity,
@@ -192,7 +192,7 @@ reason = "confirmed by HR"
     assert (ola_at.country, ola_at.confidence) == ("PL", 0.72)  # 0.6 domain ⊕ 0.3 offsets
     assert index.at(people["kai@example.com"], date(2025, 8, 4)).country == "SG"
     assert index.at(people["kai@example.com"], date(2025, 7, 31)).country is None
-    ev = table(models.LocationEvidence)
+    ev = models.LocationEvidence
     with engine.connect() as conn:
         refs = {r for (r,) in conn.execute(select(ev.c.ref).where(ev.c.kind == "override"))}
     assert refs == {"auditor.toml:overrides[0]"}
@@ -216,12 +216,12 @@ def test_commits_without_offset_or_before_1970_count_but_give_no_offset_evidence
     no_offset = s.commit(repo, busy, "2025-03-08T10:00:00+08:00", {"a.c": (1, 0)})
     for day in ("2025-03-06", "2025-03-07", "2026-01-02", "2026-02-02"):
         s.commit(repo, quiet, f"{day}T10:00:00+08:00", {"a.c": (1, 0)})
-    commit = table(models.Commit)
+    commit = models.Commit
     with transaction(engine) as conn:
         conn.execute(update(commit).where(commit.c.id == no_offset).values(author_offset=None))
     loaded = write_config(tmp_path, "")
     resolve_all(engine, loaded, date(2025, 12, 31))
-    person, evidence = table(models.Person), table(models.LocationEvidence)
+    person, evidence = models.Person, models.LocationEvidence
     with engine.connect() as conn:
         assert conn.execute(select(person.c.name)).scalars().all() == ["Kim Busy"]
         rows = conn.execute(
@@ -239,7 +239,7 @@ def test_a_tracker_default_zone_is_not_evidence(tmp_path: Path, engine: Engine) 
     tan = s.git_identity("Tan", "tan@example.com")
     s.identity("jira", "acc-tan", name="Tan", email="tan@example.com", time_zone="Asia/Singapore")
     s.commit(repo, tan, "2025-08-04T11:00:00+08:00", {"b.c": (3, 0)})
-    ev = table(models.LocationEvidence)
+    ev = models.LocationEvidence
 
     def zones(extra: str) -> list[str]:
         resolve_all(engine, write_config(tmp_path, CONFIG + extra), date(2025, 12, 31))
@@ -259,7 +259,7 @@ def test_a_tracker_bot_is_a_bot_and_never_located(tmp_path: Path, engine: Engine
     s.identity("jira", "acc-auto", name="Automation for Jira", time_zone="Asia/Kolkata", bot=True)
     s.identity("jira", "acc-li", name="Li Na", time_zone="Asia/Shanghai")
     resolve_all(engine, write_config(tmp_path, CONFIG), date(2025, 12, 31))
-    person, ev = table(models.Person), table(models.LocationEvidence)
+    person, ev = models.Person, models.LocationEvidence
     with engine.connect() as conn:
         people = sorted(conn.execute(select(person.c.name, person.c.bot)).all())
         zones = list(conn.scalars(select(ev.c.value).where(ev.c.kind == "tracker_tz")))

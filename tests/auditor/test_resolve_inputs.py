@@ -20,7 +20,7 @@ from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.resolve.pipeline import Resolution, resolve_all
 from auditor.store import models
-from auditor.store.engine import make_engine, table, transaction
+from auditor.store.engine import make_engine, transaction
 from auditor.store.resolutions import DERIVED_TABLES
 from sample_repos import spec
 from tests.gitrepo import git
@@ -31,7 +31,7 @@ def dump_all(engine: Engine) -> dict[str, list[str]]:
     out = {}
     with engine.connect() as conn:
         for model in (models.Resolution, *DERIVED_TABLES):
-            tbl = table(model)
+            tbl = model
             rows = conn.execute(select(tbl).order_by(*tbl.primary_key.columns))
             out[tbl.name] = [repr(tuple(r)) for r in rows]  # JSON columns are not hashable
     return out
@@ -45,11 +45,9 @@ def _kept(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
 def _rows_of(engine: Engine, resolution: Resolution) -> dict[str, int]:
     with engine.connect() as conn:
         return {
-            table(m).name: int(
+            m.name: int(
                 conn.execute(
-                    select(func.count())
-                    .select_from(table(m))
-                    .where(table(m).c.resolution_id == resolution.id)
+                    select(func.count()).select_from(m).where(m.c.resolution_id == resolution.id)
                 ).scalar_one()
             )
             for m in DERIVED_TABLES
@@ -128,7 +126,7 @@ def test_each_changed_input_is_a_new_resolution_and_the_old_ones_stay(
         assert _kept(before, after)
         before = after
         seen.append(resolution)
-        person = table(models.Person)
+        person = models.Person
         with engine.connect() as conn:
             keys = conn.execute(
                 select(person.c.key).where(person.c.resolution_id == resolution.id)
@@ -183,7 +181,7 @@ def test_each_changed_input_is_a_new_resolution_and_the_old_ones_stay(
 
     # An identity updated in place (as a tracker import refreshing a profile does).
     with transaction(engine) as conn:
-        ident = table(models.Identity)
+        ident = models.Identity
         target = conn.execute(
             select(ident.c.id).where(ident.c.email == "aoi.sato@example.jp")
         ).scalar_one()

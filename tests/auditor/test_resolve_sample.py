@@ -18,7 +18,7 @@ from auditor.resolve.locations.index import LocationIndex
 from auditor.resolve.locations.resolution import Evidence, resolve_person
 from auditor.resolve.pipeline import ResolveSummary, resolve_all
 from auditor.store import models
-from auditor.store.engine import make_engine, table
+from auditor.store.engine import make_engine
 from sample_repos import spec
 
 
@@ -41,7 +41,7 @@ def resolved(
     engine = make_engine(f"sqlite:///{db}")
     collect_all(loaded, engine)
     resolution = resolve_all(engine, loaded, spec.AS_OF)
-    person = table(models.Person)
+    person = models.Person
     with engine.connect() as conn:
         people = {k: i for i, k in conn.execute(select(person.c.id, person.c.key))}
     index = LocationIndex.load(engine, resolution.id)
@@ -54,7 +54,7 @@ def _pid(r: Resolved, key: str) -> int:
 
 
 def _evidence(r: Resolved, pid: int) -> list[Evidence]:
-    ev = table(models.LocationEvidence)
+    ev = models.LocationEvidence
     with r.engine.connect() as conn:
         rows = conn.execute(select(ev).where(ev.c.person_id == pid).order_by(ev.c.id)).all()
     out = []
@@ -92,7 +92,7 @@ def test_one_person_per_engineer_and_the_bot(resolved: Resolved) -> None:
     assert {e.email.lower() for e in spec.ENGINEERS} <= set(resolved.people)
     assert resolved.summary.people == len(spec.ENGINEERS)
     assert resolved.summary.bots == 1
-    person = table(models.Person)
+    person = models.Person
     with resolved.engine.connect() as conn:
         bots = conn.execute(select(person.c.key).where(person.c.bot)).scalars().all()
     assert bots == [spec.BOT_EMAIL.lower()]
@@ -101,7 +101,7 @@ def test_one_person_per_engineer_and_the_bot(resolved: Resolved) -> None:
 def test_mailmap_alias_is_the_same_person(resolved: Resolved) -> None:
     _alias_name, alias_email = spec.engineer(spec.PLANTED.mailmap_alias).alias  # type: ignore[misc]
     assert alias_email.lower() not in resolved.people
-    pi, ident = table(models.PersonIdentity), table(models.Identity)
+    pi, ident = models.PersonIdentity, models.Identity
     with resolved.engine.connect() as conn:
         owner = (
             conn.execute(
@@ -167,7 +167,7 @@ def test_utc_machine_is_never_claimed_from_offsets(resolved: Resolved) -> None:
 
 
 def _conflicts(resolved: Resolved, pid: int) -> list[tuple[str, ...]]:
-    lc = table(models.LocationConflict)
+    lc = models.LocationConflict
     with resolved.engine.connect() as conn:
         return [
             tuple(c) for (c,) in conn.execute(select(lc.c.countries).where(lc.c.person_id == pid))
@@ -175,7 +175,7 @@ def _conflicts(resolved: Resolved, pid: int) -> list[tuple[str, ...]]:
 
 
 def test_conflicts_only_where_planted(resolved: Resolved) -> None:
-    lc = table(models.LocationConflict)
+    lc = models.LocationConflict
     with resolved.engine.connect() as conn:
         rows = conn.execute(select(lc.c.person_id, lc.c.description, lc.c.countries)).all()
     planted = _pid(resolved, spec.PLANTED.conflict)

@@ -8,15 +8,13 @@ from sqlalchemy import Engine, update
 
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.engine import table, transaction
+from auditor.store.engine import transaction
 
 
 def _resolution(engine: Engine, digest: str, warnings: list[str], personal: list[str]) -> int:
     with transaction(engine) as conn:
         inserted = conn.execute(
-            table(models.Resolution)
-            .insert()
-            .values(
+            models.Resolution.insert().values(
                 digest=digest,
                 as_of=date(2026, 10, 1),
                 created_at=datetime(2026, 10, 1, tzinfo=UTC),
@@ -48,7 +46,7 @@ def test_steps_replace_their_own_lines_and_a_damaged_entry_hides_nothing(engine:
     assert run_warnings.of_step(engine, "collect:r") == ["r: shallow clone"]
     with transaction(engine) as conn:
         run_warnings.record(conn, "collect:r", [])  # the cause went away
-        meta = table(models.StoreMeta)
+        meta = models.StoreMeta
         conn.execute(update(meta).where(meta.c.key == "warnings:collect:s").values(value="{no"))
     assert run_warnings.read(engine, first) == ["glob a", "glob b", "person 'Ann' joins 2 …"]
     assert run_warnings.of_step(engine, "collect:r") == []

@@ -17,7 +17,6 @@ from auditor.store.engine import (
     id_map,
     make_engine,
     side_reader,
-    table,
     transaction,
     upsert,
 )
@@ -60,9 +59,7 @@ def test_invalid_url_is_a_store_error() -> None:
 
 
 def _source(conn, name: str = "repo") -> int:  # type: ignore[no-untyped-def]
-    upsert(
-        conn, table(models.Source), [{"name": name, "kind": "git", "location": "/x"}], key=["name"]
-    )
+    upsert(conn, models.Source, [{"name": name, "kind": "git", "location": "/x"}], key=["name"])
     return conn.execute(select(models.Source.c.id).where(models.Source.c.name == name)).scalar_one()
 
 
@@ -71,7 +68,7 @@ def test_round_trip_commit_with_changes_and_json(engine) -> None:  # type: ignor
         source_id = _source(conn)
         upsert(
             conn,
-            table(models.Identity),
+            models.Identity,
             [
                 {
                     "kind": "git",
@@ -82,11 +79,11 @@ def test_round_trip_commit_with_changes_and_json(engine) -> None:  # type: ignor
             ],
             key=["kind", "key"],
         )
-        ident = id_map(conn, table(models.Identity), "key", ["Wei Zhang <wei@example.cn>"])
+        ident = id_map(conn, models.Identity, "key", ["Wei Zhang <wei@example.cn>"])
         author = ident["Wei Zhang <wei@example.cn>"]
         bulk_insert(
             conn,
-            table(models.Commit),
+            models.Commit,
             [
                 {
                     "source_id": source_id,
@@ -107,7 +104,7 @@ def test_round_trip_commit_with_changes_and_json(engine) -> None:  # type: ignor
                 }
             ],
         )
-        upsert(conn, table(models.Path), [{"path": "src/onprem/a.py"}], key=["path"])
+        upsert(conn, models.Path, [{"path": "src/onprem/a.py"}], key=["path"])
     with engine.connect() as conn:
         commit = conn.execute(select(models.Commit)).one()
         assert commit.authored_at == -86400  # before 1970
@@ -121,22 +118,20 @@ def test_upsert_is_idempotent_and_updates(engine) -> None:  # type: ignore[no-un
     rows = [{"kind": "jira", "key": f"acct-{i}", "name": f"N{i}"} for i in range(5000)]
     for _ in range(2):
         with transaction(engine) as conn:
-            upsert(conn, table(models.Identity), rows, key=["kind", "key"])
+            upsert(conn, models.Identity, rows, key=["kind", "key"])
     with transaction(engine) as conn:
         upsert(
             conn,
-            table(models.Identity),
+            models.Identity,
             [{"kind": "jira", "key": "acct-1", "name": "Renamed"}],
             key=["kind", "key"],
             update=["name"],
         )
     with engine.connect() as conn:
-        assert (
-            conn.execute(select(func.count()).select_from(table(models.Identity))).scalar() == 5000
-        )
+        assert conn.execute(select(func.count()).select_from(models.Identity)).scalar() == 5000
         name = conn.execute(select(models.Identity.c.name).where(models.Identity.c.key == "acct-1"))
         assert name.scalar() == "Renamed"
-        assert len(id_map(conn, table(models.Identity), "key", [r["key"] for r in rows])) == 5000
+        assert len(id_map(conn, models.Identity, "key", [r["key"] for r in rows])) == 5000
 
 
 def test_failed_transaction_writes_nothing(engine) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +140,7 @@ def test_failed_transaction_writes_nothing(engine) -> None:  # type: ignore[no-u
         # a commit pointing at an identity that does not exist: foreign keys are enforced
         bulk_insert(
             conn,
-            table(models.Commit),
+            models.Commit,
             [
                 {
                     "source_id": 1,
@@ -158,7 +153,7 @@ def test_failed_transaction_writes_nothing(engine) -> None:  # type: ignore[no-u
             ],
         )
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(table(models.Source))).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(models.Source)).scalar() == 0
 
 
 def test_derived_tables_round_trip(engine) -> None:  # type: ignore[no-untyped-def]
@@ -230,7 +225,7 @@ def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:
             for batch in range(20):
                 with transaction(engines[index]) as conn:
                     rows = [{"kind": "git", "key": f"w{index}-{batch}-{i}"} for i in range(50)]
-                    upsert(conn, table(models.Identity), rows, key=["kind", "key"])
+                    upsert(conn, models.Identity, rows, key=["kind", "key"])
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -241,15 +236,13 @@ def test_concurrent_writers_queue_instead_of_failing(sqlite_url: str) -> None:
         thread.join()
     assert errors == []
     with engines[0].connect() as conn:
-        assert (
-            conn.execute(select(func.count()).select_from(table(models.Identity))).scalar() == 2000
-        )
+        assert conn.execute(select(func.count()).select_from(models.Identity)).scalar() == 2000
 
 
 def test_side_reader_reads_beside_a_writer_without_waiting(sqlite_url: str) -> None:
     """A writer holds the lock; a side reader sees the committed rows (blocked, it times out)."""
     engine = make_engine(sqlite_url)
-    ident = table(models.Identity)
+    ident = models.Identity
     with transaction(engine) as conn:
         upsert(conn, ident, [{"kind": "git", "key": "committed"}], key=["kind", "key"])
     with transaction(engine) as writer:

@@ -12,7 +12,6 @@ from auditor.kernel.config import WaiverConfig
 from auditor.kernel.enums import FindingStatus
 from auditor.report.triage import configured, triage
 from auditor.store import models
-from auditor.store.engine import table
 from rules.interface import Finding
 from tests.auditor.resolve_support import write_config
 from tests.tui.test_pipeline import AS_OF, CONFIG, WAIVED_PV102, _analysed_with
@@ -57,7 +56,7 @@ def test_the_run_stores_each_verdict_and_a_reused_run_returns_them(
 ) -> None:
     loaded = write_config(tmp_path, CONFIG + WAIVED_PV102)
     _analysed_with(engine, loaded)
-    finding = table(models.StoredFinding)
+    finding = models.StoredFinding
     with engine.connect() as conn:
         stored = {
             row.rule: (row.status, row.waiver_id, (row.waiver or {}).get("reason"))

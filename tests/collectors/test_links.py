@@ -13,7 +13,7 @@ from auditor.ingest.trackers import import_trackers
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.errors import ConfigError
 from auditor.store import models
-from auditor.store.engine import table, transaction, upsert
+from auditor.store.engine import transaction, upsert
 from tests.fixtures.workspace import count, rows, workspace
 
 GIT = [
@@ -44,31 +44,28 @@ def _store_commits(engine: Engine) -> None:
         for name in ("collab-server", "gateway"):
             upsert(
                 conn,
-                table(models.Source),
+                models.Source,
                 [{"name": name, "kind": "git", "location": f"repos/{name}", "records": 0}],
                 key=["name"],
             )
         upsert(
             conn,
-            table(models.Identity),
+            models.Identity,
             [{"kind": "git", "key": "Bo Zhang <bo@contoso.com>", "name": "Bo Zhang"}],
             key=["kind", "key"],
         )
         ids = dict(
             conn.execute(
-                table(models.Source)
-                .select()
-                .with_only_columns(table(models.Source).c.name, table(models.Source).c.id)
+                models.Source.select().with_only_columns(models.Source.c.name, models.Source.c.id)
             ).all()
         )
         author = conn.execute(
-            table(models.Identity)
-            .select()
-            .with_only_columns(table(models.Identity).c.id)
-            .where(table(models.Identity).c.kind == "git")
+            models.Identity.select()
+            .with_only_columns(models.Identity.c.id)
+            .where(models.Identity.c.kind == "git")
         ).scalar_one()
         conn.execute(
-            table(models.Commit).insert(),
+            models.Commit.insert(),
             [
                 {
                     "source_id": ids[repo],

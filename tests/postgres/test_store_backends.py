@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select, text
 
 from auditor.store import models
 from auditor.store.db_text import db_text
-from auditor.store.engine import bulk_insert, id_map, make_engine, table, transaction, upsert
+from auditor.store.engine import bulk_insert, id_map, make_engine, transaction, upsert
 
 HOSTILE = "x\x00y \udcff z \u202e\u00e9\U0001f600"
 
@@ -33,21 +33,21 @@ def test_round_trip_and_idempotent_upsert(any_engine: Engine) -> None:
         with transaction(any_engine) as conn:
             upsert(
                 conn,
-                table(models.Source),
+                models.Source,
                 [{"name": "r", "kind": "git", "location": "/x"}],
                 key=["name"],
             )
             upsert(
                 conn,
-                table(models.Identity),
+                models.Identity,
                 [{"kind": "jira", "key": f"acct-{i}", "name": f"N{i}"} for i in range(2500)],
                 key=["kind", "key"],
                 update=["name"],
             )
     with transaction(any_engine) as conn:
-        source_id = conn.execute(select(table(models.Source).c.id)).scalar_one()
-        ids = id_map(conn, table(models.Identity), "key", ["acct-1", "acct-2499"])
-        bulk_insert(conn, table(models.Commit), [_commit(source_id, ids["acct-1"], "a" * 40, "ok")])
+        source_id = conn.execute(select(models.Source.c.id)).scalar_one()
+        ids = id_map(conn, models.Identity, "key", ["acct-1", "acct-2499"])
+        bulk_insert(conn, models.Commit, [_commit(source_id, ids["acct-1"], "a" * 40, "ok")])
     with any_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM identity")).scalar_one() == 2500
         row = conn.execute(
@@ -64,21 +64,21 @@ def test_nul_and_surrogates_stored_on_postgres(pg_url: str) -> None:
         with transaction(engine) as conn:
             upsert(
                 conn,
-                table(models.Source),
+                models.Source,
                 [{"name": "r\x00", "kind": "git", "location": "/\udcff"}],
                 key=["name"],
             )
             upsert(
                 conn,
-                table(models.Identity),
+                models.Identity,
                 [{"kind": "git", "key": HOSTILE, "name": HOSTILE}],
                 key=["kind", "key"],
             )
-            ident = id_map(conn, table(models.Identity), "key", [db_text(HOSTILE)])
-            source_id = conn.execute(select(table(models.Source).c.id)).scalar_one()
+            ident = id_map(conn, models.Identity, "key", [db_text(HOSTILE)])
+            source_id = conn.execute(select(models.Source.c.id)).scalar_one()
             bulk_insert(
                 conn,
-                table(models.Commit),
+                models.Commit,
                 [_commit(source_id, ident[db_text(HOSTILE)], "b" * 40, HOSTILE)],
             )
         with engine.connect() as conn:
@@ -86,7 +86,7 @@ def test_nul_and_surrogates_stored_on_postgres(pg_url: str) -> None:
             name = conn.execute(text("SELECT name FROM source")).scalar_one()
             # a lookup with the raw hostile value finds the escaped row
             found = conn.execute(
-                select(table(models.Identity).c.id).where(table(models.Identity).c.key == HOSTILE)
+                select(models.Identity.c.id).where(models.Identity.c.key == HOSTILE)
             ).all()
     finally:
         engine.dispose()

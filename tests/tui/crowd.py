@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 
 from auditor.store import models
-from auditor.store.engine import bulk_insert, table, transaction
+from auditor.store.engine import bulk_insert, transaction
 from tests.derived_rows import insert_derived
 from tests.tui import storedata
 
@@ -114,13 +114,12 @@ def populate(engine: Engine) -> None:
             "evidence_ids": [9003],
         },
     ]
-    t = table
     with transaction(engine) as conn:
-        bulk_insert(conn, t(models.Identity), identities)
+        bulk_insert(conn, models.Identity, identities)
         insert_derived(conn, models.Person, people)
         insert_derived(conn, models.PersonIdentity, links)
-        bulk_insert(conn, t(models.Commit), commits)
-        bulk_insert(conn, t(models.FileChange), changes)
+        bulk_insert(conn, models.Commit, commits)
+        bulk_insert(conn, models.FileChange, changes)
         insert_derived(conn, models.LocationEvidence, evidence)
         insert_derived(conn, models.ResolvedLocation, resolved)
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from auditor.kernel.config import AuditorConfig, LoadedConfig, WaiverConfig, parse_config
 from auditor.store import models
-from auditor.store.engine import bulk_insert, table, transaction
+from auditor.store.engine import bulk_insert, transaction
 from tests.derived_rows import ensure_resolution, insert_derived
 
 AS_OF = date(2026, 10, 1)
@@ -76,11 +76,10 @@ def _ts(day: str, hour: int = 10) -> int:
 
 def populate(engine: Engine) -> None:
     """Fill `engine` with the fixed organisation described in the module docstring."""
-    t = table
     with transaction(engine) as conn:
         bulk_insert(
             conn,
-            t(models.Source),
+            models.Source,
             [
                 {
                     "id": 1,
@@ -100,7 +99,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.Identity),
+            models.Identity,
             [
                 _ident(1, "git", "Alice Chen <alice@contoso.ie>", "Alice Chen", "alice@contoso.ie"),
                 _ident(2, "git", "Bo Zhang <bo@contoso.cn>", "Bo Zhang", "bo@contoso.cn"),
@@ -117,7 +116,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.Path),
+            models.Path,
             [
                 {"id": 1, "path": "src/onprem/auth.py"},
                 {"id": 2, "path": "src/onprem/farm.py"},
@@ -148,7 +147,7 @@ def populate(engine: Engine) -> None:
         ]
         bulk_insert(
             conn,
-            t(models.Commit),
+            models.Commit,
             [
                 {
                     "id": cid,
@@ -172,7 +171,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.FileChange),
+            models.FileChange,
             [
                 {"commit_id": cid, "path_id": pid, "added": a, "deleted": d}
                 for cid, _, _, _, _, _, changes in commits
@@ -297,7 +296,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.WorkItem),
+            models.WorkItem,
             [
                 {
                     "id": 1,
@@ -330,7 +329,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.Run),
+            models.Run,
             [
                 {
                     "id": 1,
@@ -346,7 +345,7 @@ def populate(engine: Engine) -> None:
         )
         bulk_insert(
             conn,
-            t(models.StoredFinding),
+            models.StoredFinding,
             [
                 _finding(
                     1,

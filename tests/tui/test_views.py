@@ -202,17 +202,17 @@ def test_an_item_from_a_file_export_and_from_the_api_is_listed_once(
     from datetime import UTC, datetime
 
     from auditor.store import models
-    from auditor.store.engine import bulk_insert, table, transaction
+    from auditor.store.engine import bulk_insert, transaction
 
     with transaction(store) as conn:
         bulk_insert(
             conn,
-            table(models.Source),
+            models.Source,
             [{"id": 90, "name": "jira:contoso", "kind": "jira-api", "location": "x", "records": 1}],
         )
         bulk_insert(
             conn,
-            table(models.WorkItem),
+            models.WorkItem,
             [
                 {
                     "id": 90, "source_id": 90, "key": "OnPrem-1", "kind": "Bug",
@@ -230,12 +230,12 @@ def test_an_item_from_a_file_export_and_from_the_api_is_listed_once(
 def test_surer_findings_come_first_within_a_severity(store: Engine, ctx: ViewContext) -> None:
     """A low-confidence PV100-something must not sit above the medium one that fails CI."""
     from auditor.store import models
-    from auditor.store.engine import bulk_insert, table, transaction
+    from auditor.store.engine import bulk_insert, transaction
 
     with transaction(store) as conn:
         bulk_insert(
             conn,
-            table(models.StoredFinding),
+            models.StoredFinding,
             [
                 {
                     "id": 90, "run_id": 1, "fingerprint": "fp0090", "rule": "PV100",

@@ -16,7 +16,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from auditor.store import models
-from auditor.store.engine import table
 from auditor.store.resolutions import of
 
 
@@ -51,7 +50,7 @@ class LocationIndex:
     @classmethod
     def load(cls, engine: Engine | Connection, resolution_id: int | None) -> LocationIndex:
         """The periods of resolution `resolution_id` (None: no resolution, no period)."""
-        rl = table(models.ResolvedLocation)
+        rl = models.ResolvedLocation
         query = select(
             rl.c.person_id,
             rl.c.country,
