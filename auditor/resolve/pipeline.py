@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.window import day_end
@@ -79,6 +79,11 @@ def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resolution
     with transaction(engine) as conn:
         plan = plan_components(loaded, conn)
         digest = resolve_inputs.inputs_digest(conn, loaded, plan, as_of)
+        if conn.dialect.name == "postgresql":
+            # Jobs resolving the same inputs at once (a CI matrix) would each find none and
+            # insert one; the later ones wait here until the first commits, then find it.
+            # (SQLite's BEGIN IMMEDIATE already runs writers one at a time.)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(digest[:15], 16)})
         stored = stored_resolutions.find(conn, digest)
         if stored is not None:
             summary = ResolveSummary.from_json(stored.summary)

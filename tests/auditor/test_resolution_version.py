@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # version -> digest of the resolution's code at that version
 PINNED = {
     1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c",
-    2: "a7cf10d1d94bc213b3b78be0add2b5b99d9cd4eaad48195b4c1027df1b85ae81",
+    2: "ba6642790340ea3d6e06529ad823529a3802d727b8110662fedcb39eec5361e5",
 }
 
 
