@@ -43,9 +43,9 @@ from collectors.interface import CommitRecord, Signature
 BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MAX
 BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
 SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
-RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
+RANGE_MIN_COMMITS = 20_000  # below this, starting more processes costs more than it saves
 RANGES_PER_WORKER = 4  # ranges handed out one at a time, so that the workers finish together
-RANGE_MIN_PIECE = 2000  # commits: a smaller range costs more in start-up than it balances
+RANGE_MIN_PIECE = 5000  # commits: a smaller range costs more in start-up than it balances
 # (source name, commits written so far, commits to write or None when not counted)
 Progress = Callable[[str, int, int | None], None]
 
