@@ -107,10 +107,17 @@ class GitCollector(Collector):
 
     kind: ClassVar[str] = "git"
 
-    def __init__(self, git_dir: Path, revisions: Revisions, *, mailmap_ref: str = "HEAD"):
+    def __init__(
+        self,
+        git_dir: Path,
+        revisions: Revisions,
+        *,
+        mailmap_ref: str = "HEAD",
+        mailmap: MailMap | None = None,  # one already holding answers (the ranges of a worker)
+    ):
         self.git_dir = git_dir
         self.revisions = revisions
-        self.mailmap = MailMap(git_dir, mailmap_ref)
+        self.mailmap = mailmap or MailMap(git_dir, mailmap_ref)
         self.missing_object: str | None = None  # the first object git could not read
 
     def collect(self) -> Iterator[CommitRecord]:
