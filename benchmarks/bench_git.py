@@ -41,14 +41,18 @@ PYDRILLER_SAMPLE, QUICK_PYDRILLER_SAMPLE = 2_000, 300
 FLOOR_RATIO, PYDRILLER_SPEEDUP, RSS_MB = 1.3, 20.0, 300.0
 FIRST_RUN_RATIO, RANGES_RATIO = 1.0, 0.8
 
-# Runs `auditor ARGS` in this process, then reports its peak RSS (and its children's).
+# Runs `auditor ARGS` in this process, then reports its peak RSS (and its children's). Worker
+# processes still exiting (collect goes on without waiting for them) are waited for first, or
+# their peaks, and git's below them, would be missing from the children's figure.
 MEASURED_CLI = """
-import json, os, resource, sys
+import json, multiprocessing, os, resource, sys
 sys.argv = ["auditor", *sys.argv[1:]]
 try:
     from auditor.cli.entrypoint import main
     main()
 finally:
+    for worker in multiprocessing.active_children():
+        worker.join()
     with open(os.environ["BENCH_RUSAGE"], "w") as f:
         json.dump({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, f)

@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from auditor.ingest.worker_pool import progress_queue, worker_pool
+from auditor.ingest.worker_pool import progress_queue, start_workers, worker_pool
 from auditor.kernel.errors import CollectorError, MissingObjectError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
@@ -36,15 +38,15 @@ from auditor.store.engine import id_map, make_engine, transaction, upsert
 from collectors.git import GitCollector, MailMap, Revisions
 from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
 from collectors.git_paths import REJECTED_FLAG
-from collectors.git_safety import check_url, run_git
+from collectors.git_safety import check_url, popen_git, run_git
 from collectors.interface import CommitRecord, Signature
 
 BATCH = 1000  # the first batch; each next one is twice as large, up to BATCH_MAX
 BATCH_MAX = 8000  # fewer, larger transactions: each rewrites the index pages it touches
 SQLITE_CACHE_KIB = 16384  # room for a large batch's dirty pages (SQLite's default: 2 MB)
-RANGE_MIN_COMMITS = 4000  # below this, starting more processes costs more than it saves
+RANGE_MIN_COMMITS = 20_000  # below this, starting more processes costs more than it saves
 RANGES_PER_WORKER = 4  # ranges handed out one at a time, so that the workers finish together
-RANGE_MIN_PIECE = 2000  # commits: a smaller range costs more in start-up than it balances
+RANGE_MIN_PIECE = 5000  # commits: a smaller range costs more in start-up than it balances
 # (source name, commits written so far, commits to write or None when not counted)
 Progress = Callable[[str, int, int | None], None]
 
@@ -214,14 +216,18 @@ def _collect_locked(
     assert new_head is not None
     expected: int | None = None
     if ranges > 1:
-        commits = run_git(git_dir, "rev-list", "--end-of-options", *revisions.args(), "--")
-        listed = commits.stdout.decode("ascii").split()
-        if len(listed) >= RANGE_MIN_COMMITS:
-            mined = _mine_ranges(
-                engine, name, source_id, git_dir, listed, new_head, ranges, progress, boundary
-            )
-            return finish(mined, rewritten=rewritten, removed=removed)
-        expected = len(listed)
+        with _CommitLister(git_dir, revisions) as lister:
+            first = lister.take(RANGE_MIN_COMMITS)
+            if len(first) >= RANGE_MIN_COMMITS:
+                with worker_pool(ranges) as (pool, updates):
+                    start_workers(pool, ranges, _worker_ready)  # while the rest is listed
+                    listed = first + lister.take(None)
+                    mined = _mine_ranges(
+                        pool, updates, engine, name, source_id, git_dir, listed, new_head,
+                        ranges, progress, boundary,
+                    )  # fmt: skip
+                return finish(mined, rewritten=rewritten, removed=removed)
+        expected = len(first)
     elif progress:
         expected = _count(git_dir, revisions)
     collector = GitCollector(git_dir, revisions, mailmap_ref=new_head)
@@ -236,9 +242,11 @@ def _write_all(
     collector: GitCollector,
     report: Callable[[int], None] | None,
     boundary: frozenset[str] = frozenset(),
+    writer: CommitWriter | None = None,
 ) -> Mined:
-    """Write everything `collector` yields in batches, one transaction each."""
-    writer = CommitWriter(engine, source_id, boundary)
+    """Write everything `collector` yields in batches, one transaction each (with `writer`,
+    one that already knows ids from earlier ranges of the same source and store)."""
+    writer = writer or CommitWriter(engine, source_id, boundary)
     written = unknown = rejected = 0
     size = BATCH
     batch: list[CommitRecord] = []
@@ -277,7 +285,48 @@ def _fewer_gc_passes() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+class _CommitLister:
+    """`git rev-list` of what a walk will mine, read as far as the caller asks.
+
+    Whether a history is long enough for ranges is known after RANGE_MIN_COMMITS
+    lines: the workers start then, while git lists the rest.
+    """
+
+    def __init__(self, git_dir: Path, revisions: Revisions):
+        self.proc = popen_git(git_dir, "rev-list", "--end-of-options", *revisions.args(), "--")
+
+    def __enter__(self) -> _CommitLister:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+    def take(self, count: int | None) -> list[str]:
+        """The next `count` commits (all the rest when None); fewer when the list ends."""
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        if count is None:
+            taken = self.proc.stdout.read().decode("ascii").split()
+        else:
+            lines = (self.proc.stdout.readline() for _ in range(count))
+            taken = [sha for line in lines if (sha := line.decode("ascii").strip())]
+        if (count is None or len(taken) < count) and self.proc.wait() != 0:
+            detail = self.proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            raise CollectorError(f"git rev-list failed: {detail[-1] if detail else 'no output'}")
+        return taken
+
+
+def _worker_ready() -> None:
+    """Nothing: a worker that runs it has imported this module (see start_workers)."""
+
+
 def _mine_ranges(
+    pool: ProcessPoolExecutor,
+    updates: Any,
     engine: Engine,
     name: str,
     source_id: int,
@@ -288,7 +337,7 @@ def _mine_ranges(
     progress: Progress | None,
     boundary: frozenset[str] = frozenset(),
 ) -> Mined:
-    """Mine one history split into contiguous ranges across `workers` processes.
+    """Mine one history split into contiguous ranges across the `workers` processes of `pool`.
 
     Git computes diffs on one core per range while Python parses beside it; the
     writers queue on the store (SQLite: BEGIN IMMEDIATE). There are a few more
@@ -302,22 +351,55 @@ def _mine_ranges(
     chunks = [commits[i : i + size] for i in range(0, len(commits), size)]
     url = engine.url.render_as_string(hide_password=False)
     done: dict[int, int] = {}
-    with worker_pool(min(workers, len(chunks))) as (pool, updates):
-        futures = [
-            pool.submit(
-                _mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, boundary
-            )
-            for index, chunk in enumerate(chunks)
-        ]
-        while not all(f.done() for f in futures):
+    pending = {
+        pool.submit(_mine_chunk, url, source_id, str(git_dir), chunk, mailmap_ref, index, boundary)
+        for index, chunk in enumerate(chunks)
+    }
+    futures = list(pending)
+    while pending:
+        # Woken by a range that finishes, not only by the timeout: no idle wait at the end.
+        _finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        heard = False
+        while True:
             try:
-                index, count = updates.get(timeout=0.2)
+                index, count = updates.get_nowait()
             except Empty:
-                continue
-            done[index] = count
-            if progress:
-                progress(name, sum(done.values()), len(commits))
-        return sum((f.result() for f in futures), Mined())  # re-raises a worker's error
+                break
+            done[index], heard = count, True
+        if progress and heard:
+            progress(name, sum(done.values()), len(commits))
+    mined = sum((f.result() for f in futures), Mined())  # re-raises a worker's error
+    if progress:
+        progress(name, mined.written, len(commits))
+    return mined
+
+
+@dataclass(frozen=True, slots=True)
+class _RangeWorker:
+    """What a worker keeps between the ranges of one source it mines: its engine, the
+    writer's identity and path ids, the mailmap's answers. Starting each range afresh
+    cost about 0.2 CPU s a range on git/git (engine, ids upserted again, more
+    `check-mailmap` runs)."""
+
+    engine: Engine
+    writer: CommitWriter
+    mailmap: MailMap
+
+
+_range_workers: dict[tuple[str, int, str, str, frozenset[str]], _RangeWorker] = {}
+
+
+def _range_worker(
+    url: str, source_id: int, git_dir: str, mailmap_ref: str, boundary: frozenset[str]
+) -> _RangeWorker:
+    key = (url, source_id, git_dir, mailmap_ref, boundary)
+    if key not in _range_workers:
+        engine = make_engine(url)
+        atexit.register(engine.dispose)  # the worker exits when the pool is done with it
+        _range_workers[key] = _RangeWorker(
+            engine, CommitWriter(engine, source_id, boundary), MailMap(Path(git_dir), mailmap_ref)
+        )
+    return _range_workers[key]
 
 
 def _mine_chunk(
@@ -329,17 +411,22 @@ def _mine_chunk(
     index: int,
     boundary: frozenset[str] = frozenset(),
 ) -> Mined:
-    engine = make_engine(url)
+    worker = _range_worker(url, source_id, git_dir, mailmap_ref, boundary)
     updates = progress_queue()
-    try:
-        collector = GitCollector(
-            Path(git_dir), Revisions(commits=tuple(commits)), mailmap_ref=mailmap_ref
-        )
-        return _write_all(
-            engine, source_id, collector, lambda count: updates.put((index, count)), boundary
-        )
-    finally:
-        engine.dispose()
+    collector = GitCollector(
+        Path(git_dir),
+        Revisions(commits=tuple(commits)),
+        mailmap_ref=mailmap_ref,
+        mailmap=worker.mailmap,
+    )
+    return _write_all(
+        worker.engine,
+        source_id,
+        collector,
+        lambda count: updates.put((index, count)),
+        boundary,
+        worker.writer,
+    )
 
 
 def remap_identities(engine: Engine, source_id: int, git_dir: Path, head: str) -> int:

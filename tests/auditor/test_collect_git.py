@@ -230,16 +230,55 @@ def test_missing_sources_name_the_configuration_entry(tmp_path: Path) -> None:
     assert not (tmp_path / ".auditor" / "audit.db").exists()  # and created no store
 
 
+def _sample_with_renames_and_binaries(sample_workspace: Path, tmp_path: Path) -> GitRepo:
+    """The sample collab-server history (1,621 commits, 121 merges) plus what it lacks:
+    binary files, renames (also inside a merged side branch) and a `.mailmap`."""
+    path = tmp_path / "collab-server"
+    git(tmp_path, "clone", "-q", str(sample_workspace / "repos" / "collab-server"), str(path))
+    repo = GitRepo(path)
+    dana = Who("Dana Ortiz", "dana@home.example")
+    repo.commit(
+        "Add logo and mailmap",
+        author=dana,
+        date="2026-09-01T10:00:00-0700",
+        files={
+            "assets/logo.png": bytes(range(256)) * 4,
+            ".mailmap": "Dana Ortiz <dana@contoso.com> <dana@home.example>\n",
+        },
+    )
+    git(path, "checkout", "-q", "-b", "side")
+    git(path, "mv", "assets/logo.png", "assets/brand.png")
+    repo.commit(
+        "Rename the logo, new icon",
+        author=WEI,
+        date="2026-09-02T10:00:00+0800",
+        files={"assets/icon.bin": b"\x00\x01\x02" * 50},
+    )
+    git(path, "checkout", "-q", "main")
+    moved = next(p for p in git(path, "ls-files").split() if not p.startswith("."))
+    (path / "moved").mkdir()
+    git(path, "mv", moved, f"moved/{Path(moved).name}")
+    repo.commit("Move a file", author=dana, date="2026-09-03T10:00:00-0700")
+    env = {
+        "GIT_AUTHOR_DATE": "2026-09-04T10:00:00+0000",
+        "GIT_COMMITTER_DATE": "2026-09-04T10:00:00+0000",
+    }
+    git(path, "-c", "user.name=Merger", "-c", "user.email=m@contoso.com", "merge", "-q",
+        "--no-ff", "-m", "Merge side", "side", env=env)  # fmt: skip
+    return repo
+
+
 def test_history_split_into_ranges_gives_the_same_store(
     sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`--jobs 2` on one repository mines its ranges (eight, handed out one at a time) in two
-    processes: same rows as one."""
+    processes: the same rows as one process (every column, through natural keys), merges,
+    renames, binary files and mailmapped identities included."""
     import auditor.ingest.git
 
     monkeypatch.setattr(auditor.ingest.git, "RANGE_MIN_COMMITS", 100)
     monkeypatch.setattr(auditor.ingest.git, "RANGE_MIN_PIECE", 10)
-    repo = sample_workspace / "repos" / "collab-server"
+    repo = _sample_with_renames_and_binaries(sample_workspace, tmp_path)
     stores = {}
     for ranges in (1, 2):
         engine = make_engine(f"sqlite:///{tmp_path / f'r{ranges}.db'}")
@@ -247,61 +286,36 @@ def test_history_split_into_ranges_gives_the_same_store(
         result = collect_repository(
             engine,
             name="collab-server",
-            location=str(repo),
+            location=str(repo.path),
             branch="main",
             mirrors=tmp_path / f"mirrors{ranges}",
             ranges=ranges,
             progress=lambda _name, count, _total, seen=seen: seen.append(count),
         )
-        assert (
-            result.new_commits
-            == result.total_commits
-            == int(git(repo, "rev-list", "--count", "HEAD").strip())
-        )
+        assert result.new_commits == result.total_commits == repo.rev_list_count()
         assert seen[-1] == result.new_commits
-        with engine.connect() as conn:
-            stores[ranges] = {
-                "commits": sorted(
-                    (c.sha, c.parents, c.authored_at, c.author_offset, c.added, c.deleted, c.files)
-                    for c in conn.execute(select(models.Commit))
-                ),
-                "changes": sorted(
-                    conn.execute(
-                        select(
-                            models.Commit.c.sha,
-                            models.Path.c.path,
-                            models.FileChange.c.added,
-                            models.FileChange.c.deleted,
-                        )
-                        .join(models.Commit, models.Commit.c.id == models.FileChange.c.commit_id)
-                        .join(models.Path, models.Path.c.id == models.FileChange.c.path_id)
-                    ).all()
-                ),
-                "trailers": sorted(
-                    conn.execute(
-                        select(
-                            models.Commit.c.sha, models.Trailer.c.key, models.Trailer.c.value
-                        ).join(models.Commit, models.Commit.c.id == models.Trailer.c.commit_id)
-                    ).all()
-                ),
-                "identities": sorted(
-                    conn.execute(
-                        select(models.Identity.c.key, models.Identity.c.mapped_email)
-                    ).all()
-                ),
-            }
+        stores[ranges] = _store_by_natural_keys(engine)
         # a re-run with ranges adds nothing
         again = collect_repository(
             engine,
             name="collab-server",
-            location=str(repo),
+            location=str(repo.path),
             branch="main",
             mirrors=tmp_path / f"mirrors{ranges}",
             ranges=ranges,
         )
         assert again.new_commits == 0
+        engine.dispose()
     assert stores[1] == stores[2]
-    assert len(stores[2]["changes"]) > 1500 and stores[2]["trailers"]
+    changes = stores[2]["changes"]
+    assert len(changes) > 1500 and stores[2]["trailers"]
+    binary = {row[1] for row in changes if row[5]}
+    assert binary == {"assets/logo.png", "assets/brand.png", "assets/icon.bin"}
+    renamed = {(row[2], row[1]) for row in changes if row[2] is not None}
+    assert ("assets/logo.png", "assets/brand.png") in renamed and len(renamed) == 2
+    assert any(row[12] for row in stores[2]["commits"])  # merges, stored without changes
+    mapped = {(row[2], row[3]) for row in stores[2]["commits"]}
+    assert ("Dana Ortiz <dana@home.example>", "dana@contoso.com") in mapped
 
 
 def _store_by_natural_keys(engine: Engine) -> dict[str, list[tuple[object, ...]]]:

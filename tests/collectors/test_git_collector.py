@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +137,43 @@ def test_mailmap_is_applied_as_git_applies_it(
         WEI.name,
         WEI.email,
     )
+
+
+def test_mailmap_lookups_go_to_git_in_batches(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One `git check-mailmap` for the new identities of many commits, not one per identity
+    (on git/git, 2,791 identities: a tenth of mining was starting those processes)."""
+    repo = make_repo()
+    people = [Who(f"dev {n}", f"dev{n}@home.example") for n in range(30)]
+    repo.commit(
+        "mailmap",
+        author=WEI,
+        date="2025-01-01T10:00:00+0800",
+        files={".mailmap": "Dev Three <dev3@contoso.com> <dev3@home.example>\n"},
+    )
+    for day, who in enumerate(people, start=2):
+        repo.commit(
+            f"by {who.name}",
+            author=who,
+            date=f"2025-01-{day:02d}T10:00:00+0800",
+            files={"a": who.name},
+        )
+    # a `git` first on PATH that notes each check-mailmap, then runs the real one
+    shim, calls = tmp_path / "shim", tmp_path / "calls"
+    shim.mkdir()
+    real = shutil.which("git")
+    (shim / "git").write_text(
+        f'#!/bin/sh\ncase " $* " in *" check-mailmap "*) echo x >> "{calls}";; esac\n'
+        f'exec "{real}" "$@"\n'
+    )
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    commits = by_message(mine(repo.path, tmp_path))
+    assert len(calls.read_text().splitlines()) == 1
+    mapped = {(r.author.name, r.author.mapped_email) for r in commits.values()}
+    assert ("dev 3", "dev3@contoso.com") in mapped and ("dev 4", "dev4@home.example") in mapped
+    assert len(mapped) == 31
 
 
 def test_latin1_message_is_decoded_per_encoding_header(
