@@ -15,7 +15,7 @@ a run marked `failed`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -77,6 +77,7 @@ def analyze(
     commit_shas: Collection[str] | None = None,
     kind: str = "analyze",
     reuse: bool = False,
+    retriage: bool = False,
     policy_files: Sequence[PolicyFile] = (),
 ) -> AnalyzeResult:
     """Resolve, evaluate and store a run of `kind` with its findings.
@@ -86,6 +87,9 @@ def analyze(
     equals this analysis's is returned instead, and no run is written: its
     findings are exactly what evaluating again would give, with the verdicts
     stored then (the digest covers the waivers; a baseline is not an input).
+    With `retriage` as well, the stored run's findings are triaged again (the
+    baseline may have changed) and stored as a new run of `kind`: a `check`
+    with nothing new evaluates nothing.
     """
     started = datetime.now(UTC)
     resolution = resolve_all(engine, loaded, as_of)
@@ -98,7 +102,15 @@ def analyze(
             stored = reusable_run(conn, inputs, as_of) if reuse else None
             if stored is not None:
                 window = loaded.config.policy.window_days
-                return _stored_result(conn, stored, as_of, summary, resolution_id, window)
+                reused = _stored_result(conn, stored, as_of, summary, resolution_id, window)
+                reused_stats = conn.execute(
+                    select(models.Run.c.stats).where(models.Run.c.id == stored)
+                ).scalar_one()
+        if stored is not None:
+            if not retriage:
+                return reused
+            verdicts = triage(reused.findings)
+            return _stored_again(engine, kind, started, reused, verdicts, reused_stats)
     try:
         everything = any(rule.all_components for rule in all_rules())
         ctx = build_context(
@@ -153,6 +165,30 @@ def analyze(
         range_commits=stats["range_commits"],
         components=locations,
     )
+
+
+def _stored_again(
+    engine: Engine,
+    kind: str,
+    started: datetime,
+    result: AnalyzeResult,
+    verdicts: Verdicts,
+    stats: dict[str, Any],
+) -> AnalyzeResult:
+    """A stored run's findings stored again as a new run of `kind`, with new verdicts."""
+    stats = {
+        **stats,
+        "reused_from": result.run_id,
+        "waivers": {
+            "expired": [_waiver_terms(w) for w in verdicts.expired],
+            "unmatched": [_waiver_terms(w) for w in verdicts.unmatched],
+        },
+    }
+    with transaction(engine) as conn:
+        run_id = _insert_run(conn, kind, result.as_of, started, "ok", stats, result.resolution_id)
+        rows = (_row(run_id, f, verdicts.by_fingerprint[f.fingerprint]) for f in result.findings)
+        bulk_insert(conn, models.StoredFinding, rows)
+    return replace(result, run_id=run_id, verdicts=verdicts)
 
 
 def finding_from_row(row: Any) -> Finding:

@@ -134,6 +134,8 @@ def run_check(
             triage=decide,
             commit_shas=shas,
             kind="check",
+            reuse=True,
+            retriage=True,
             policy_files=policy_files,
         )
         # A range judges its own commits; otherwise the window must hold some.

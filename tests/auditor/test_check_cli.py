@@ -292,3 +292,30 @@ def test_the_tui_shows_the_status_check_stored(workspace: tuple[Path, GitRepo]) 
         (i.finding.fingerprint, i.status) for i in accepted.report.findings
     )
     assert {f.status for f in shown} == {"baselined"}
+
+
+def test_check_with_nothing_new_triages_the_stored_findings_again(
+    workspace: tuple[Path, GitRepo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inputs, same findings: the second check evaluates nothing, yet a new baseline
+    still decides their status, and the check is stored as a run of its own."""
+    root, _repo = workspace
+    code, first = check(root, "--format", "json")
+    assert code == 1
+    import auditor.evaluate.run as run_module
+
+    def no_evaluation(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("evaluated again although nothing changed")
+
+    monkeypatch.setattr(run_module, "build_context", no_evaluation)
+    baseline = root / "ci" / "again.json"
+    code, _ = check(root, "--baseline", str(baseline), "--update-baseline")
+    assert code == 0
+    code, again = check(root, "--baseline", str(baseline), "--format", "json")
+    assert code == 0
+    before, after = json.loads(first), json.loads(again)
+    assert [f["fingerprint"] for f in after["findings"]] == [
+        f["fingerprint"] for f in before["findings"]
+    ]
+    assert {f["status"] for f in after["findings"]} == {"baselined"}
+    assert after["summary"]["new"] == 0
