@@ -241,10 +241,23 @@ class RuleContext:
             if total >= max(self.policy.min_churn, 1):
                 yield component, changes, total
 
+    def people_in_conflict(
+        self, kind: str
+    ) -> Iterator[tuple[Person, list[Conflict], Component | None]]:
+        """People (no bots), by name, with location conflicts of `kind`, each with the
+        sensitive component they changed most in the window (None: no sensitive change):
+        whom a finding about a person is about, and where."""
+        for person in sorted(self.people.values(), key=lambda p: (p.name, p.id)):
+            conflicts = [c for c in person.conflicts if c.kind == kind]
+            if not conflicts or person.bot:
+                continue
+            top = self._sensitive_churn_by_author.get(person.id)
+            component = self.components[min(top, key=lambda n: (-top[n], n))] if top else None
+            yield person, conflicts, component
+
     @cached_property
-    def sensitive_churn_by_author(self) -> dict[int, Counter[str]]:
-        """Per person: their churn in the window per sensitive component (whom a finding
-        about a person is about, and where)."""
+    def _sensitive_churn_by_author(self) -> dict[int, Counter[str]]:
+        # per person: their churn in the window per sensitive component
         sensitive = {c.name for c in self.sensitive_components()}
         churn: dict[int, Counter[str]] = {}
         for change in self.changes:

@@ -41,16 +41,7 @@ class ConflictingLocationEvidence(Rule):
         if not ctx.people:
             yield Unavailable(self.id, "no people were resolved")
             return
-        churn = ctx.sensitive_churn_by_author
-        for person in sorted(ctx.people.values(), key=lambda p: (p.name, p.id)):
-            conflicts = [c for c in person.conflicts if c.kind == "sources"]
-            if not conflicts or person.bot:
-                continue
-            top = churn.get(person.id)
-            component = None
-            if top:
-                name = min(top, key=lambda n: (-top[n], n))
-                component = ctx.components[name]
+        for person, conflicts, component in ctx.people_in_conflict("sources"):
             countries = sorted({c for conflict in conflicts for c in conflict.countries})
             tier = "high" if any(ctx.policy.tier(c) == "high" for c in countries) else None
             descriptions = "; ".join(c.description for c in conflicts[:3])

@@ -65,15 +65,9 @@ class InconsistentTimezoneEvidence(Rule):
         if not ctx.people:
             yield Unavailable(self.id, "no people were resolved")
             return
-        churn = ctx.sensitive_churn_by_author
-        for person in sorted(ctx.people.values(), key=lambda p: (p.name, p.id)):
-            conflicts = [c for c in person.conflicts if c.kind == "timezone"]
-            if not conflicts or person.bot:
-                continue
-            top = churn.get(person.id)
-            if not top:
+        for person, conflicts, component in ctx.people_in_conflict("timezone"):
+            if component is None:
                 continue  # shown by `auditor people`; a finding needs a sensitive change
-            component = ctx.components[min(top, key=lambda n: (-top[n], n))]
             countries = sorted({c for conflict in conflicts for c in conflict.countries})
             risky = [c for c in countries if ctx.policy.tier(c) in ("high", "elevated")]
             details = "; ".join(
