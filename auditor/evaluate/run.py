@@ -141,10 +141,7 @@ def analyze(
         "work_items": len(ctx.work_items),
         "people": summary.people,
         "coverage": round(summary.coverage, 4),
-        "waivers": {
-            "expired": [_waiver_terms(w) for w in verdicts.expired],
-            "unmatched": [_waiver_terms(w) for w in verdicts.unmatched],
-        },
+        "waivers": _waiver_stats(verdicts),
     }
     with transaction(engine) as conn:
         run_id = _insert_run(conn, kind, as_of, started, "ok", stats, resolution_id)
@@ -179,10 +176,7 @@ def _stored_again(
     stats = {
         **stats,
         "reused_from": result.run_id,
-        "waivers": {
-            "expired": [_waiver_terms(w) for w in verdicts.expired],
-            "unmatched": [_waiver_terms(w) for w in verdicts.unmatched],
-        },
+        "waivers": _waiver_stats(verdicts),
     }
     with transaction(engine) as conn:
         run_id = _insert_run(conn, kind, result.as_of, started, "ok", stats, result.resolution_id)
@@ -252,6 +246,14 @@ def _stored_verdict(row: Any) -> Verdict:
     """The verdict a run stored with a `finding` row."""
     waiver = WaiverConfig.model_validate(row.waiver) if row.waiver else None
     return Verdict(FindingStatus(row.status), waiver)
+
+
+def _waiver_stats(verdicts: Verdicts) -> dict[str, list[dict[str, Any]]]:
+    """The waivers a triage found expired or matching nothing, as a run's stats keep them."""
+    return {
+        "expired": [_waiver_terms(w) for w in verdicts.expired],
+        "unmatched": [_waiver_terms(w) for w in verdicts.unmatched],
+    }
 
 
 def _waiver_terms(waiver: WaiverConfig) -> dict[str, Any]:
