@@ -76,7 +76,7 @@ class MailMap:
             contacts = []
             for name, email in batch:
                 # check-mailmap wants "Name <email>"; characters it cannot parse map to themselves
-                if "<" in name or ">" in name or "<" in email or ">" in email or "\n" in name:
+                if any(c in text for text in (name, email) for c in "<>\n"):
                     self.cache[(name, email)] = (name, email)
                     continue
                 contacts.append((name, email))
@@ -86,7 +86,9 @@ class MailMap:
             result = run_git(
                 self.git_dir, "check-mailmap", "--", *args, extra_config=self.config, check=False
             )
-            lines = result.stdout.decode("utf-8", "replace").splitlines()
+            # one line per contact, ended by "\n" alone: `splitlines` would also break a
+            # name at U+2028 or FS, and one such name would discard the whole batch's answers
+            lines = result.stdout.decode("utf-8", "replace").split("\n")[:-1]
             if result.returncode != 0 or len(lines) != len(contacts):
                 self.cache.update({p: p for p in contacts})
                 continue

@@ -362,3 +362,28 @@ def test_unusable_encoding_header_decodes_as_utf8_and_flags_the_commit(
     assert "unsupported-encoding" in odd.flags
     assert odd.author.name == "José Núñez"
     assert "after" in records
+
+
+def test_a_name_with_a_line_separator_does_not_unmap_its_batch(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """An attack on the batched lookup: a name holding characters Python counts as line
+    breaks (U+2028, FS) must not shift or discard the `.mailmap` answers of the others."""
+    repo = make_repo()
+    repo.commit(
+        "mailmap",
+        author=WEI,
+        date="2025-01-01T10:00:00+0800",
+        files={".mailmap": "Dev Three <dev3@contoso.com> <dev3@home.example>\n"},
+    )
+    for day, who in enumerate(
+        [Who("Eve\u2028Mallory\x1cX", "eve@evil.example"), Who("dev 3", "dev3@home.example")],
+        start=2,
+    ):
+        repo.commit(
+            f"by {day}", author=who, date=f"2025-01-{day:02d}T10:00:00+0800", files={"a": str(day)}
+        )
+    commits = by_message(mine(repo.path, tmp_path))
+    assert (commits["by 3"].author.mapped_email) == "dev3@contoso.com"
+    assert commits["by 2"].author.name == "Eve\u2028Mallory\x1cX"
+    assert commits["by 2"].author.mapped_email == "eve@evil.example"
