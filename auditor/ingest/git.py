@@ -34,6 +34,7 @@ from auditor.ingest.worker_pool import progress_queue, start_workers, worker_poo
 from auditor.kernel.errors import CollectorError, MissingObjectError
 from auditor.store import models
 from auditor.store import warnings as run_warnings
+from auditor.store.deletions import note_deletion
 from auditor.store.engine import id_map, make_engine, transaction, upsert
 from collectors.git import GitCollector, MailMap, Revisions
 from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
@@ -649,7 +650,10 @@ def _delete_unreachable(engine: Engine, source_id: int, reachable: set[str]) -> 
 
 
 def delete_commits(conn: Connection, commit_ids: Sequence[int]) -> None:
-    """Delete commits and every row that refers to them."""
+    """Delete commits and every row that refers to them (and say so: `note_deletion`)."""
+    if not commit_ids:
+        return
+    note_deletion(conn)
     for model in (models.FileChange, models.Trailer, models.CommitWorkItem):
         tbl = model
         conn.execute(delete(tbl).where(tbl.c.commit_id.in_(commit_ids)))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
 from pathlib import PurePath
@@ -41,6 +41,7 @@ from sqlalchemy.engine import Connection
 from auditor.kernel.config import LoadedConfig
 from auditor.resolve.components import ComponentPlan
 from auditor.store import models
+from auditor.store.deletions import deletion_mark
 
 # Bump whenever the resolution's logic changes what it writes for the same inputs
 # (auditor/resolve/, the location inference, the configuration's meaning): stored
@@ -69,14 +70,18 @@ def rows_digest(conn: Connection, query: Any) -> str:
     return digest.hexdigest()
 
 
-def sources_digest(conn: Connection) -> str:
-    """Every source row as far as derived results depend on it (no path, no clock)."""
+def sources_digest(conn: Connection, *, git_heads: bool = True) -> str:
+    """Every source row as far as derived results depend on it (no path, no clock);
+    without `git_heads`, a git source's head and commit count are left out."""
     src = models.Source
     query = select(*(src.c[f] for f in SOURCE_FIELDS), src.c.location).order_by(src.c.id)
     digest = hashlib.sha256()
-    for *fields, location in conn.execute(query):
-        row = (*fields, PurePath(str(location)).name)
-        digest.update(repr(row).encode("utf-8", "surrogateescape") + b"\n")
+    for row in conn.execute(query):
+        fields = dict(zip(SOURCE_FIELDS, row, strict=False))
+        if not git_heads and fields["kind"] == "git":
+            fields.update(head=None, records=None)
+        values = (*fields.values(), PurePath(str(row.location)).name)
+        digest.update(repr(values).encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
 
 
@@ -86,8 +91,25 @@ def count_and_max(conn: Connection, model: Table) -> tuple[int, int]:
     return int(count), int(top or 0)
 
 
-def inputs_digest(conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date) -> str:
-    """Digest of every input of a resolution as of `as_of`: the resolution's key."""
+@dataclass(frozen=True)
+class ResolutionInputs:
+    """A resolution's key, and the marks a later resolution may extend it by."""
+
+    digest: str  # of every input: the resolution's key
+    # `stable`: the digest of every input but the collected history, which only grows while
+    # the deletion mark stays; the highest ids it had and the digest of its identities
+    # (`auditor.resolve.incremental` reads them back from the resolution's summary).
+    growth: dict[str, Any]
+
+
+# the inputs that grow with a collect: new commits, file changes, paths, identities
+_GROWING = ("sources", "identities", "commits", "file_changes", "paths")
+
+
+def resolution_inputs(
+    conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, as_of: date
+) -> ResolutionInputs:
+    """Digest of every input of a resolution as of `as_of`, and its growth marks."""
     ident, roster = models.Identity, models.RosterEntry
     parts: dict[str, Any] = {
         "version": RESOLUTION_VERSION,
@@ -106,7 +128,15 @@ def inputs_digest(conn: Connection, loaded: LoadedConfig, plan: ComponentPlan, a
         "paths": count_and_max(conn, models.Path),
         "work_items": count_and_max(conn, models.WorkItem),
     }
-    return json_digest(parts)
+    stable = {k: v for k, v in parts.items() if k not in _GROWING}
+    stable["sources"] = sources_digest(conn, git_heads=False)
+    growth = {
+        "stable": json_digest(stable),
+        "deleted": deletion_mark(conn),
+        "identities": [count_and_max(conn, ident)[1], parts["identities"]],
+        **{name: parts[name][1] for name in ("commits", "file_changes", "paths")},
+    }
+    return ResolutionInputs(json_digest(parts), growth)
 
 
 def json_digest(parts: dict[str, Any]) -> str:

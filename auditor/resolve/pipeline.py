@@ -52,9 +52,11 @@ class ResolveSummary:
 
     @classmethod
     def from_json(cls, stored: dict[str, Any]) -> ResolveSummary:
+        """From a resolution's stored summary (which also holds its `growth` marks)."""
+        fields = {k: v for k, v in stored.items() if k != "growth"}
         return cls(
             **{
-                **stored,
+                **fields,
                 "warnings": tuple(stored.get("warnings", ())),
                 "identity_warnings": tuple(stored.get("identity_warnings", ())),
             }
@@ -78,7 +80,8 @@ def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resolution
     limit = day_end(as_of)  # the first second (UTC) after `as_of`: commits before it count
     with transaction(engine) as conn:
         plan = plan_components(loaded, conn)
-        digest = resolve_inputs.inputs_digest(conn, loaded, plan, as_of)
+        inputs = resolve_inputs.resolution_inputs(conn, loaded, plan, as_of)
+        digest = inputs.digest
         if conn.dialect.name == "postgresql":
             # Jobs resolving the same inputs at once (a CI matrix) would each find none and
             # insert one; the later ones wait here until the first commits, then find it.
@@ -88,8 +91,10 @@ def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resolution
         if stored is not None:
             summary = ResolveSummary.from_json(stored.summary)
             return Resolution(stored.id, digest, stored.as_of, summary)
+        from auditor.resolve.incremental import find_base
         from auditor.resolve.rebuild import rebuild
 
+        base = find_base(conn, inputs.growth, as_of)
         res = models.Resolution
         inserted = conn.execute(
             res.insert().values(
@@ -97,6 +102,8 @@ def resolve_all(engine: Engine, loaded: LoadedConfig, as_of: date) -> Resolution
             )
         )
         resolution_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
-        summary = rebuild(conn, loaded, plan, as_of, limit, resolution_id)
-        conn.execute(update(res).where(res.c.id == resolution_id).values(summary=asdict(summary)))
+        summary = rebuild(conn, loaded, plan, as_of, limit, resolution_id, base)
+        # the summary, and the marks a later resolution may extend this one by
+        row = {**asdict(summary), "growth": inputs.growth}
+        conn.execute(update(res).where(res.c.id == resolution_id).values(summary=row))
     return Resolution(resolution_id, digest, as_of, summary)

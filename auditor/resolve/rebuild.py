@@ -8,10 +8,12 @@ identity and location inference, the holiday calendars among them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from sqlalchemy import BigInteger, Table, and_, case, cast, func, select
 from sqlalchemy.engine import Connection
@@ -34,6 +36,7 @@ from auditor.resolve.identity import (
     normal_email,
     unify,
 )
+from auditor.resolve.incremental import Base, KeptPerson, kept_people
 from auditor.resolve.locations.evidence import (
     EvidenceDraft,
     IdentityFacts,
@@ -57,24 +60,40 @@ def rebuild(
     as_of: date,
     limit: int,
     resolution_id: int,
+    base: Base | None = None,
 ) -> ResolveSummary:
     """Write the derived rows of resolution `resolution_id` (its row is inserted already)
-    from the collected tables, in `conn`'s transaction; other resolutions' rows stay."""
+    from the collected tables, in `conn`'s transaction; other resolutions' rows stay.
+    With `base`, the people it holds unchanged are copied from it
+    (`auditor.resolve.incremental`)."""
     # The two full passes (over commits, over file changes) run at once: the second on
     # its own connection in a thread, while sqlite3/psycopg release the GIL in the query.
     with ThreadPoolExecutor(max_workers=1) as pool:
         changes_pass = pool.submit(_changed_paths_beside, conn)
-        months = _commit_months(conn, limit)
+        # extending `base`: only the changed people's commits are read, after unification
+        months = _commit_months(conn, limit) if base is None else None
+        counts = _identity_commits(conn, limit) if months is None else _counts_of(months)
         changed = changes_pass.result()
-    drafts = _people(conn, loaded, months)
+    drafts = _people(conn, loaded, counts)
     person_ids = _fresh_ids(conn, models.Person, [d.key for d in drafts])
     component_ids = _fresh_ids(conn, models.Component, [c.name for c in plan.components])
     _write_people(conn, drafts, person_ids, resolution_id)
     identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
-    evidence = _evidence(
-        conn, loaded, as_of, months, drafts, person_ids, identity_person, resolution_id
+    stated = _stated_evidence(conn, loaded, as_of, drafts, person_ids, identity_person)
+    kept = (
+        {} if base is None else kept_people(conn, base, drafts, person_ids, stated, _evidence_order)
     )
-    periods, conflicts = _resolve(conn, evidence, as_of, resolution_id)
+    if months is None:
+        inferred = [iid for iid, person in identity_person.items() if person not in kept]
+        # most people changed: one scan beats the index
+        few = len(inferred) * 2 < len(identity_person)
+        months = _commit_months(conn, limit, inferred if few else None)
+    evidence = _write_evidence(
+        conn,
+        stated + _commit_evidence(conn, loaded, months, identity_person, kept),
+        resolution_id,
+    )
+    periods, conflicts = _resolve(conn, evidence, as_of, resolution_id, kept)
     bulk_insert(
         conn,
         models.Component,
@@ -149,8 +168,11 @@ class _AuthorMonth:
     commits: int
 
 
-def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
-    """One pass over the commits, aggregated in SQL per author, offset and local hour."""
+def _commit_months(
+    conn: Connection, limit: int, identities: Sequence[int] | None = None
+) -> list[_AuthorMonth]:
+    """One pass over the commits (of `identities` only, if given), aggregated in SQL
+    per author, offset and local hour."""
     commit = models.Commit
     usable = and_(commit.c.author_offset.is_not(None), commit.c.authored_at >= 86400)
     local = commit.c.authored_at + commit.c.author_offset * 60
@@ -158,24 +180,46 @@ def _commit_months(conn: Connection, limit: int) -> list[_AuthorMonth]:
     # `+ 0`: on SQLite, grouping by the bare column makes the planner walk the author index
     # and fetch every row by id (3x slower than one scan of the table).
     author = (commit.c.author_id + 0).label("author")
-    rows = conn.execute(
+    query = (
         select(author, commit.c.author_offset, day, func.count())
         .where(commit.c.authored_at < limit)
         .group_by(author, commit.c.author_offset, day)
     )
+    if identities is None:
+        chunks: Iterable[Any] = [conn.execute(query)]
+    else:
+        # a few people's commits: through the author index, a chunk of authors at a time
+        ids = sorted(identities)
+        chunks = (
+            conn.execute(query.where(commit.c.author_id.in_(ids[i : i + 500])))
+            for i in range(0, len(ids), 500)
+        )
     return [
         _AuthorMonth(int(a), None if o is None else int(o), None if d is None else int(d), int(n))
+        for rows in chunks
         for a, o, d, n in rows
     ]
 
 
-def _people(
-    conn: Connection, loaded: LoadedConfig, months: list[_AuthorMonth]
-) -> list[PersonDraft]:
-    ident, roster = models.Identity, models.RosterEntry
+def _counts_of(months: Iterable[_AuthorMonth]) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     for m in months:
         counts[m.author_id] += m.commits
+    return counts
+
+
+def _identity_commits(conn: Connection, limit: int) -> dict[int, int]:
+    """Commits per author identity before the limit (what unification weighs e-mails by)."""
+    commit = models.Commit
+    author = (commit.c.author_id + 0).label("author")  # one scan, as in `_commit_months`
+    rows = conn.execute(
+        select(author, func.count()).where(commit.c.authored_at < limit).group_by(author)
+    )
+    return {int(a): int(n) for a, n in rows}
+
+
+def _people(conn: Connection, loaded: LoadedConfig, counts: dict[int, int]) -> list[PersonDraft]:
+    ident, roster = models.Identity, models.RosterEntry
     rows = [
         IdentityRow(
             id=r.id,
@@ -259,16 +303,15 @@ def _write_people(
     )
 
 
-def _evidence(
+def _stated_evidence(
     conn: Connection,
     loaded: LoadedConfig,
     as_of: date,
-    months: list[_AuthorMonth],
     drafts: list[PersonDraft],
     person_ids: dict[str, int],
     identity_person: dict[int, int],
-    resolution_id: int,
-) -> list[tuple[int, EvidenceDraft]]:
+) -> list[EvidenceDraft]:
+    """The evidence not made from commits: roster, overrides, tracker zones, profiles, e-mails."""
     by_email = {e: person_ids[d.key] for d in drafts for e in d.emails}
     roster, src = models.RosterEntry, models.Source
     roster_rows = []
@@ -321,24 +364,43 @@ def _evidence(
                 IdentityFacts(person_ids[d.key], 0, (email,), None, None, ref=f"roster:{email}")
             )
     drafts_out += identity_evidence(facts, loaded.config.identity.corporate_domains)
+    return drafts_out
 
+
+def _commit_evidence(
+    conn: Connection,
+    loaded: LoadedConfig,
+    months: list[_AuthorMonth],
+    identity_person: dict[int, int],
+    kept: dict[int, KeptPerson],
+) -> list[EvidenceDraft]:
+    """Offsets, rhythm and holidays from the commits; the kept people's rows as stored."""
     counts: dict[tuple[int, int, int], int] = defaultdict(int)
     for m in months:
         person = identity_person.get(m.author_id)
-        if person is not None and m.offset is not None and m.hour is not None:
-            counts[(person, m.offset, m.hour)] += m.commits
+        if person is None or person in kept or m.offset is None or m.hour is None:
+            continue
+        counts[(person, m.offset, m.hour)] += m.commits
     catalog = catalog_for(loaded.config.locations.exclude_countries)
-    drafts_out += _with_outlier_commits(
+    inferred = _with_outlier_commits(
         conn,
         offset_evidence(((p, o, h, n) for (p, o, h), n in counts.items()), catalog),
         identity_person,
     )
+    return inferred + [e for person in kept.values() for e in person.commit_evidence()]
 
-    drafts_out.sort(
-        key=lambda e: (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
-    )
+
+def _evidence_order(e: EvidenceDraft) -> tuple[Any, ...]:
+    """The order evidence is stored in (and so numbered): by person, kind, start, value."""
+    return (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
+
+
+def _write_evidence(
+    conn: Connection, drafts: list[EvidenceDraft], resolution_id: int
+) -> list[tuple[int, EvidenceDraft]]:
+    drafts = sorted(drafts, key=_evidence_order)
     first = int(conn.execute(select(func.max(models.LocationEvidence.c.id))).scalar() or 0)
-    numbered = list(enumerate(drafts_out, start=first + 1))
+    numbered = list(enumerate(drafts, start=first + 1))
     bulk_insert(
         conn,
         models.LocationEvidence,
@@ -411,10 +473,18 @@ _KIND_ORDER = {
 
 
 def _resolve(
-    conn: Connection, evidence: list[tuple[int, EvidenceDraft]], as_of: date, resolution_id: int
+    conn: Connection,
+    evidence: list[tuple[int, EvidenceDraft]],
+    as_of: date,
+    resolution_id: int,
+    kept: dict[int, KeptPerson],
 ) -> tuple[int, int]:
     per_person: dict[int, list[Evidence]] = defaultdict(list)
+    ids: dict[int, list[int]] = defaultdict(list)  # a kept person's new evidence ids, in order
     for eid, e in evidence:
+        if e.person_id in kept:
+            ids[e.person_id].append(eid)
+            continue
         per_person[e.person_id].append(
             Evidence(
                 eid,
@@ -438,12 +508,25 @@ def _resolve(
         )
     period_rows = []
     conflict_rows = []
-    for person, rows in sorted(per_person.items()):
-        periods, conflicts = resolve_person(rows, as_of)
+    for person in sorted(per_person.keys() | kept.keys()):
+        mine = {"resolution_id": resolution_id, "person_id": person}
+        if person in kept:
+            copy = kept[person]
+            # the same rows in the same order: the stored ids map one to one
+            renumber = {old: new for (old, _), new in zip(copy.evidence, ids[person], strict=True)}
+            period_rows += [
+                {**p, **mine, "evidence_ids": [renumber[i] for i in p["evidence_ids"]]}
+                for p in copy.periods
+            ]
+            conflict_rows += [
+                {**c, **mine, "evidence_ids": [renumber[i] for i in c["evidence_ids"]]}
+                for c in copy.conflicts
+            ]
+            continue
+        periods, conflicts = resolve_person(per_person[person], as_of)
         period_rows += [
             {
-                "resolution_id": resolution_id,
-                "person_id": person,
+                **mine,
                 "country": p.country,
                 "candidates": list(p.candidates),
                 "confidence": p.confidence,
@@ -456,8 +539,7 @@ def _resolve(
         ]
         conflict_rows += [
             {
-                "resolution_id": resolution_id,
-                "person_id": person,
+                **mine,
                 "description": c.description,
                 "countries": list(c.countries),
                 "evidence_ids": list(c.evidence_ids),
