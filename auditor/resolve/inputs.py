@@ -22,6 +22,9 @@ elsewhere gives the same digest.
   (collectors only insert these, or delete commits when a branch moved,
   which changes the source's `head`; work items change with their file's
   `sha256`).
+
+Besides the digest, `resolution_inputs` gives the growth marks a later
+resolution checks before it extends this one (`auditor.resolve.incremental`).
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, create_engine, event, select, text, update
 
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
 from auditor.resolve.components import plan_components
-from auditor.resolve.incremental import find_base
+from auditor.resolve.incremental import Base, find_base
 from auditor.resolve.inputs import resolution_inputs
 from auditor.resolve.pipeline import Resolution, resolve_all
 from auditor.store import models
@@ -40,17 +40,20 @@ NEWCOMER = Who("Ana Souza", "ana.souza@example.com.br")
 
 
 @pytest.fixture
-def workspace(sample_workspace: Path, tmp_path: Path) -> Iterator[tuple[Path, LoadedConfig]]:
+def workspace(
+    sample_workspace: Path, tmp_path: Path, store_url: str
+) -> Iterator[tuple[Path, LoadedConfig, Engine]]:
+    """The sample organisation collected and resolved into a SQLite or PostgreSQL store."""
     ws = tmp_path / "org"
     shutil.copytree(sample_workspace, ws, ignore=shutil.ignore_patterns(".auditor"))
     loaded = load_config(ws / "auditor.toml")
-    engine = make_engine(loaded.store_url)
+    engine = make_engine(store_url)
     try:
         collect_all(loaded, engine)
         resolve_all(engine, loaded, AS_OF)
+        yield ws, loaded, engine
     finally:
         engine.dispose()
-    yield ws, loaded
 
 
 def _commit(repo: Path, who: Who, when: str, name: str) -> None:
@@ -68,24 +71,45 @@ def _commit(repo: Path, who: Who, when: str, name: str) -> None:
     git(repo, "commit", "-q", "--no-verify", "-m", name, env=env)
 
 
-def _sqlite_file(loaded: LoadedConfig) -> Path:
-    database = make_engine(loaded.store_url).url.database
-    assert database
-    return Path(database)
+@pytest.fixture
+def twin_of(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Copies of a store whose resolutions cannot be extended: they resolve from scratch."""
+    made: list[tuple[Engine, Any]] = []
 
+    def copy(engine: Engine) -> Engine:
+        if engine.dialect.name == "sqlite":
+            twin_url = f"sqlite:///{tmp_path / 'twin.db'}"
+            source = engine.url.database or ""
+            with sqlite3.connect(source) as src, sqlite3.connect(tmp_path / "twin.db") as dst:
+                src.backup(dst)  # the write-ahead log's pages too
+            drop = None
+        else:  # a template copy wants no connection to the source
+            engine.dispose()
+            admin = create_engine(
+                request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT"
+            )
+            name = f"{engine.url.database}_twin"
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{engine.url.database}"'))
+            twin_url = engine.url.set(database=name).render_as_string(hide_password=False)
+            drop = (admin, name)
+        twin = make_engine(twin_url)
+        made.append((twin, drop))
+        res = models.Resolution
+        with transaction(twin) as conn:
+            for rid, summary in conn.execute(select(res.c.id, res.c.summary)).all():
+                kept = {k: v for k, v in summary.items() if k != "growth"}
+                conn.execute(update(res).where(res.c.id == rid).values(summary=kept))
+        return twin
 
-def _twin_without_marks(loaded: LoadedConfig, tmp_path: Path) -> Engine:
-    """A copy of the store whose resolutions cannot be extended: it resolves from scratch."""
-    twin = tmp_path / "twin.db"
-    with sqlite3.connect(_sqlite_file(loaded)) as source, sqlite3.connect(twin) as copy:
-        source.backup(copy)  # the write-ahead log's pages too
-    engine = make_engine(f"sqlite:///{twin}")
-    res = models.Resolution
-    with transaction(engine) as conn:
-        for rid, summary in conn.execute(select(res.c.id, res.c.summary)).all():
-            kept = {k: v for k, v in summary.items() if k != "growth"}
-            conn.execute(update(res).where(res.c.id == rid).values(summary=kept))
-    return engine
+    yield copy
+    for twin, drop in made:
+        twin.dispose()
+        if drop is not None:
+            admin, name = drop
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
 
 
 def _rows(engine: Engine, resolution: Resolution) -> dict[str, Any]:
@@ -102,7 +126,7 @@ def _rows(engine: Engine, resolution: Resolution) -> dict[str, Any]:
             for tbl in DERIVED_TABLES
         }
         res = models.Resolution
-        summary = conn.execute(select(res.c.summary).where(res.c.id == resolution.id)).scalar()
+        summary = conn.execute(select(res.c.summary).where(res.c.id == resolution.id)).scalar_one()
     rows["summary"] = {k: v for k, v in summary.items() if k != "growth"}
     return rows
 
@@ -122,47 +146,43 @@ def _resolve_watching(engine: Engine, loaded: LoadedConfig) -> tuple[Resolution,
         event.remove(engine, "before_cursor_execute", watch)
 
 
+def _base(engine: Engine, loaded: LoadedConfig) -> Base | None:
+    with engine.connect() as conn:
+        plan = plan_components(loaded, conn)
+        return find_base(conn, resolution_inputs(conn, loaded, plan, AS_OF).growth, AS_OF)
+
+
 def test_a_resolution_after_new_commits_writes_what_a_rebuild_writes(
-    workspace: tuple[Path, LoadedConfig], tmp_path: Path
+    workspace: tuple[Path, LoadedConfig, Engine], twin_of: Any
 ) -> None:
-    ws, loaded = workspace
+    ws, loaded, engine = workspace
     server = ws / "repos" / "collab-server"
     # Li Na commits again, once from +0300; a newcomer appears
     _commit(server, LI_NA, "2026-09-30T09:00:00+0800", "li-1")
     _commit(server, LI_NA, "2026-09-30T18:00:00+0300", "li-2")
     _commit(server, NEWCOMER, "2026-09-29T10:00:00-0300", "ana-1")
-    engine = make_engine(loaded.store_url)
     collect_all(loaded, engine)
-    twin = _twin_without_marks(loaded, tmp_path)
-    try:
-        with engine.connect() as conn:
-            plan = plan_components(loaded, conn)
-            growth = resolution_inputs(conn, loaded, plan, AS_OF).growth
-            base = find_base(conn, growth, AS_OF)
-        assert base is not None
+    twin = twin_of(engine)
+    base = _base(engine, loaded)
+    assert base is not None
 
-        extended, full_passes = _resolve_watching(engine, loaded)
-        rebuilt, twin_passes = _resolve_watching(twin, loaded)
-        assert not full_passes and twin_passes  # the extension read only the changed people
-        assert (extended.id, extended.digest) == (rebuilt.id, rebuilt.digest)
-        mine, theirs = _rows(engine, extended), _rows(twin, rebuilt)
-        for name in mine:
-            assert mine[name] == theirs[name], name
+    extended, full_passes = _resolve_watching(engine, loaded)
+    rebuilt, twin_passes = _resolve_watching(twin, loaded)
+    assert not full_passes and twin_passes  # the extension read only the changed people
+    assert (extended.id, extended.digest) == (rebuilt.id, rebuilt.digest)
+    mine, theirs = _rows(engine, extended), _rows(twin, rebuilt)
+    for name in mine:
+        assert mine[name] == theirs[name], name
 
-        # the changed people are new rows; the others are copies of the base's
-        with engine.connect() as conn:
-            ev = models.LocationEvidence
-            values = {
-                rid: {
-                    v for (v,) in conn.execute(select(ev.c.value).where(ev.c.resolution_id == rid))
-                }
-                for rid in (base.id, extended.id)
-            }
-        assert any("+0300" in v for v in values[extended.id] - values[base.id])
-        assert any(v.startswith("-0300") for v in values[extended.id])
-    finally:
-        engine.dispose()
-        twin.dispose()
+    # Li Na's +0300 commit and the newcomer are in the new rows, beside the copied ones
+    ev = models.LocationEvidence
+    with engine.connect() as conn:
+        values = {
+            rid: set(conn.execute(select(ev.c.value).where(ev.c.resolution_id == rid)).scalars())
+            for rid in (base.id, extended.id)
+        }
+    assert any("+0300" in v for v in values[extended.id] - values[base.id])
+    assert any(v.startswith("-0300") for v in values[extended.id])
 
 
 def _force_push(ws: Path) -> None:
@@ -186,24 +206,14 @@ def _remap_an_identity(ws: Path) -> None:
 
 @pytest.mark.parametrize("change", [_force_push, _edit_roster, _remap_an_identity])
 def test_nothing_is_extended_when_more_than_commits_were_added(
-    workspace: tuple[Path, LoadedConfig], tmp_path: Path, change: Any
+    workspace: tuple[Path, LoadedConfig, Engine], twin_of: Any, change: Any
 ) -> None:
-    ws, loaded = workspace
+    ws, loaded, engine = workspace
     change(ws)
-    engine = make_engine(loaded.store_url)
-    try:
-        collect_all(loaded, engine)
-        with engine.connect() as conn:
-            plan = plan_components(loaded, conn)
-            growth = resolution_inputs(conn, loaded, plan, AS_OF).growth
-            assert find_base(conn, growth, AS_OF) is None
-        twin = _twin_without_marks(loaded, tmp_path)
-        try:
-            resolved, full_passes = _resolve_watching(engine, loaded)
-            rebuilt = resolve_all(twin, loaded, AS_OF)
-            assert full_passes
-            assert _rows(engine, resolved) == _rows(twin, rebuilt)
-        finally:
-            twin.dispose()
-    finally:
-        engine.dispose()
+    collect_all(loaded, engine)
+    assert _base(engine, loaded) is None
+    twin = twin_of(engine)
+    resolved, full_passes = _resolve_watching(engine, loaded)
+    rebuilt = resolve_all(twin, loaded, AS_OF)
+    assert full_passes
+    assert _rows(engine, resolved) == _rows(twin, rebuilt)
