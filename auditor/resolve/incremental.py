@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 
 from auditor.resolve.identity import PersonDraft
 from auditor.resolve.inputs import rows_digest
-from auditor.resolve.locations.evidence import EvidenceDraft
+from auditor.resolve.locations.evidence import EvidenceDraft, evidence_order
 from auditor.store import models
 from auditor.store.resolutions import of
 
@@ -102,12 +102,10 @@ def kept_people(
     drafts: Sequence[PersonDraft],
     person_ids: dict[str, int],
     stated: Iterable[EvidenceDraft],
-    sort_key: Any,
 ) -> dict[int, KeptPerson]:
     """The people (new person id -> copy) whose rows `base` holds already.
 
-    `stated`: this resolution's evidence not made from commits, every person's;
-    `sort_key`: the order a rebuild stores evidence in.
+    `stated`: this resolution's evidence not made from commits, every person's.
     """
     stored = _stored_people(conn, base.id)
     touched = _touched_identities(conn, base)
@@ -133,7 +131,7 @@ def kept_people(
         if e.person_id in kept:
             new_stated[e.person_id].append(e)
     for pid, person in list(kept.items()):
-        mine = sorted(new_stated.get(pid, []), key=sort_key)
+        mine = sorted(new_stated.get(pid, []), key=evidence_order)
         theirs = [e for _, e in person.evidence if e.kind not in COMMIT_KINDS]
         if [_stored_form(e) for e in mine] != [_stored_form(e) for e in theirs]:
             del kept[pid]

@@ -41,6 +41,7 @@ from auditor.resolve.locations.evidence import (
     EvidenceDraft,
     IdentityFacts,
     RosterRow,
+    evidence_order,
     identity_evidence,
     offset_evidence,
     override_evidence,
@@ -80,9 +81,7 @@ def rebuild(
     _write_people(conn, drafts, person_ids, resolution_id)
     identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
     stated = _stated_evidence(conn, loaded, as_of, drafts, person_ids, identity_person)
-    kept = (
-        {} if base is None else kept_people(conn, base, drafts, person_ids, stated, _evidence_order)
-    )
+    kept = {} if base is None else kept_people(conn, base, drafts, person_ids, stated)
     if months is None:
         inferred = [iid for iid, person in identity_person.items() if person not in kept]
         # most people changed: one scan beats the index
@@ -390,15 +389,10 @@ def _commit_evidence(
     return inferred + [e for person in kept.values() for e in person.commit_evidence()]
 
 
-def _evidence_order(e: EvidenceDraft) -> tuple[Any, ...]:
-    """The order evidence is stored in (and so numbered): by person, kind, start, value."""
-    return (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
-
-
 def _write_evidence(
     conn: Connection, drafts: list[EvidenceDraft], resolution_id: int
 ) -> list[tuple[int, EvidenceDraft]]:
-    drafts = sorted(drafts, key=_evidence_order)
+    drafts = sorted(drafts, key=evidence_order)
     first = int(conn.execute(select(func.max(models.LocationEvidence.c.id))).scalar() or 0)
     numbered = list(enumerate(drafts, start=first + 1))
     bulk_insert(
@@ -458,18 +452,6 @@ def _with_outlier_commits(
     return [
         replace(d, ref="commit:" + " ".join(found[id(d)])) if id(d) in found else d for d in drafts
     ]
-
-
-_KIND_ORDER = {
-    "roster": 0,
-    "override": 1,
-    "tracker_tz": 2,
-    "profile_location": 3,
-    "email_domain": 4,
-    "tz_offset": 5,
-    "activity_rhythm": 6,
-    "holiday_activity": 7,
-}
 
 
 def _resolve(

@@ -52,6 +52,23 @@ class EvidenceDraft:
     night: bool = False  # activity_rhythm: the claimed local time puts the work at night
 
 
+_KIND_ORDER = {
+    "roster": 0,
+    "override": 1,
+    "tracker_tz": 2,
+    "profile_location": 3,
+    "email_domain": 4,
+    "tz_offset": 5,
+    "activity_rhythm": 6,
+    "holiday_activity": 7,
+}
+
+
+def evidence_order(e: EvidenceDraft) -> tuple[int, int, date, str]:
+    """The order a resolution stores (and so numbers) evidence in: person, kind, start, value."""
+    return (e.person_id, _KIND_ORDER.get(e.kind, 9), e.valid_from or date.min, e.value)
+
+
 @dataclass(frozen=True, slots=True)
 class RosterRow:
     person_id: int
