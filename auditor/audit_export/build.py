@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
 
 from auditor import __version__
 from auditor.audit_export.canonical import canonical_bytes, seal
@@ -31,11 +32,11 @@ from auditor.kernel.enums import PeriodStatus
 from auditor.kernel.errors import ExportError, NothingToJudgeError
 from auditor.kernel.findings import severity_rank
 from auditor.kernel.window import Window
-from auditor.resolve.attribution import TIERS, component_attribution
+from auditor.resolve.attribution import TIERS, attribution_activity, component_attribution
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
 from auditor.store import warnings as run_warnings
-from auditor.store.activity import component_activity, person_commit_totals
+from auditor.store.activity import Activity, person_commit_totals, unbucketed
 from auditor.store.resolutions import of, of_run
 
 # 2: policy.window; 3: signatures, strict dates, coverage, warnings (docs/export.md)
@@ -244,10 +245,19 @@ def _components(
     options: ExportOptions,
     resolution_id: int,
 ) -> tuple[list[dict[str, Any]], set[int]]:
+    with engine.connect() as conn:
+        # one read of the activity for both the shares and the maintainers
+        rows = attribution_activity(conn, Window(period.start, period.end), resolution_id, index)
+        top = _maintainers(conn, rows, resolution_id)
     attributed = component_attribution(
-        engine, loaded, period.start, period.end, resolution_id=resolution_id, index=index
+        engine,
+        loaded,
+        period.start,
+        period.end,
+        resolution_id=resolution_id,
+        index=index,
+        rows=rows,
     )
-    top = _maintainers(engine, period, resolution_id)
     tags = {c.name: sorted(c.tags) for c in loaded.config.components}
     named: set[int] = set()
     out = []
@@ -294,20 +304,14 @@ def _components(
 
 
 def _maintainers(
-    engine: Engine, period: Period, resolution_id: int
+    conn: Connection, rows: list[Activity], resolution_id: int
 ) -> dict[str, list[_Maintainer]]:
     """Per component, each (non-bot) author's churn, commits and last change day in the period."""
     comp = models.Component
+    names = dict(conn.execute(select(comp.c.id, comp.c.name).where(of(comp, resolution_id))).all())
     out: dict[str, list[_Maintainer]] = defaultdict(list)
-    with engine.connect() as conn:
-        names = dict(
-            conn.execute(select(comp.c.id, comp.c.name).where(of(comp, resolution_id))).all()
-        )
-        window = Window(period.start, period.end)
-        for a in component_activity(conn, window, "none", resolution_id):
-            out[names[a.component_id]].append(
-                _Maintainer(a.person_id, a.churn, a.commits, a.last_day)
-            )
+    for a in unbucketed(rows):
+        out[names[a.component_id]].append(_Maintainer(a.person_id, a.churn, a.commits, a.last_day))
     return out
 
 

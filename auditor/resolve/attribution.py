@@ -34,13 +34,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
 from auditor.kernel.enums import Tier
 from auditor.kernel.window import Window
 from auditor.resolve.locations.index import LocationIndex, ResolvedAt
 from auditor.store import models
-from auditor.store.activity import Bucket, component_activity
+from auditor.store.activity import Activity, Bucket, component_activity
 from auditor.store.resolutions import of
 
 # a person's share is resolved or unknown here: "ambiguous" is the views' reading of unknown
@@ -82,6 +83,15 @@ class ComponentAttribution:
         return next((j for j in self.jurisdictions if j.country == country), None)
 
 
+def attribution_activity(
+    conn: Connection, window: Window, resolution_id: int | None, index: LocationIndex
+) -> list[Activity]:
+    """The activity attribution reads: per location period when no person's periods
+    overlap (a tenth of the rows), else per day."""
+    bucket: Bucket = "period" if index.disjoint() else "day"
+    return component_activity(conn, window, bucket, resolution_id)
+
+
 def component_attribution(
     engine: Engine,
     loaded: LoadedConfig,
@@ -90,9 +100,10 @@ def component_attribution(
     *,
     resolution_id: int | None,
     index: LocationIndex | None = None,
+    rows: list[Activity] | None = None,
 ) -> list[ComponentAttribution]:
     """One entry per component of resolution `resolution_id` (those without churn
-    included), in component-name order."""
+    included), in component-name order; `rows`: `attribution_activity`'s, if read already."""
     index = index or LocationIndex.load(engine, resolution_id)
     comp = models.Component
     with engine.connect() as conn:
@@ -102,8 +113,8 @@ def component_attribution(
                 select(comp.c.id, comp.c.name, comp.c.sensitivity).where(of(comp, resolution_id))
             )
         }
-        bucket: Bucket = "period" if index.disjoint() else "day"
-        rows = component_activity(conn, Window(start, end), bucket, resolution_id)
+        if rows is None:
+            rows = attribution_activity(conn, Window(start, end), resolution_id, index)
     # The same commit counted once per component even when it touches many mapped files;
     # over several days or people a commit is still one commit: per-group distinct is exact
     # because a commit has one author and one day.

@@ -15,6 +15,7 @@ groups never count a commit twice within a component.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -121,6 +122,28 @@ def component_activity(
         Activity(cid, pid, int(first), int(last), int(churn or 0), int(commits or 0))
         for cid, pid, first, last, churn, commits in conn.execute(query)
     ]
+
+
+def unbucketed(rows: Iterable[Activity]) -> list[Activity]:
+    """`rows` of any bucket merged per (component, person): what bucket "none" reads
+    (a commit is in one bucket only, so the sums are exact)."""
+    merged: dict[tuple[int, int], Activity] = {}
+    for a in rows:
+        key = (a.component_id, a.person_id)
+        seen = merged.get(key)
+        merged[key] = (
+            a
+            if seen is None
+            else Activity(
+                a.component_id,
+                a.person_id,
+                min(seen.first, a.first),
+                max(seen.last, a.last),
+                seen.churn + a.churn,
+                seen.commits + a.commits,
+            )
+        )
+    return list(merged.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # version -> digest of the resolution's code at that version
 PINNED = {
     1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c",
-    2: "5dc29f92f74ff9b4a35d074a5c1cc1f2ca59daea72d581b28e102542b7f59b0c",
+    2: "74e0bbdfcd406d218e779e8f8aba3c7dc4eb92d3eae5cf52bc7e6e5a483ddc4b",
 }
 
 
