@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, ClassVar
 
 from auditor.kernel.errors import CollectorError, MissingObjectError
+from collectors.git_lines import lines
 from collectors.git_objects import RawCommit, RawIdent, decode, parse_commit, parse_trailers
 from collectors.git_paths import REJECTED_FLAG, is_safe_repo_path
 from collectors.git_safety import DIFF_FLAGS, popen_git, run_git
@@ -86,13 +87,13 @@ class MailMap:
             result = run_git(
                 self.git_dir, "check-mailmap", "--", *args, extra_config=self.config, check=False
             )
-            # one line per contact, ended by "\n" alone: `splitlines` would also break a
-            # name at U+2028 or FS, and one such name would discard the whole batch's answers
-            lines = result.stdout.decode("utf-8", "replace").split("\n")[:-1]
-            if result.returncode != 0 or len(lines) != len(contacts):
+            # one line per contact (`lines`: a name with U+2028 or FS is still one line, so
+            # it cannot discard the whole batch's answers)
+            answers = lines(result.stdout.decode("utf-8", "replace"))
+            if result.returncode != 0 or len(answers) != len(contacts):
                 self.cache.update({p: p for p in contacts})
                 continue
-            for pair, line in zip(contacts, lines, strict=True):
+            for pair, line in zip(contacts, answers, strict=True):
                 mapped = re.match(r"^(.*?) ?<([^<>]*)>$", line)
                 self.cache[pair] = (mapped.group(1), mapped.group(2)) if mapped else pair
 
@@ -247,9 +248,7 @@ class GitCollector(Collector):
                 "--batch-check=%(objectname) %(objecttype)",
                 input="".join(f"{blob}\n" for blob in wanted).encode("ascii"),
             ).stdout.decode("ascii", "replace")
-            present = {
-                line[: -len(" blob")] for line in listing.splitlines() if line.endswith(" blob")
-            }
+            present = {line[: -len(" blob")] for line in lines(listing) if line.endswith(" blob")}
         countable = [sha for sha, _c, _f, blobs in batch if blobs and present.issuperset(blobs)]
         counted: dict[str, tuple[list[FileChangeRecord], tuple[str, ...]]] = {}
         if countable:
@@ -343,9 +342,9 @@ _OBJECT_ID = re.compile(rb"\b([0-9a-f]{64}|[0-9a-f]{40})\b")
 
 def _git_failure(what: str, stderr: bytes, status: int) -> CollectorError:
     """A MissingObjectError naming the object when git could not read one, else the last line."""
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    detail = lines[-1] if lines else f"exit status {status}"
-    for raw in stderr.splitlines():
+    said = lines(stderr.decode("utf-8", "replace").strip())
+    detail = said[-1] if said else f"exit status {status}"
+    for raw in stderr.split(b"\n"):
         if _MISSING.search(raw):
             found = _OBJECT_ID.search(raw)
             object_id = found.group(1).decode("ascii") if found else None

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from collectors.git_lines import lines
 from collectors.git_safety import check_url, run_git
 from collectors.git_source import (
     LocalSource,
@@ -90,7 +91,7 @@ def remote_head(source: str, ref: str, scratch: Path) -> str | None:
     result = run_git(scratch, "ls-remote", "--end-of-options", source, ref, check=False)
     if result.returncode != 0:
         return None
-    for line in result.stdout.decode("utf-8", "replace").splitlines():
+    for line in lines(result.stdout.decode("utf-8", "replace")):
         sha, _, name = line.partition("\t")
         if name == ref:
             return sha
@@ -203,7 +204,7 @@ def _write_refs(local: LocalSource, git_dir: Path) -> list[str]:
     notes: list[str] = []
     listed = run_git(git_dir, "for-each-ref", "--format=%(refname) %(objectname)").stdout
     current = {}
-    for line in listed.decode("utf-8", "surrogateescape").splitlines():
+    for line in lines(listed.decode("utf-8", "surrogateescape")):
         name, _, sha = line.rpartition(" ")
         current[name] = sha
     wanted = _present(git_dir, local.refs)
@@ -242,7 +243,7 @@ def _present(git_dir: Path, refs: dict[str, str]) -> dict[str, str]:
     )
     found = {
         line.split(" ", 1)[0]
-        for line in result.stdout.decode("ascii", "replace").splitlines()
+        for line in lines(result.stdout.decode("ascii", "replace"))
         if not line.endswith(" missing")
     }
     return {name: sha for name, sha in refs.items() if sha in found}
@@ -253,7 +254,7 @@ def _sync_remote_head(git_dir: Path, source: str) -> None:
     result = run_git(
         git_dir, "ls-remote", "--symref", "--end-of-options", source, "HEAD", check=False
     )
-    for line in result.stdout.decode("utf-8", "replace").splitlines():
+    for line in lines(result.stdout.decode("utf-8", "replace")):
         if line.startswith("ref: ") and line.endswith("\tHEAD"):
             ref = line[len("ref: ") : -len("\tHEAD")]
             if valid_ref_name(ref):

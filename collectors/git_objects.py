@@ -11,6 +11,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from collectors.git_lines import lines
+
 TRAILER_KEYS = {
     "reviewed-by": "Reviewed-by",
     "approved-by": "Approved-by",
@@ -234,7 +236,7 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
     if not sep:
         return ()
     found = []
-    for line in last.splitlines():
+    for line in lines(last):  # as git reads a trailer: a U+2028 starts none
         match = _TRAILER.match(line)
         if match and match.group(1).lower() in TRAILER_KEYS:
             found.append((TRAILER_KEYS[match.group(1).lower()], match.group(2)))

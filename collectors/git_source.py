@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.kernel.errors import CollectorError
+from collectors.git_lines import lines
 
 _OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")
@@ -151,7 +152,7 @@ def _read_refs(common: Path) -> tuple[dict[str, str], list[str]]:
     except FileNotFoundError:
         info = None
     if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_PACKED_REFS:
-        for line in packed.read_text("utf-8", "replace").splitlines():
+        for line in lines(packed.read_text("utf-8", "replace")):
             if not line or line[0] in "#^":
                 continue
             sha, _, name = line.partition(" ")
@@ -220,8 +221,8 @@ def _alternates(objects: Path) -> tuple[str, ...]:
     for name in ("alternates", "http-alternates"):
         text = objects / "info" / name
         if text.is_file():
-            lines = text.read_text("utf-8", "replace").splitlines()
-            found += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+            listed = lines(text.read_text("utf-8", "replace"))
+            found += [line.strip() for line in listed if line.strip() and not line.startswith("#")]
     return tuple(found)
 
 

@@ -37,6 +37,7 @@ from auditor.store import warnings as run_warnings
 from auditor.store.deletions import note_deletion
 from auditor.store.engine import id_map, make_engine, transaction, upsert
 from collectors.git import GitCollector, MailMap, Revisions
+from collectors.git_lines import lines
 from collectors.git_mirror import Notify, empty_repository, mirror, mirror_lock, remote_head
 from collectors.git_paths import REJECTED_FLAG
 from collectors.git_safety import check_url, popen_git, run_git
@@ -485,7 +486,7 @@ def shallow_boundary(git_dir: Path) -> frozenset[str]:
         text = path.read_text(encoding="ascii", errors="replace")
     except OSError:
         return frozenset()
-    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+    return frozenset(line.strip() for line in lines(text) if line.strip())
 
 
 def _record_shallow(

@@ -404,3 +404,49 @@ def _author_env() -> dict[str, str]:
         "GIT_AUTHOR_DATE": "2025-02-01T10:00:00+0000",
         "GIT_COMMITTER_DATE": "2025-02-01T10:00:00+0000",
     }
+
+
+# line breaks to Python's `splitlines`, ordinary characters in a git ref name
+_SEPARATORS = ("\u2028", "\u2029", "\u0085")
+
+
+def test_a_branch_named_with_a_line_separator_is_mirrored_as_it_is(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, engine: Engine
+) -> None:
+    """A hostile branch name once cut the mirror's own ref listing in two: the next collect
+    asked git to delete a ref named "" and failed (anyone who can push a branch stopped it)."""
+    repo = make_repo()
+    repo.commit("one", author=EVE, date="2025-01-01T10:00:00+0000", files={"a": "1\n"})
+    names = [f"refs/heads/x{sep}refs/heads/main" for sep in _SEPARATORS]
+    for name in names:
+        git(repo.path, "update-ref", name, "HEAD")
+    mirrors = tmp_path / "mirrors"
+    for day in (2, 3):
+        repo.commit(
+            f"day {day}", author=EVE, date=f"2025-01-0{day}T10:00:00+0000", files={"a": f"{day}\n"}
+        )
+        result = collect_repository(
+            engine, name="r", location=str(repo.path), branch=None, mirrors=mirrors
+        )
+        assert result.new_commits == (2 if day == 2 else 1)
+    mirrored = next(p for p in mirrors.iterdir() if p.is_dir())
+    listed = git(mirrored, "for-each-ref", "--format=%(refname)").split("\n")
+    assert set(names) <= set(listed) and "refs/heads/main" in listed
+    assert _commit_count(engine) == 3
+
+
+def test_a_line_separator_in_a_trailer_starts_no_trailer_where_git_sees_none(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """`Reviewed-by` after a U+2028 is part of the line before it, for git and for us."""
+    from collectors.git_objects import parse_trailers
+
+    message = (
+        "fix\n\nbody\n\nSigned-off-by: Eve <eve@example.org>\u2028"
+        "Reviewed-by: Mallory <mallory@example.org>\n"
+    )
+    repo = make_repo()
+    parsed = git(repo.path, "interpret-trailers", "--parse", input=message.encode())
+    by_git = [tuple(line.split(": ", 1)) for line in parsed.split("\n") if line]
+    assert [key for key, _ in by_git] == ["Signed-off-by"]
+    assert [key for key, _ in parse_trailers(message)] == ["Signed-off-by"]

@@ -87,12 +87,13 @@ def test_plain_commit_fields() -> None:
 
 
 def _trailers_by_paragraphs(message: str) -> tuple[tuple[str, str], ...]:
-    """The definition: known trailers of the last of at least two non-blank paragraphs."""
+    """The definition: known trailers of the last of at least two non-blank paragraphs,
+    lines ended by "\n" alone as git reads them (a U+2028 or "\r" ends none)."""
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
     if len(paragraphs) < 2:
         return ()
     found = []
-    for line in paragraphs[-1].splitlines():
+    for line in paragraphs[-1].split("\n"):
         match = git_objects._TRAILER.match(line)
         if match and match.group(1).lower() in git_objects.TRAILER_KEYS:
             found.append((git_objects.TRAILER_KEYS[match.group(1).lower()], match.group(2)))
@@ -100,7 +101,10 @@ def _trailers_by_paragraphs(message: str) -> tuple[tuple[str, str], ...]:
 
 
 PIECES = st.sampled_from(
-    ["Fix", "\n", "\n\n", "\n\n\n", " ", "Signed-off-by: A <a@x>", "REVIEWED-BY: B", "x: y", "\r"]
+    [
+        *("Fix", "\n", "\n\n", "\n\n\n", " ", "Signed-off-by: A <a@x>", "REVIEWED-BY: B"),
+        *("x: y", "\r", "\u2028"),
+    ]
 )
 
 
