@@ -4,8 +4,8 @@ A CI check after a push of 100 commits used to infer every person's zones
 again from a million commits (most of `check`'s time). Everything a person's
 location rows are made of is their own: their identities and roster rows, the
 overrides naming them, the commits of their identities (offsets, hours), and
-the configuration, the as-of day and the reference data, which are all in
-`ResolutionInputs.growth["stable"]`. So when the stored resolution `base`
+the configuration and the reference data, which are in
+`ResolutionInputs.growth["stable"]`, and the as-of day. So when the stored resolution `base`
 was made from the same stable inputs, from a history that has only grown since
 (no commit deleted: `auditor.store.deletions`; its identities unchanged), a
 person is copied from it when:
@@ -19,6 +19,10 @@ Then their commit evidence, periods and conflicts are `base`'s rows under the
 new ids, in the order a rebuild writes them: the same rows as a rebuild would
 write (`tests/auditor/test_incremental_resolution.py` compares the two).
 Everyone else is inferred from their commits as in a rebuild.
+
+`base` may be as of an earlier day (CI's `check` is as of today): then the
+commits authored up to the new day count as new too, and a person is copied
+only when nothing of theirs was cut at `base`'s day (`_settled_before`).
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
+from auditor.kernel.window import day_end
 from auditor.resolve.identity import PersonDraft
 from auditor.resolve.inputs import rows_digest
 from auditor.resolve.locations.evidence import EvidenceDraft, evidence_order
@@ -45,21 +50,25 @@ _GROWN = ("commits", "file_changes", "paths")
 
 @dataclass(frozen=True)
 class Base:
-    """A stored resolution this one extends: its id and the highest ids it saw."""
+    """A stored resolution this one extends: its id, as-of day and the highest ids it saw."""
 
     id: int
     identities: int
     commits: int
+    as_of: date
 
 
 def find_base(conn: Connection, growth: dict[str, Any], as_of: date) -> Base | None:
-    """The newest stored resolution made from the same stable inputs as `growth`, of a
-    history that has only grown since; None when there is none (a rebuild then)."""
+    """The stored resolution, as of `as_of` or the latest day before, made from the same
+    stable inputs as `growth`, of a history that has only grown since; None when there is
+    none (a rebuild then)."""
     res, ident = models.Resolution, models.Identity
     rows = conn.execute(
-        select(res.c.id, res.c.summary).where(res.c.as_of == as_of).order_by(res.c.id.desc())
+        select(res.c.id, res.c.summary, res.c.as_of)
+        .where(res.c.as_of <= as_of)
+        .order_by(res.c.as_of.desc(), res.c.id.desc())
     )
-    for rid, summary in rows:
+    for rid, summary, day in rows:
         marks = summary.get("growth") if isinstance(summary, dict) else None
         if not isinstance(marks, dict) or marks.get("stable") != growth["stable"]:
             continue
@@ -70,7 +79,7 @@ def find_base(conn: Connection, growth: dict[str, Any], as_of: date) -> Base | N
             continue
         seen = rows_digest(conn, select(ident).where(ident.c.id <= top).order_by(ident.c.id))
         if seen == digest:
-            return Base(int(rid), int(top), int(marks["commits"]))
+            return Base(int(rid), int(top), int(marks["commits"]), day)
     return None
 
 
@@ -102,13 +111,14 @@ def kept_people(
     drafts: Sequence[PersonDraft],
     person_ids: dict[str, int],
     stated: Iterable[EvidenceDraft],
+    as_of: date,
 ) -> dict[int, KeptPerson]:
-    """The people (new person id -> copy) whose rows `base` holds already.
+    """The people (new person id -> copy) whose rows `base` holds already, as of `as_of`.
 
     `stated`: this resolution's evidence not made from commits, every person's.
     """
     stored = _stored_people(conn, base.id)
-    touched = _touched_identities(conn, base)
+    touched = _touched_identities(conn, base, as_of)
     candidates: dict[int, int] = {}  # new person id -> base person id
     for d in drafts:
         old = stored.get(d.key)
@@ -136,7 +146,29 @@ def kept_people(
         if [_stored_form(e) for e in mine] != [_stored_form(e) for e in theirs]:
             del kept[pid]
     _read_periods(conn, base.id, {k.base_id: k for k in kept.values()})
+    if base.as_of < as_of:
+        kept = {pid: k for pid, k in kept.items() if _settled_before(k, base.as_of)}
     return kept
+
+
+def _settled_before(person: KeptPerson, day: date) -> bool:
+    """Whether the rows stored as of `day` hold for any later day too.
+
+    A resolution cuts its periods and conflicts at its as-of day: it drops those that
+    start later and ends those that run past it there. Periods begin where evidence
+    begins or ends (a day after), so when every evidence row begins by `day` and ended
+    before it, or never ends, and no stored period or conflict ends on or after it,
+    nothing was cut and a later day cuts nothing either.
+    """
+    for _, e in person.evidence:
+        if (e.valid_from is not None and e.valid_from > day) or (
+            e.valid_to is not None and e.valid_to >= day
+        ):
+            return False
+    return all(
+        row["valid_to"] is None or row["valid_to"] < day
+        for row in (*person.periods, *person.conflicts)
+    )
 
 
 def _stored_form(e: EvidenceDraft) -> tuple[Any, ...]:
@@ -163,12 +195,15 @@ def _stored_people(conn: Connection, base_id: int) -> dict[str, _StoredPerson]:
     }
 
 
-def _touched_identities(conn: Connection, base: Base) -> set[int]:
-    """Identities with commits collected since `base`, and identities new since."""
+def _touched_identities(conn: Connection, base: Base, as_of: date) -> set[int]:
+    """Identities with commits collected since `base` or authored after its as-of day up
+    to `as_of`, and identities new since."""
     commit, ident = models.Commit, models.Identity
-    authors = conn.execute(
-        select(commit.c.author_id).where(commit.c.id > base.commits).distinct()
-    ).scalars()
+    since = commit.c.id > base.commits
+    if base.as_of < as_of:
+        later = commit.c.authored_at >= day_end(base.as_of)
+        since = or_(since, and_(later, commit.c.authored_at < day_end(as_of)))
+    authors = conn.execute(select(commit.c.author_id).where(since).distinct()).scalars()
     new = conn.execute(select(ident.c.id).where(ident.c.id > base.identities)).scalars()
     return {int(i) for i in authors} | {int(i) for i in new}
 

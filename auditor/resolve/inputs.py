@@ -99,14 +99,15 @@ class ResolutionInputs:
     """A resolution's key, and the marks a later resolution may extend it by."""
 
     digest: str  # of every input: the resolution's key
-    # `stable`: the digest of every input but the collected history, which only grows while
-    # the deletion mark stays; the highest ids it had and the digest of its identities
-    # (`auditor.resolve.incremental` reads them back from the resolution's summary).
+    # `stable`: the digest of every input but the as-of day and the collected history, which
+    # only grows while the deletion mark stays; the highest ids it had and the digest of its
+    # identities (`auditor.resolve.incremental` reads them back from the resolution's summary).
     growth: dict[str, Any]
 
 
-# the inputs that grow with a collect: new commits, file changes, paths, identities
-_GROWING = ("sources", "identities", "commits", "file_changes", "paths")
+# what an extension may differ in: the history grown by a collect (new commits, file
+# changes, paths, identities) and a later as-of day (`auditor.resolve.incremental`)
+_GROWING = ("sources", "identities", "commits", "file_changes", "paths", "as_of")
 
 
 def resolution_inputs(

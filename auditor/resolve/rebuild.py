@@ -81,7 +81,7 @@ def rebuild(
     _write_people(conn, drafts, person_ids, resolution_id)
     identity_person = {iid: person_ids[d.key] for d in drafts for iid, _via in d.identities}
     stated = _stated_evidence(conn, loaded, as_of, drafts, person_ids, identity_person)
-    kept = {} if base is None else kept_people(conn, base, drafts, person_ids, stated)
+    kept = {} if base is None else kept_people(conn, base, drafts, person_ids, stated, as_of)
     if months is None:
         inferred = [iid for iid, person in identity_person.items() if person not in kept]
         # most people changed: one scan beats the index

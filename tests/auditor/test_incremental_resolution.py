@@ -25,8 +25,9 @@ from sqlalchemy import Engine, create_engine, event, select, text, update
 
 from auditor.ingest.collect import collect_all
 from auditor.kernel.config import LoadedConfig, load_config
+from auditor.resolve import rebuild as rebuild_module
 from auditor.resolve.components import plan_components
-from auditor.resolve.incremental import Base, find_base
+from auditor.resolve.incremental import Base, find_base, kept_people
 from auditor.resolve.inputs import resolution_inputs
 from auditor.resolve.pipeline import Resolution, resolve_all
 from auditor.store import models
@@ -43,14 +44,13 @@ NEWCOMER = Who("Ana Souza", "ana.souza@example.com.br")
 def workspace(
     sample_workspace: Path, tmp_path: Path, store_url: str
 ) -> Iterator[tuple[Path, LoadedConfig, Engine]]:
-    """The sample organisation collected and resolved into a SQLite or PostgreSQL store."""
+    """The sample organisation collected into a SQLite or PostgreSQL store."""
     ws = tmp_path / "org"
     shutil.copytree(sample_workspace, ws, ignore=shutil.ignore_patterns(".auditor"))
     loaded = load_config(ws / "auditor.toml")
     engine = make_engine(store_url)
     try:
         collect_all(loaded, engine)
-        resolve_all(engine, loaded, AS_OF)
         yield ws, loaded, engine
     finally:
         engine.dispose()
@@ -131,7 +131,9 @@ def _rows(engine: Engine, resolution: Resolution) -> dict[str, Any]:
     return rows
 
 
-def _resolve_watching(engine: Engine, loaded: LoadedConfig) -> tuple[Resolution, list[str]]:
+def _resolve_watching(
+    engine: Engine, loaded: LoadedConfig, as_of: date = AS_OF
+) -> tuple[Resolution, list[str]]:
     """Resolve, and the statements that read every commit's offset (the full pass)."""
     full_passes: list[str] = []
 
@@ -141,21 +143,22 @@ def _resolve_watching(engine: Engine, loaded: LoadedConfig) -> tuple[Resolution,
 
     event.listen(engine, "before_cursor_execute", watch)
     try:
-        return resolve_all(engine, loaded, AS_OF), full_passes
+        return resolve_all(engine, loaded, as_of), full_passes
     finally:
         event.remove(engine, "before_cursor_execute", watch)
 
 
-def _base(engine: Engine, loaded: LoadedConfig) -> Base | None:
+def _base(engine: Engine, loaded: LoadedConfig, as_of: date = AS_OF) -> Base | None:
     with engine.connect() as conn:
         plan = plan_components(loaded, conn)
-        return find_base(conn, resolution_inputs(conn, loaded, plan, AS_OF).growth, AS_OF)
+        return find_base(conn, resolution_inputs(conn, loaded, plan, as_of).growth, as_of)
 
 
 def test_a_resolution_after_new_commits_writes_what_a_rebuild_writes(
     workspace: tuple[Path, LoadedConfig, Engine], twin_of: Any
 ) -> None:
     ws, loaded, engine = workspace
+    resolve_all(engine, loaded, AS_OF)
     server = ws / "repos" / "collab-server"
     # Li Na commits again, once from +0300; a newcomer appears
     _commit(server, LI_NA, "2026-09-30T09:00:00+0800", "li-1")
@@ -209,6 +212,7 @@ def test_nothing_is_extended_when_more_than_commits_were_added(
     workspace: tuple[Path, LoadedConfig, Engine], twin_of: Any, change: Any
 ) -> None:
     ws, loaded, engine = workspace
+    resolve_all(engine, loaded, AS_OF)
     change(ws)
     collect_all(loaded, engine)
     assert _base(engine, loaded) is None
@@ -217,3 +221,49 @@ def test_nothing_is_extended_when_more_than_commits_were_added(
     rebuilt = resolve_all(twin, loaded, AS_OF)
     assert full_passes
     assert _rows(engine, resolved) == _rows(twin, rebuilt)
+
+
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        (date(2026, 10, 1), date(2026, 10, 2)),  # the next day's CI check
+        (date(2026, 9, 15), date(2026, 9, 30)),  # commits authored in between
+        (date(2026, 6, 30), date(2026, 10, 1)),  # a quarter later
+    ],
+)
+def test_a_later_day_copies_the_people_whose_rows_it_cannot_change(
+    workspace: tuple[Path, LoadedConfig, Engine],
+    twin_of: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    first: date,
+    later: date,
+) -> None:
+    """A resolution cuts periods at its as-of day: people with nothing to cut are copied
+    (the newcomer, quiet since March), the others inferred again (everyone active)."""
+    ws, loaded, engine = workspace
+    server = ws / "repos" / "collab-server"
+    _commit(server, NEWCOMER, "2026-03-10T10:00:00-0300", "ana-1")
+    collect_all(loaded, engine)
+    resolve_all(engine, loaded, first)
+    _commit(server, LI_NA, "2026-09-30T09:00:00+0800", "li-1")
+    collect_all(loaded, engine)
+    twin = twin_of(engine)
+    base = _base(engine, loaded, later)
+    assert base is not None and base.as_of == first
+
+    copied: list[int] = []
+
+    def counting(*args: Any) -> Any:
+        kept = kept_people(*args)
+        copied.append(len(kept))
+        return kept
+
+    monkeypatch.setattr(rebuild_module, "kept_people", counting)
+    extended = resolve_all(engine, loaded, later)
+    monkeypatch.undo()
+    rebuilt = resolve_all(twin, loaded, later)
+    assert copied and copied[0] > 0  # some people were copied, not inferred
+    assert (extended.id, extended.digest) == (rebuilt.id, rebuilt.digest)
+    mine, theirs = _rows(engine, extended), _rows(twin, rebuilt)
+    for name in mine:
+        assert mine[name] == theirs[name], name

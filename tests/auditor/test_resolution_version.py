@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # version -> digest of the resolution's code at that version
 PINNED = {
     1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c",
-    2: "74e0bbdfcd406d218e779e8f8aba3c7dc4eb92d3eae5cf52bc7e6e5a483ddc4b",
+    2: "63f1f82d744a95ce6bdc7840597b434b77997c7824995dcfb83b2882109a130b",
 }
 
 
