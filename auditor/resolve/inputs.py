@@ -49,7 +49,8 @@ from auditor.store.deletions import deletion_mark
 # Bump whenever the resolution's logic changes what it writes for the same inputs
 # (auditor/resolve/, the location inference, the configuration's meaning): stored
 # resolutions with the old number are then no longer reused.
-RESOLUTION_VERSION = 2  # 2: the kernel countries table (branch tidy)
+# 2: the kernel countries table (branch tidy); 3: states and provinces in profile locations
+RESOLUTION_VERSION = 3
 # the source columns a resolution depends on (`location`: only its file name, below)
 SOURCE_FIELDS = ("id", "name", "kind", "ref", "head", "sha256", "records")
 

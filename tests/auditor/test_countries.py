@@ -91,7 +91,8 @@ def test_profile_free_text_keeps_its_own_tokenising() -> None:
     assert country_for_profile_location("Berlin, Deutschland") == "DE"
     assert country_for_profile_location("Seoul, Korea") == "KR"  # the city settles it
     assert country_for_profile_location("Palo Alto, CA") == "US"  # CA: the state, not Canada
-    assert country_for_profile_location("Atlanta, Georgia") is None  # US city, GE country
+    # Georgia: the US state or the country, and the city says which
+    assert country_for_profile_location("Atlanta, Georgia") == "US"
     assert country_for_profile_location("Tbilisi, Georgia") == "GE"
 
 

@@ -98,12 +98,35 @@ def test_provider_list_uses_iso_codes() -> None:
         ("Zürich", "CH"),
         ("United Kingdom", "GB"),
         ("Portland, OR", "US"),
+        # a region after the place says where it is, whatever city of that name we know
+        ("Paris, Texas", "US"),
+        ("Paris, TX", "US"),
+        ("London, Ontario", "CA"),
+        ("Perth, Scotland", "GB"),
+        ("Perth, WA", "AU"),
+        ("Victoria, BC", "CA"),
+        ("Berlin, NH", "US"),
+        ("Cambridge, MA, USA", "US"),
+        # a two-letter part: a postal code or a country's ISO code, whichever fits
+        ("Palo Alto, CA", "US"),
+        ("Toronto, CA", "CA"),
+        ("Berlin, DE", "DE"),
+        ("Atlanta, Georgia", "US"),
+        ("Tbilisi, Georgia", "GE"),
     ],
 )
 def test_profile_locations(text: str, country: str) -> None:
     assert country_for_profile_location(text) == country
 
 
-@pytest.mark.parametrize("text", [None, "", "Earth", "Remote", "the internet", "CA", "🌍"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(None, "", "Earth", "Remote", "the internet", "CA", "🌍"),
+        # Massachusetts or Morocco, Idaho or Indonesia: neither is where the city we know is
+        *("Cambridge, MA", "Moscow, ID", "Athens, GA"),
+        "Hong Kong, China",  # a city of one country beside the name of another
+    ],
+)
 def test_profile_locations_that_name_no_country(text: str | None) -> None:
     assert country_for_profile_location(text) is None

@@ -5,9 +5,16 @@ country name in the one countries table (`auditor.kernel.countries`, names
 only: "CA" in "Palo Alto, CA" is a state, not Canada), then in a curated list
 of major cities (capitals and large engineering hubs). The last part is tried
 first ("Minsk, Belarus" → BY), then the other parts, then the whole text. A
-city of one country beside the name of another ("Atlanta, Georgia") says
-nothing. Nothing is ever inferred from a person's name; text that matches
-nothing gives no evidence.
+city of one country beside the name of another ("Hong Kong, China") says
+nothing. A US state, Canadian province, Australian state or UK nation after
+the place, by name or postal code, says where it is: "Paris, Texas" and
+"London, Ontario" are in the US and Canada, "Perth, WA" in Australia; a
+two-letter part may also be a country's ISO code ("Berlin, DE": Delaware or
+Germany, and Berlin is in Germany; "Atlanta, Georgia" is in the US, "Tbilisi,
+Georgia" in Georgia), and when that leaves more than one
+country ("Cambridge, MA": Massachusetts or Morocco, and Cambridge is in
+neither) the text says nothing. Nothing is ever inferred from a person's
+name; text that matches nothing gives no evidence.
 """
 
 from __future__ import annotations
@@ -226,6 +233,61 @@ CITIES: dict[str, str] = {
 }
 
 
+# States, provinces and nations whose name or postal code follows a city: "Cambridge, MA"
+# is in the United States, "London, Ontario" in Canada, and neither is in Britain.
+_US_STATES = {
+    "alabama": "al", "alaska": "ak", "arizona": "az", "arkansas": "ar", "california": "ca",
+    "colorado": "co", "connecticut": "ct", "delaware": "de", "florida": "fl", "georgia": "ga",
+    "hawaii": "hi", "idaho": "id", "illinois": "il", "indiana": "in", "iowa": "ia", "kansas": "ks",
+    "kentucky": "ky", "louisiana": "la", "maine": "me", "maryland": "md",
+    "massachusetts": "ma", "michigan": "mi", "minnesota": "mn", "mississippi": "ms",
+    "missouri": "mo", "montana": "mt", "nebraska": "ne", "nevada": "nv",
+    "new hampshire": "nh", "new jersey": "nj", "new mexico": "nm", "new york": "ny",
+    "north carolina": "nc",
+    "north dakota": "nd", "ohio": "oh", "oklahoma": "ok", "oregon": "or",
+    "pennsylvania": "pa", "rhode island": "ri", "south carolina": "sc", "south dakota": "sd",
+    "tennessee": "tn", "texas": "tx", "utah": "ut", "vermont": "vt", "virginia": "va",
+    "washington": "wa", "west virginia": "wv", "wisconsin": "wi", "wyoming": "wy",
+    "district of columbia": "dc",
+}  # fmt: skip
+_CA_PROVINCES = {
+    "alberta": "ab", "british columbia": "bc", "manitoba": "mb", "new brunswick": "nb",
+    "newfoundland and labrador": "nl", "nova scotia": "ns", "ontario": "on",
+    "prince edward island": "pe", "quebec": "qc", "québec": "qc", "saskatchewan": "sk",
+    "northwest territories": "nt", "nunavut": "nu", "yukon": "yt",
+}  # fmt: skip
+_AU_STATES = {
+    "new south wales": "nsw", "victoria": "vic", "queensland": "qld", "tasmania": "tas",
+    "western australia": "wa", "south australia": "sa", "northern territory": "nt",
+    "australian capital territory": "act",
+}  # fmt: skip
+_UK_NATIONS = ("england", "scotland", "wales", "northern ireland")
+
+
+@cache
+def _regions() -> dict[str, frozenset[str]]:
+    """A region's name or postal code → the countries it may mean. A two-letter code is
+    also a country's ISO code ("DE": Delaware or Germany), and a name may be a country's
+    ("Georgia")."""
+    from auditor.kernel.countries import iso_codes
+
+    found: dict[str, set[str]] = {}
+    for country, table in (("US", _US_STATES), ("CA", _CA_PROVINCES), ("AU", _AU_STATES)):
+        for name, code in table.items():
+            found.setdefault(name, set()).add(country)
+            found.setdefault(code, set()).add(country)
+    for nation in _UK_NATIONS:
+        found.setdefault(nation, set()).add("GB")
+    codes = iso_codes()
+    for key, countries in found.items():
+        if len(key) == 2 and key.upper() in codes:
+            countries.add(key.upper())
+        named = country_code(key, codes=False)
+        if named is not None:
+            countries.add(named)
+    return {key: frozenset(countries) for key, countries in found.items()}
+
+
 def _normal(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     return re.sub(r"\s+", " ", text).strip(" .;:!-()[]")
@@ -246,8 +308,22 @@ def country_for_profile_location(text: str | None) -> str | None:
     parts = [p for p in (_normal(x) for x in re.split(r"[,/|·•]", whole)) if p]
     cities = _cities()
     city = next((cities[part] for part in [whole, *parts] if part in cities), None)
+    # a state, province or nation after the place says where it is ("Perth, Scotland")
+    regions = _regions()
+    possible: frozenset[str] | None = None
+    for part in parts[1:]:
+        if part in regions:
+            possible = regions[part] if possible is None else possible & regions[part]
+    if possible is not None and city in possible:
+        return city  # "Atlanta, Georgia", "Berlin, DE": the city says which one is meant
     for part in [*reversed(parts), whole]:
         country = country_code(part, codes=False)
         if country is not None:
+            if possible is not None:
+                return country if country in possible else None
             return country if city in (None, country) else None
+    if possible is not None:
+        if city in possible:
+            return city
+        return next(iter(possible)) if len(possible) == 1 else None
     return city
