@@ -15,19 +15,19 @@ import typer
 
 import auditor.cli.commands
 from auditor import __version__
-from auditor.cli.common import app, err, out
+from auditor.cli.common import app, err
 from auditor.kernel.errors import AuditorError
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
-    out.print(f"auditor {__version__}")
+    typer.echo(f"auditor {__version__}")
 
 
 def _print_version(wanted: bool) -> None:
     if wanted:
-        out.print(f"auditor {__version__}", markup=False)
+        typer.echo(f"auditor {__version__}")
         raise typer.Exit()
 
 

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WATCHED = (
     "textual",
     "jsonschema",
+    "pydantic",  # the configuration models; Typer below 0.29 does not import it
+    "rich",  # the consoles are made on first print
+    "cryptography",  # the signing keys
     "sqlalchemy",
     "sqlalchemy.dialects.postgresql",
     "holidays",
@@ -90,8 +93,19 @@ def test_people_on_a_resolved_store_loads_only_its_own_stages(workspace: Path) -
     assert "auditor.resolve.rebuild" in first  # nothing resolved yet: the store is built
     second = _loaded_after(workspace, *args)
     # the inputs digest is unchanged: nothing is inferred again, and the people report
-    # needs neither the TUI, the export schema, PostgreSQL nor the other views
-    assert second == {"sqlalchemy", "auditor.kernel.config"}, second
+    # needs neither the TUI, the export schema, PostgreSQL, the other views nor Rich (the
+    # JSON is written with nothing to warn about)
+    assert second == {"sqlalchemy", "pydantic", "auditor.kernel.config"}, second
+
+
+def test_verify_of_an_unsigned_export_loads_neither_the_store_nor_the_keys(
+    workspace: Path,
+) -> None:
+    export = ("export", "-o", "export.json", "--from", "2025-01-01", "--to", "2025-03-31")
+    assert "cryptography" not in _loaded_after(workspace, *export)  # nothing to sign
+    loaded = _loaded_after(workspace, "verify", "export.json")
+    # the schema and one printed line: no configuration, store, pydantic or key
+    assert loaded == {"jsonschema", "rich"}, loaded
 
 
 def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
