@@ -57,9 +57,11 @@ path = "repos/server"
 """
 
 
-def _loaded_after(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> set[str]:
+def _loaded_after(
+    cwd: Path, *args: str, ok: tuple[int, ...] = (0,), watched: tuple[str, ...] = WATCHED
+) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", _RUN.format(watched=WATCHED), *args],
+        [sys.executable, "-c", _RUN.format(watched=watched), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -85,6 +87,17 @@ def test_version_and_help_load_neither_the_store_nor_the_configuration(tmp_path:
     for args in (("version",), ("people", "--help"), ("check", "--help"), ("verify", "--help")):
         loaded = _loaded_after(tmp_path, *args)
         assert loaded == set(), (args, loaded)
+
+
+def test_a_command_registers_only_its_own_module(tmp_path: Path) -> None:
+    commands = sorted(p.stem for p in (ROOT / "auditor" / "cli" / "commands").glob("[a-z]*.py"))
+    modules = tuple(f"auditor.cli.commands.{name}" for name in commands)
+    verify = _loaded_after(tmp_path, "verify", "--help", watched=modules)
+    assert verify == {"auditor.cli.commands.verify"}, verify
+    assert _loaded_after(tmp_path, "version", watched=modules) == set()
+    # the listing and "did you mean" need them all
+    assert _loaded_after(tmp_path, "--help", watched=modules) == set(modules)
+    assert _loaded_after(tmp_path, "peple", ok=(2,), watched=modules) == set(modules)
 
 
 def test_people_on_a_resolved_store_loads_only_its_own_stages(workspace: Path) -> None:
