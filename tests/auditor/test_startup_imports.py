@@ -35,6 +35,7 @@ WATCHED = (
     "auditor.resolve.rebuild",  # identity and location inference
     "auditor.views.component_query",  # the TUI's other queries
     "auditor.views.findings_query",
+    "auditor.report.formats.sarif",  # check's other formats
 )
 _RUN = """
 import json, sys
@@ -131,6 +132,7 @@ def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
     loaded = _loaded_after(tmp_path, *args, ok=(0, 1))  # 1: a new finding
     assert not loaded & {"textual", "jsonschema", "babel.dates", "holidays", "httpx"}, loaded
     assert not loaded & {"sqlalchemy.dialects.postgresql", "auditor.resolve.rebuild"}, loaded
+    assert not loaded & {"cryptography", "auditor.report.formats.sarif"}, loaded
 
 
 def test_views_names_resolve_to_their_modules() -> None:
