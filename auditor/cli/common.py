@@ -48,6 +48,8 @@ class _LazyConsole:
         return self._console
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not yet set (copy, pickle): never the console's privates
+            raise AttributeError(name)
         return getattr(self._made(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:  # e.g. a test's `width`
