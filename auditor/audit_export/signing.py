@@ -20,14 +20,19 @@ import binascii
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from auditor.audit_export.canonical import body_bytes
 from auditor.kernel.errors import ExportError, UsageError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# cryptography (~0.02 s to import) is imported by the functions that use a key: `auditor
+# verify` of an unsigned export without --key needs none.
 
 MAX_KEY_BYTES = 64 * 1024  # an Ed25519 PEM is about 120 bytes
 UNSIGNED = "unsigned: integrity only"
@@ -46,6 +51,10 @@ def _read_key_file(path: Path, option: str) -> bytes:
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     """An unencrypted Ed25519 private key in PEM (`openssl genpkey -algorithm ed25519`)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     data = _read_key_file(path, "--sign")
     try:
         key = serialization.load_pem_private_key(data, password=None)
@@ -74,6 +83,10 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
     """An Ed25519 public key in PEM (`openssl pkey -pubout`, or `auditor keygen`'s .pub.pem)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     data = _read_key_file(path, "--key")
     try:
         key = serialization.load_pem_public_key(data)
@@ -89,6 +102,8 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
 
 
 def public_pem(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -96,6 +111,8 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 
 def private_pem(key: Ed25519PrivateKey) -> bytes:
     """PKCS#8 PEM, unencrypted: the form `openssl genpkey -algorithm ed25519` writes."""
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -105,6 +122,8 @@ def private_pem(key: Ed25519PrivateKey) -> bytes:
 
 def key_id(key: Ed25519PublicKey) -> str:
     """sha256 hex of the public key's DER SubjectPublicKeyInfo."""
+    from cryptography.hazmat.primitives import serialization
+
     der = key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -136,6 +155,8 @@ def signature_problems(document: Mapping[str, Any], key: Ed25519PublicKey | None
         return [f"{UNSIGNED}, but --key asks for a signature"] if key is not None else []
     if key is None:
         return []
+    from cryptography.exceptions import InvalidSignature
+
     expected = key_id(key)
     if recorded_id != expected:
         return [f"signed with key {recorded_id!r}, not with the given key {expected}"]

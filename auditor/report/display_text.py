@@ -8,8 +8,10 @@ because callers wrap the result in `rich.text.Text`, never in a markup string.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _ALLOWED = {"\n", "\t"}
 
@@ -33,4 +35,6 @@ def visible(value: object, *, keep_newlines: bool = False) -> str:
 
 def plain(value: object, *, style: str = "") -> Text:
     """A Rich `Text` holding `value` literally: no markup, no control sequences."""
+    from rich.text import Text  # here: `visible` alone is what machine formats need
+
     return Text(visible(value), style=style)

@@ -157,6 +157,19 @@ def test_verify_exit_statuses(workspace: LoadedConfig, tmp_path: Path) -> None:
     assert missing.returncode == 2
 
 
+def test_verify_prints_a_file_name_with_emoji_codes_as_it_is(
+    workspace: LoadedConfig, tmp_path: Path
+) -> None:
+    # Rich replaces ":warning:" with an emoji even with markup=False, unless told not to
+    out = tmp_path / "q3:warning::smile:.json"
+    assert run_export(workspace, "--period", "2026-Q3", "-o", str(out)).exit_code == 0
+    tampered = tmp_path / "t:x:.json"
+    tampered.write_text(out.read_text("utf-8").replace('"churn": ', '"churn": 1'), "utf-8")
+    ok, failed = auditor("verify", str(out)), auditor("verify", str(tampered))
+    assert ok.returncode == 0 and f"{out}: OK" in ok.stdout, ok.stdout
+    assert failed.returncode == 1 and f"{tampered}: FAILED" in failed.stderr, failed.stderr
+
+
 def test_export_does_not_replace_the_latest_analysis(
     workspace: LoadedConfig, tmp_path: Path
 ) -> None:

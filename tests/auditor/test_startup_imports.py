@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 WATCHED = (
     "textual",
     "jsonschema",
+    "pydantic",  # the configuration models; Typer below 0.29 does not import it
+    "rich",  # the consoles are made on first print
+    "cryptography",  # the signing keys
     "sqlalchemy",
     "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.orm",  # the store is Core tables: no command needs the ORM
     "holidays",
     "babel.dates",  # the CLDR month names of tracker dates
     "httpx",  # the tracker API clients
@@ -32,6 +36,7 @@ WATCHED = (
     "auditor.resolve.rebuild",  # identity and location inference
     "auditor.views.component_query",  # the TUI's other queries
     "auditor.views.findings_query",
+    "auditor.report.formats.sarif",  # check's other formats
 )
 _RUN = """
 import json, sys
@@ -54,9 +59,11 @@ path = "repos/server"
 """
 
 
-def _loaded_after(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> set[str]:
+def _loaded_after(
+    cwd: Path, *args: str, ok: tuple[int, ...] = (0,), watched: tuple[str, ...] = WATCHED
+) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", _RUN.format(watched=WATCHED), *args],
+        [sys.executable, "-c", _RUN.format(watched=watched), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -84,14 +91,36 @@ def test_version_and_help_load_neither_the_store_nor_the_configuration(tmp_path:
         assert loaded == set(), (args, loaded)
 
 
+def test_a_command_registers_only_its_own_module(tmp_path: Path) -> None:
+    commands = sorted(p.stem for p in (ROOT / "auditor" / "cli" / "commands").glob("[a-z]*.py"))
+    modules = tuple(f"auditor.cli.commands.{name}" for name in commands)
+    verify = _loaded_after(tmp_path, "verify", "--help", watched=modules)
+    assert verify == {"auditor.cli.commands.verify"}, verify
+    assert _loaded_after(tmp_path, "version", watched=modules) == set()
+    # the listing and "did you mean" need them all
+    assert _loaded_after(tmp_path, "--help", watched=modules) == set(modules)
+    assert _loaded_after(tmp_path, "peple", ok=(2,), watched=modules) == set(modules)
+
+
 def test_people_on_a_resolved_store_loads_only_its_own_stages(workspace: Path) -> None:
     args = ("people", "--as-of", date(2025, 12, 31).isoformat(), "--format", "json")
     first = _loaded_after(workspace, *args)
     assert "auditor.resolve.rebuild" in first  # nothing resolved yet: the store is built
     second = _loaded_after(workspace, *args)
     # the inputs digest is unchanged: nothing is inferred again, and the people report
-    # needs neither the TUI, the export schema, PostgreSQL nor the other views
-    assert second == {"sqlalchemy", "auditor.kernel.config"}, second
+    # needs neither the TUI, the export schema, PostgreSQL, the other views nor Rich (the
+    # JSON is written with nothing to warn about)
+    assert second == {"sqlalchemy", "pydantic", "auditor.kernel.config"}, second
+
+
+def test_verify_of_an_unsigned_export_loads_neither_the_store_nor_the_keys(
+    workspace: Path,
+) -> None:
+    export = ("export", "-o", "export.json", "--from", "2025-01-01", "--to", "2025-03-31")
+    assert "cryptography" not in _loaded_after(workspace, *export)  # nothing to sign
+    loaded = _loaded_after(workspace, "verify", "export.json")
+    # the schema and one printed line: no configuration, store, pydantic or key
+    assert loaded == {"jsonschema", "rich"}, loaded
 
 
 def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
@@ -104,6 +133,28 @@ def test_check_with_nothing_new_parses_no_tracker_date(tmp_path: Path) -> None:
     loaded = _loaded_after(tmp_path, *args, ok=(0, 1))  # 1: a new finding
     assert not loaded & {"textual", "jsonschema", "babel.dates", "holidays", "httpx"}, loaded
     assert not loaded & {"sqlalchemy.dialects.postgresql", "auditor.resolve.rebuild"}, loaded
+    assert not loaded & {"cryptography", "auditor.report.formats.sarif", "sqlalchemy.orm"}, loaded
+
+
+def test_the_collector_leaves_start_up_objects_alone(tmp_path: Path) -> None:
+    # (timed by benchmarks/, not here) its first pass waits for 50,000 new objects, and at
+    # exit the run's objects are frozen, after a success and after an error alike
+    script = (
+        "import gc, json, sys\n"
+        "sys.argv = ['auditor', *sys.argv[1:]]\n"
+        "from auditor.cli.entrypoint import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print(json.dumps([gc.get_threshold()[0], gc.get_freeze_count()]), file=sys.stderr)\n"
+    )
+    for args, status in ((("version",), 0), (("people",), 2)):  # 2: no auditor.toml here
+        result = subprocess.run(
+            [sys.executable, "-c", script, *args], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert result.returncode == status, result.stderr
+        first_pass, frozen = json.loads(result.stderr.splitlines()[-1])
+        assert first_pass == 50_000 and frozen > 1000, (args, result.stderr)
 
 
 def test_views_names_resolve_to_their_modules() -> None:

@@ -6,15 +6,21 @@ from auditor.report.formats.interface import Exporter
 
 
 def exporter_for(name: str) -> Exporter:
-    from auditor.report.formats.github import GitHubExporter
-    from auditor.report.formats.json import JsonExporter
-    from auditor.report.formats.sarif import SarifExporter
-    from auditor.report.formats.text import TextExporter
+    # only the asked-for module: each check prints one format
+    if name == "text":
+        from auditor.report.formats.text import TextExporter
 
-    exporters: dict[str, type[Exporter]] = {
-        "text": TextExporter,
-        "json": JsonExporter,
-        "sarif": SarifExporter,
-        "github": GitHubExporter,
-    }
-    return exporters[name]()
+        return TextExporter()
+    if name == "json":
+        from auditor.report.formats.json import JsonExporter
+
+        return JsonExporter()
+    if name == "sarif":
+        from auditor.report.formats.sarif import SarifExporter
+
+        return SarifExporter()
+    if name == "github":
+        from auditor.report.formats.github import GitHubExporter
+
+        return GitHubExporter()
+    raise KeyError(name)
