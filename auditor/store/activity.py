@@ -99,7 +99,8 @@ def component_activity(
             _rl,
             and_(
                 _rl.c.person_id == _pi.c.person_id,
-                of(_rl, resolution_id),
+                # `+ 0`: probed by person (a few rows), never by resolution (every row of it)
+                _rl.c.resolution_id + 0 == resolution_id,
                 or_(_rl.c.valid_from.is_(None), _rl.c.valid_from <= day),
                 or_(_rl.c.valid_to.is_(None), _rl.c.valid_to >= day),
             ),
