@@ -12,14 +12,14 @@ never of paths or the wall clock:
   version of every plug-in rule's distribution (its module's source when it
   has none);
 - the validated configuration, in full, and `as_of`, exactly;
-- the digest of the resolution the analysis evaluates: whatever that read
-  (CODEOWNERS files included) is in it;
-- every source row as the resolution digests it, and the count and highest
-  id of commits, file changes, trailers, reviews and work items (collectors
-  only insert these, or delete commits when a branch moved, which changes the
-  source's `head`; work items, reviews and assignees change with their export
-  file's `sha256`; commit links follow from commits, work items and the
-  configuration).
+- the digest of the resolution the analysis evaluates, made in the same call:
+  whatever that read is in it (CODEOWNERS files, every source row with its
+  `head` and `sha256`, the counts and highest ids of commits, file changes
+  and work items), so it is not read again here;
+- the count and highest id of what the rules read beyond it, trailers and
+  reviews (collectors only insert these, or delete them with their commits;
+  reviews and assignees change with their export file's `sha256`; commit
+  links follow from commits, work items and the configuration).
 
 Range runs (`check --range`) are never reused and store no digest.
 """
@@ -39,13 +39,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from auditor.kernel.config import LoadedConfig
-from auditor.resolve.inputs import count_and_max, json_digest, sources_digest
+from auditor.resolve.inputs import count_and_max, json_digest
 from auditor.store import models
 
 # Bump whenever the rules, their context or the analysis change the findings of the
 # same inputs (auditor/evaluate/, rules/): stored runs with the old number are not reused.
 ANALYSIS_VERSION = 1
-_COUNTED = (models.Commit, models.FileChange, models.Trailer, models.Review, models.WorkItem)
+# what the rules read that the resolution's digest does not count
+_COUNTED = (models.Trailer, models.Review)
 _BUILT_IN = "rules."
 
 
@@ -88,7 +89,6 @@ def analysis_inputs(
         "config": loaded.config.model_dump(mode="json"),
         "as_of": as_of.isoformat(),
         "resolution": resolution_digest,
-        "sources": sources_digest(conn),
         "counted": {model.name: list(count_and_max(conn, model)) for model in _COUNTED},
     }
     return json_digest(parts)
