@@ -77,7 +77,10 @@ def find_base(conn: Connection, growth: dict[str, Any], as_of: date) -> Base | N
         top, digest = marks["identities"]
         if top > growth["identities"][0] or any(marks[n] > growth[n] for n in _GROWN):
             continue
-        seen = rows_digest(conn, select(ident).where(ident.c.id <= top).order_by(ident.c.id))
+        if top == growth["identities"][0]:  # no identity since: the digest at hand says it
+            seen = growth["identities"][1]
+        else:
+            seen = rows_digest(conn, select(ident).where(ident.c.id <= top).order_by(ident.c.id))
         if seen == digest:
             return Base(int(rid), int(top), int(marks["commits"]), day)
     return None
