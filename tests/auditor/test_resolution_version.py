@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PINNED = {
     1: "a7a8b5e5b74d26b4de7a89ff67200f9edfd5686b9db31f1da69da67c0e8c032c",
     2: "63f1f82d744a95ce6bdc7840597b434b77997c7824995dcfb83b2882109a130b",
-    3: "55cd2fb54acf18a11f5382d55df2fdf76f7058507edbb03f56155d42360e086d",
+    3: "c82400280b0d5b8ed1fe02b1daf5aefeb7ce30d365b9b58bd74088bfdcade47b",
 }
 
 

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import cache
 
-from auditor.kernel.countries import country_code
+from auditor.kernel.countries import country_code, iso_codes
 
 WEIGHT_PROFILE = 0.5
 
@@ -269,8 +269,6 @@ def _regions() -> dict[str, frozenset[str]]:
     """A region's name or postal code → the countries it may mean. A two-letter code is
     also a country's ISO code ("DE": Delaware or Germany), and a name may be a country's
     ("Georgia")."""
-    from auditor.kernel.countries import iso_codes
-
     found: dict[str, set[str]] = {}
     for country, table in (("US", _US_STATES), ("CA", _CA_PROVINCES), ("AU", _AU_STATES)):
         for name, code in table.items():
